@@ -1,0 +1,57 @@
+# Everything the project needs is set up from here: the virtualenv, the packages, Chromium for the
+# browser tests, and a PostgreSQL cluster in .pg/ when DATABASE_URL is not set.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON_VERSION := $(shell cat .python-version)
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test db db-stop migrate seed chromium lint format clean
+
+$(STAMP): pyproject.toml .python-version
+	@base=$$(PYENV_VERSION=$(PYTHON_VERSION) pyenv which python 2>/dev/null || command -v python$(PYTHON_VERSION)); \
+	if [ -z "$$base" ]; then echo "Python $(PYTHON_VERSION) is needed: install it with pyenv (pyenv install $(PYTHON_VERSION))."; exit 1; fi; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != tuple(map(int, "$(PYTHON_VERSION)".split("."))))'; then \
+		rm -rf $(VENV); "$$base" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e . --group dev
+	touch $(STAMP)
+
+db: $(STAMP)
+	$(PY) -m backrelease.devdb up
+
+db-stop:
+	@if [ -x $(PY) ]; then $(PY) -m backrelease.devdb stop; fi
+
+migrate: db
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian's Chromium, for Playwright: never a browser downloaded at run time.
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" -ne 0 ]; then echo "Chromium is missing: run 'sudo apt-get install -y chromium'."; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+
+test: db chromium
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean: db-stop
+	rm -rf $(VENV) .pg staticfiles

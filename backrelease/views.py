@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from backrelease.forms import ProfileForm, SignupForm
+from backrelease.htmx import page_or_partial
+from sessions.models import ReleaseSession
+
+RECENT_SESSIONS = 3
+SAVED_MESSAGE = "Saved. Dates now show in your chosen time zone."
+
+
+@require_http_methods(["GET", "HEAD"])
+def home(request: HttpRequest) -> HttpResponse:
+    context = {}
+    if request.user.is_authenticated:
+        sessions = ReleaseSession.objects.of(request.user)
+        context = {
+            "open_session": sessions.open().first(),
+            "recent_sessions": sessions.filter(finished_at__isnull=False)[:RECENT_SESSIONS],
+        }
+    return render(request, "home.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("home")
+    template = page_or_partial(request, "registration/signup.html", "signup-form")
+    return render(request, template, {"form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if not request.htmx:
+            messages.success(request, SAVED_MESSAGE)
+            return redirect("account-settings")
+        saved = True
+    template = page_or_partial(request, "account/settings.html", "profile-form")
+    context = {"form": form, "saved_message": SAVED_MESSAGE if saved else ""}
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")

@@ -1,0 +1,115 @@
+"""One form a step. Each turns the posted text into the values the step machine stores."""
+
+from __future__ import annotations
+
+from django import forms
+
+from sessions.models import ARCH_MAX, PAIN_MAX, TENSION_MAX, BallSetup, Step, StopReason
+
+PAIN_LABELS = {0: "no pain", 10: "worst imaginable"}
+ARCH_LABELS = {
+    0: "No gap: my lower back rests on the floor",
+    1: "Only my fingertips slide in",
+    2: "A flat hand slides in, snugly",
+    3: "A flat hand slides in with room to spare",
+    4: "More than a flat hand fits",
+}
+
+
+def rating_field(high: int, *, required: bool, what: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=[(n, str(n)) for n in range(high + 1)],
+        coerce=int,
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": f"Choose your {what}: a whole number from 0 to {high}.",
+            "invalid_choice": f"Your {what} must be a whole number from 0 to {high}.",
+        },
+    )
+
+
+def arch_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=[(n, f"{n} · {label}") for n, label in ARCH_LABELS.items()],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how much of your hand fits under your lower back (0 to 4).",
+            "invalid_choice": f"The arch rating is a whole number from 0 to {ARCH_MAX}.",
+        },
+    )
+
+
+class PainBeforeForm(forms.Form):
+    pain_before = rating_field(PAIN_MAX, required=True, what="pain right now")
+
+
+class BreatheForm(forms.Form):
+    """Nothing to enter: the person moves on when they are ready, or skips the pacer."""
+
+
+class ArchBeforeForm(forms.Form):
+    arch_before = arch_field()
+
+
+class BallForm(forms.Form):
+    ball_setup = forms.ChoiceField(
+        choices=BallSetup.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose one ball or two balls."},
+    )
+
+
+class RelaxForm(forms.Form):
+    """Ends the relaxing part of the session, whether or not the countdown has run out."""
+
+
+class KneesForm(forms.Form):
+    knees_lifted = forms.BooleanField(required=False)
+
+
+class RepositionForm(forms.Form):
+    """Takes the person back to placing the ball; time already spent relaxing is kept."""
+
+
+class RollOffForm(forms.Form):
+    arch_after = arch_field()
+    pain_after = rating_field(PAIN_MAX, required=True, what="pain now")
+
+
+class ExtrasForm(forms.Form):
+    tension_before = rating_field(TENSION_MAX, required=False, what="tension before")
+    tension_after = rating_field(TENSION_MAX, required=False, what="tension now")
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the note under %(limit_value)d characters."},
+    )
+
+
+class StopEarlyForm(forms.Form):
+    stopped_early_reason = forms.ChoiceField(
+        choices=StopReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you are stopping, so your history explains it."},
+    )
+    pain_after = rating_field(PAIN_MAX, required=False, what="pain now")
+
+
+# The form each posted (step, action) pair is read with.
+FORMS: dict[tuple[str, str], type[forms.Form]] = {
+    (Step.PAIN_BEFORE, "next"): PainBeforeForm,
+    (Step.BREATHE, "next"): BreatheForm,
+    (Step.ARCH_BEFORE, "next"): ArchBeforeForm,
+    (Step.BALL, "next"): BallForm,
+    (Step.RELAX, "next"): RelaxForm,
+    (Step.RELAX, "knees"): KneesForm,
+    (Step.RELAX, "reposition"): RepositionForm,
+    (Step.ROLL_OFF, "next"): RollOffForm,
+    (Step.EXTRAS, "next"): ExtrasForm,
+}
+STOPPABLE_STEPS = {Step.BREATHE, Step.ARCH_BEFORE, Step.BALL, Step.RELAX, Step.ROLL_OFF}
+FORMS |= {(step, "stop"): StopEarlyForm for step in STOPPABLE_STEPS}

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+PAIN_MAX = 10
+ARCH_MAX = 4
+TENSION_MAX = 10
+RELAX_SECONDS = 5 * 60
+
+
+class Step(models.TextChoices):
+    PAIN_BEFORE = "pain_before", "Pain before"
+    BREATHE = "breathe", "Breathe"
+    ARCH_BEFORE = "arch_before", "Lie down, feel the arch"
+    BALL = "ball", "Ball under the sacrum"
+    RELAX = "relax", "Relax into it"
+    ROLL_OFF = "roll_off", "Roll off, lie flat"
+    EXTRAS = "extras", "Tension and a note"
+    DONE = "done", "Done"
+
+
+class BallSetup(models.TextChoices):
+    ONE = "one", "One ball"
+    TWO = "two", "Two balls, one each side"
+
+
+class StopReason(models.TextChoices):
+    SHARP_PAIN = "sharp_pain", "Sharp pain"
+    DIZZINESS = "dizziness", "Dizziness"
+    COULD_NOT_RELAX = "could_not_relax", "Could not relax"
+    OTHER = "other", "Something else"
+
+
+def _in_range(field: str, high: int) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": high})
+
+
+class ReleaseSessionQuerySet(models.QuerySet["ReleaseSession"]):
+    def of(self, person: settings.AUTH_USER_MODEL) -> ReleaseSessionQuerySet:
+        return self.filter(person=person)
+
+    def open(self) -> ReleaseSessionQuerySet:
+        return self.filter(finished_at__isnull=True)
+
+
+class ReleaseSession(models.Model):
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="release_sessions"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    step = models.CharField(max_length=16, choices=Step, default=Step.PAIN_BEFORE)
+    step_started_at = models.DateTimeField(default=timezone.now)
+    pain_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    arch_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    ball_setup = models.CharField(max_length=8, choices=BallSetup, blank=True)
+    knees_lifted = models.BooleanField(default=False)
+    repositions = models.PositiveSmallIntegerField(default=0)
+    relax_seconds = models.PositiveIntegerField(
+        default=0, help_text="Time spent relaxing on the ball, across repositions."
+    )
+    arch_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    pain_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    tension_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    tension_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(max_length=2000, blank=True)
+    stopped_early_reason = models.CharField(max_length=16, choices=StopReason, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReleaseSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["person", "-started_at"], name="session_person_started")]
+        constraints = [
+            models.CheckConstraint(
+                condition=_in_range("pain_before", PAIN_MAX), name="pain_before_0_10"
+            ),
+            models.CheckConstraint(
+                condition=_in_range("pain_after", PAIN_MAX), name="pain_after_0_10"
+            ),
+            models.CheckConstraint(
+                condition=_in_range("arch_before", ARCH_MAX), name="arch_before_0_4"
+            ),
+            models.CheckConstraint(
+                condition=_in_range("arch_after", ARCH_MAX), name="arch_after_0_4"
+            ),
+            models.CheckConstraint(
+                condition=_in_range("tension_before", TENSION_MAX), name="tension_before_0_10"
+            ),
+            models.CheckConstraint(
+                condition=_in_range("tension_after", TENSION_MAX), name="tension_after_0_10"
+            ),
+            models.CheckConstraint(condition=Q(step__in=Step.values), name="step_is_known"),
+            models.CheckConstraint(
+                condition=Q(ball_setup__in=["", *BallSetup.values]), name="ball_setup_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(stopped_early_reason__in=["", *StopReason.values]),
+                name="stopped_early_reason_is_known",
+            ),
+            # A session is finished exactly when it reached the summary.
+            models.CheckConstraint(
+                condition=Q(step=Step.DONE, finished_at__isnull=False)
+                | (~Q(step=Step.DONE) & Q(finished_at__isnull=True)),
+                name="finished_at_matches_step",
+            ),
+            models.CheckConstraint(
+                condition=Q(stopped_early_reason="") | Q(finished_at__isnull=False),
+                name="stopped_early_only_when_finished",
+            ),
+            # One open session a person: a double tap on "Start" cannot open two.
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(finished_at__isnull=True), name="one_open_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.pk} of {self.person_id} at {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sessions:session", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def stopped_early(self) -> bool:
+        return bool(self.stopped_early_reason)
+
+    @property
+    def pain_change(self) -> int | None:
+        if self.pain_before is None or self.pain_after is None:
+            return None
+        return self.pain_after - self.pain_before
+
+    @property
+    def arch_change(self) -> int | None:
+        if self.arch_before is None or self.arch_after is None:
+            return None
+        return self.arch_after - self.arch_before
+
+    @property
+    def relax_seconds_left(self) -> int:
+        return max(RELAX_SECONDS - self.relax_seconds, 0)
+
+    @property
+    def relax_ends_at(self) -> datetime:
+        return self.step_started_at + timedelta(seconds=self.relax_seconds_left)

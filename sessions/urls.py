@@ -1,0 +1,11 @@
+from django.urls import path
+
+from sessions import views
+
+app_name = "sessions"
+urlpatterns = [
+    path("", views.history, name="history"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.session, name="session"),
+    path("<int:pk>/discard/", views.discard, name="discard"),
+]

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backrelease.htmx import page_or_partial
+from sessions import flow
+from sessions.models import ReleaseSession
+
+HISTORY_PAGE_SIZE = 20
+
+
+def _get_session_for_person(request: HttpRequest, pk: int) -> ReleaseSession:
+    return get_object_or_404(ReleaseSession.objects.of(request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def history(request: HttpRequest) -> HttpResponse:
+    sessions = ReleaseSession.objects.of(request.user)
+    page = Paginator(sessions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        page_or_partial(request, "sessions/history.html", "session-list"),
+        {"page": page},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        release_session, _ = flow.start(request.user)
+        return redirect(release_session)
+    open_session = ReleaseSession.objects.of(request.user).open().first()
+    return render(
+        request,
+        page_or_partial(request, "sessions/new.html", "start"),
+        {"open_session": open_session},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session(request: HttpRequest, pk: int) -> HttpResponse:
+    release_session = _get_session_for_person(request, pk)
+    invalid_form = None
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        action = request.POST.get("action", "next")
+        form = flow.form_for(step, action, request.POST)
+        if form is not None and form.is_valid():
+            release_session = flow.apply(release_session, step, action, form.cleaned_data)
+            if not request.htmx:
+                return redirect(release_session)
+        elif form is not None and step == release_session.step:
+            invalid_form = (action, form)
+    forms = flow.forms_for(release_session)
+    if invalid_form:
+        forms[invalid_form[0]] = invalid_form[1]
+    return render(
+        request,
+        page_or_partial(request, "sessions/session.html", "step"),
+        {"session": release_session, "forms": forms, "progress": flow.progress(release_session)},
+        status=422 if invalid_form else 200,
+    )
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(ReleaseSession.objects.of(request.user).open(), pk=pk).delete()
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "sessions:history"
+    return redirect(next_url)
