@@ -10,14 +10,18 @@ class TimeZoneField(forms.ChoiceField):
     def __init__(self, **kwargs) -> None:
         super().__init__(
             choices=time_zone_choices,
-            error_messages={"invalid_choice": "Pick a time zone from the list, such as Europe/London."},
+            error_messages={
+                "invalid_choice": "Pick a time zone from the list, such as Europe/London."
+            },
             **kwargs,
         )
 
 
 class SignupForm(UserCreationForm):
     # Filled in from the browser's own zone by static/js/timezone.js; editable before sending.
-    time_zone = TimeZoneField(initial="UTC", help_text="Your days and weeks are counted in this zone.")
+    time_zone = TimeZoneField(
+        initial="UTC", help_text="Your days and weeks are counted in this zone."
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User

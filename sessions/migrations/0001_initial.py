@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,31 +15,189 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ReleaseSession',
+            name="ReleaseSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('step', models.CharField(choices=[('pain_before', 'Pain before'), ('breathe', 'Breathe'), ('arch_before', 'Lie down, feel the arch'), ('ball', 'Ball under the sacrum'), ('relax', 'Relax into it'), ('roll_off', 'Roll off, lie flat'), ('extras', 'Tension and a note'), ('done', 'Done')], default='pain_before', max_length=16)),
-                ('step_started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('pain_before', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('arch_before', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('ball_setup', models.CharField(blank=True, choices=[('one', 'One ball'), ('two', 'Two balls, one each side')], max_length=8)),
-                ('knees_lifted', models.BooleanField(default=False)),
-                ('repositions', models.PositiveSmallIntegerField(default=0)),
-                ('relax_seconds', models.PositiveIntegerField(default=0, help_text='Time spent relaxing on the ball, across repositions.')),
-                ('arch_after', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('pain_after', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('tension_before', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('tension_after', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('note', models.TextField(blank=True, max_length=2000)),
-                ('stopped_early_reason', models.CharField(blank=True, choices=[('sharp_pain', 'Sharp pain'), ('dizziness', 'Dizziness'), ('could_not_relax', 'Could not relax'), ('other', 'Something else')], max_length=16)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='release_sessions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("pain_before", "Pain before"),
+                            ("breathe", "Breathe"),
+                            ("arch_before", "Lie down, feel the arch"),
+                            ("ball", "Ball under the sacrum"),
+                            ("relax", "Relax into it"),
+                            ("roll_off", "Roll off, lie flat"),
+                            ("extras", "Tension and a note"),
+                            ("done", "Done"),
+                        ],
+                        default="pain_before",
+                        max_length=16,
+                    ),
+                ),
+                ("step_started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("pain_before", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("arch_before", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "ball_setup",
+                    models.CharField(
+                        blank=True,
+                        choices=[("one", "One ball"), ("two", "Two balls, one each side")],
+                        max_length=8,
+                    ),
+                ),
+                ("knees_lifted", models.BooleanField(default=False)),
+                ("repositions", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "relax_seconds",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Time spent relaxing on the ball, across repositions."
+                    ),
+                ),
+                ("arch_after", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("pain_after", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("tension_before", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("tension_after", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("note", models.TextField(blank=True, max_length=2000)),
+                (
+                    "stopped_early_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sharp_pain", "Sharp pain"),
+                            ("dizziness", "Dizziness"),
+                            ("could_not_relax", "Could not relax"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="release_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
-                'indexes': [models.Index(fields=['person', '-started_at'], name='session_person_started')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('pain_before__isnull', True), models.Q(('pain_before__gte', 0), ('pain_before__lte', 10)), _connector='OR'), name='pain_before_0_10'), models.CheckConstraint(condition=models.Q(('pain_after__isnull', True), models.Q(('pain_after__gte', 0), ('pain_after__lte', 10)), _connector='OR'), name='pain_after_0_10'), models.CheckConstraint(condition=models.Q(('arch_before__isnull', True), models.Q(('arch_before__gte', 0), ('arch_before__lte', 4)), _connector='OR'), name='arch_before_0_4'), models.CheckConstraint(condition=models.Q(('arch_after__isnull', True), models.Q(('arch_after__gte', 0), ('arch_after__lte', 4)), _connector='OR'), name='arch_after_0_4'), models.CheckConstraint(condition=models.Q(('tension_before__isnull', True), models.Q(('tension_before__gte', 0), ('tension_before__lte', 10)), _connector='OR'), name='tension_before_0_10'), models.CheckConstraint(condition=models.Q(('tension_after__isnull', True), models.Q(('tension_after__gte', 0), ('tension_after__lte', 10)), _connector='OR'), name='tension_after_0_10'), models.CheckConstraint(condition=models.Q(('step__in', ['pain_before', 'breathe', 'arch_before', 'ball', 'relax', 'roll_off', 'extras', 'done'])), name='step_is_known'), models.CheckConstraint(condition=models.Q(('ball_setup__in', ['', 'one', 'two'])), name='ball_setup_is_known'), models.CheckConstraint(condition=models.Q(('stopped_early_reason__in', ['', 'sharp_pain', 'dizziness', 'could_not_relax', 'other'])), name='stopped_early_reason_is_known'), models.CheckConstraint(condition=models.Q(models.Q(('finished_at__isnull', False), ('step', 'done')), models.Q(models.Q(('step', 'done'), _negated=True), ('finished_at__isnull', True)), _connector='OR'), name='finished_at_matches_step'), models.CheckConstraint(condition=models.Q(('stopped_early_reason', ''), ('finished_at__isnull', False), _connector='OR'), name='stopped_early_only_when_finished'), models.UniqueConstraint(condition=models.Q(('finished_at__isnull', True)), fields=('person',), name='one_open_session')],
+                "ordering": ["-started_at"],
+                "indexes": [
+                    models.Index(fields=["person", "-started_at"], name="session_person_started")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("pain_before__isnull", True),
+                            models.Q(("pain_before__gte", 0), ("pain_before__lte", 10)),
+                            _connector="OR",
+                        ),
+                        name="pain_before_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("pain_after__isnull", True),
+                            models.Q(("pain_after__gte", 0), ("pain_after__lte", 10)),
+                            _connector="OR",
+                        ),
+                        name="pain_after_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("arch_before__isnull", True),
+                            models.Q(("arch_before__gte", 0), ("arch_before__lte", 4)),
+                            _connector="OR",
+                        ),
+                        name="arch_before_0_4",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("arch_after__isnull", True),
+                            models.Q(("arch_after__gte", 0), ("arch_after__lte", 4)),
+                            _connector="OR",
+                        ),
+                        name="arch_after_0_4",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("tension_before__isnull", True),
+                            models.Q(("tension_before__gte", 0), ("tension_before__lte", 10)),
+                            _connector="OR",
+                        ),
+                        name="tension_before_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("tension_after__isnull", True),
+                            models.Q(("tension_after__gte", 0), ("tension_after__lte", 10)),
+                            _connector="OR",
+                        ),
+                        name="tension_after_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "step__in",
+                                [
+                                    "pain_before",
+                                    "breathe",
+                                    "arch_before",
+                                    "ball",
+                                    "relax",
+                                    "roll_off",
+                                    "extras",
+                                    "done",
+                                ],
+                            )
+                        ),
+                        name="step_is_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("ball_setup__in", ["", "one", "two"])),
+                        name="ball_setup_is_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "stopped_early_reason__in",
+                                ["", "sharp_pain", "dizziness", "could_not_relax", "other"],
+                            )
+                        ),
+                        name="stopped_early_reason_is_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("finished_at__isnull", False), ("step", "done")),
+                            models.Q(
+                                models.Q(("step", "done"), _negated=True),
+                                ("finished_at__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="finished_at_matches_step",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("stopped_early_reason", ""),
+                            ("finished_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="stopped_early_only_when_finished",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("finished_at__isnull", True)),
+                        fields=("person",),
+                        name="one_open_session",
+                    ),
+                ],
             },
         ),
     ]

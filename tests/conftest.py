@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from backrelease import devdb
+from tests.factories import UserFactory
+
+# The sync Playwright API runs an event loop in the test thread, which Django would refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # `pytest` on its own works too: the local cluster is started when no DATABASE_URL is given.
+    if not os.environ.get("DATABASE_URL"):
+        devdb.up()
+    # Static files come from the finders, as in development, so no collectstatic is needed.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Real hashing costs most of a second a person; tests make many people.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def person(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_person(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def person_client(person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+@pytest.fixture
+def htmx_headers() -> dict[str, str]:
+    return {"HTTP_HX_REQUEST": "true"}

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from backrelease.models import User
+from sessions.models import RELAX_SECONDS, BallSetup, ReleaseSession, Step
+
+PASSWORD = "a-long-test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    display_name = factory.Faker("first_name")
+    time_zone = "Europe/London"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save(update_fields=["password"])
+
+
+class ReleaseSessionFactory(factory.django.DjangoModelFactory):
+    """An open session at its first step; the `finished` trait gives a whole, completed one."""
+
+    class Meta:
+        model = ReleaseSession
+
+    person = factory.SubFactory(UserFactory)
+    started_at = factory.LazyFunction(timezone.now)
+    step_started_at = factory.SelfAttribute("started_at")
+
+    class Params:
+        finished = factory.Trait(
+            step=Step.DONE,
+            pain_before=7,
+            arch_before=3,
+            ball_setup=BallSetup.ONE,
+            relax_seconds=RELAX_SECONDS,
+            arch_after=1,
+            pain_after=4,
+            finished_at=factory.LazyAttribute(lambda o: o.started_at),
+        )

@@ -1,0 +1,260 @@
+"""The session page: every step through the test client, as a full page and as an htmx partial."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.models import RELAX_SECONDS, ReleaseSession, Step
+from tests.factories import ReleaseSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+# What each step posts to move on, and a phrase only that step's partial shows.
+STEP_POSTS = [
+    (Step.PAIN_BEFORE, {"pain_before": "7"}, "How much does your back hurt right now?"),
+    (Step.BREATHE, {}, "Breathe into your belly"),
+    (Step.ARCH_BEFORE, {"arch_before": "3"}, "Lie down and feel the arch"),
+    (Step.BALL, {"ball_setup": "one"}, "Ball under the sacrum"),
+    (Step.RELAX, {}, "Relax into the ball"),
+    (Step.ROLL_OFF, {"arch_after": "1", "pain_after": "4"}, "Roll off and lie flat"),
+    (Step.EXTRAS, {"tension_before": "6", "tension_after": "2", "note": "Calm."}, "Anything else?"),
+]
+
+
+def url(session: ReleaseSession) -> str:
+    return reverse("sessions:session", args=[session.pk])
+
+
+def post_step(client: Client, session: ReleaseSession, step: str, data: dict, **headers):
+    return client.post(url(session), {"step": step, "action": "next", **data}, **headers)
+
+
+def test_it_walks_the_whole_session_with_htmx_partials(person, person_client, htmx_headers):
+    session = ReleaseSessionFactory(person=person)
+    for step, data, heading in STEP_POSTS:
+        page = person_client.get(url(session))
+        assert heading in page.text
+        assert "<html" in page.text
+        partial = person_client.get(url(session), **htmx_headers)
+        assert heading in partial.text
+        assert "<html" not in partial.text
+        assert partial.text.lstrip().startswith('<section id="step"')
+        response = post_step(person_client, session, step, data, **htmx_headers)
+        assert response.status_code == 200
+        assert "<html" not in response.text
+    session.refresh_from_db()
+    assert session.step == Step.DONE
+    assert session.finished_at is not None
+    assert (session.pain_before, session.pain_after) == (7, 4)
+    assert (session.arch_before, session.arch_after) == (3, 1)
+    assert (session.tension_before, session.tension_after) == (6, 2)
+    assert session.note == "Calm."
+    summary = person_client.get(url(session)).text
+    assert "pain 7 → 4" in summary
+    assert "arch 3 → 1" in summary
+
+
+def test_it_redirects_after_a_plain_form_post(person, person_client):
+    session = ReleaseSessionFactory(person=person)
+    response = post_step(person_client, session, Step.PAIN_BEFORE, {"pain_before": "5"})
+    assert response.status_code == 302
+    assert response.url == url(session)
+    follow = person_client.get(response.url)
+    assert "Breathe into your belly" in follow.text
+    assert "Step 1 of 5" in follow.text
+
+
+@pytest.mark.parametrize(
+    ("step", "data", "message"),
+    [
+        (Step.PAIN_BEFORE, {}, "Choose your pain right now: a whole number from 0 to 10."),
+        (Step.PAIN_BEFORE, {"pain_before": "11"}, "must be a whole number from 0 to 10"),
+        (Step.PAIN_BEFORE, {"pain_before": "seven"}, "must be a whole number from 0 to 10"),
+        (Step.ARCH_BEFORE, {"arch_before": "5"}, "The arch rating is a whole number from 0 to 4."),
+        (Step.BALL, {"ball_setup": "three"}, "Select a valid choice"),
+        (Step.ROLL_OFF, {"arch_after": "1"}, "Choose your pain now"),
+        (Step.EXTRAS, {"note": "x" * 2001}, "Keep the note under 2000 characters."),
+    ],
+)
+def test_it_refuses_bad_input_on_the_same_step(
+    person, person_client, htmx_headers, step, data, message
+):
+    session = ReleaseSessionFactory(person=person, step=step)
+    before = ReleaseSession.objects.values().get(pk=session.pk)
+    response = post_step(person_client, session, step, data, **htmx_headers)
+    assert response.status_code == 422
+    assert message in response.text
+    assert f'data-step="{step}"' in response.text
+    assert ReleaseSession.objects.values().get(pk=session.pk) == before
+
+
+def test_it_shows_the_error_on_the_full_page_without_htmx(person, person_client):
+    session = ReleaseSessionFactory(person=person)
+    response = post_step(person_client, session, Step.PAIN_BEFORE, {"pain_before": "-1"})
+    assert response.status_code == 422
+    assert "<html" in response.text
+    assert "must be a whole number from 0 to 10" in response.text
+    session.refresh_from_db()
+    assert session.pain_before is None
+
+
+def test_it_saves_a_double_tap_once(person, person_client, htmx_headers):
+    session = ReleaseSessionFactory(person=person)
+    post_step(person_client, session, Step.PAIN_BEFORE, {"pain_before": "6"}, **htmx_headers)
+    retry = post_step(
+        person_client, session, Step.PAIN_BEFORE, {"pain_before": "2"}, **htmx_headers
+    )
+    assert retry.status_code == 200
+    assert "Breathe into your belly" in retry.text
+    session.refresh_from_db()
+    assert session.pain_before == 6
+    assert session.step == Step.BREATHE
+
+
+def test_it_ignores_a_retried_finish(person, person_client):
+    session = ReleaseSessionFactory(person=person, step=Step.EXTRAS, pain_before=5)
+    post_step(person_client, session, Step.EXTRAS, {"note": "first"})
+    session.refresh_from_db()
+    finished_at = session.finished_at
+    post_step(person_client, session, Step.EXTRAS, {"note": "second"})
+    session.refresh_from_db()
+    assert (session.note, session.finished_at) == ("first", finished_at)
+
+
+def test_it_shows_the_current_step_on_a_full_reload(person, person_client):
+    session = ReleaseSessionFactory(person=person, step=Step.BALL, pain_before=5, arch_before=2)
+    page = person_client.get(url(session))
+    assert "Ball under the sacrum" in page.text
+    assert "Step 3 of 5" in page.text
+
+
+def test_it_hides_another_persons_session(person_client, other_person):
+    session = ReleaseSessionFactory(person=other_person)
+    assert person_client.get(url(session)).status_code == 404
+    response = post_step(person_client, session, Step.PAIN_BEFORE, {"pain_before": "3"})
+    assert response.status_code == 404
+    session.refresh_from_db()
+    assert session.pain_before is None
+
+
+def test_it_sends_anonymous_visitors_to_log_in(db):
+    session = ReleaseSessionFactory()
+    response = Client().get(url(session))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_enforces_csrf_on_htmx_posts(person, htmx_headers):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person)
+    session = ReleaseSessionFactory(person=person)
+    response = post_step(client, session, Step.PAIN_BEFORE, {"pain_before": "3"}, **htmx_headers)
+    assert response.status_code == 403
+    session.refresh_from_db()
+    assert session.pain_before is None
+
+
+def test_it_accepts_the_csrf_header_the_page_gives_htmx(person, htmx_headers):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person)
+    session = ReleaseSessionFactory(person=person)
+    page = client.get(url(session))
+    token = page.text.split('"X-CSRFToken": "')[1].split('"')[0]
+    response = post_step(
+        client,
+        session,
+        Step.PAIN_BEFORE,
+        {"pain_before": "3"},
+        HTTP_X_CSRFTOKEN=token,
+        **htmx_headers,
+    )
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert session.pain_before == 3
+
+
+def test_it_escapes_the_note(person, person_client):
+    session = ReleaseSessionFactory(person=person, finished=True, note="<script>alert(1)</script>")
+    page = person_client.get(url(session))
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_it_counts_down_from_the_step_start(person, person_client):
+    started = timezone.now() - timedelta(seconds=100)
+    session = ReleaseSessionFactory(person=person, step=Step.RELAX, step_started_at=started)
+    with time_machine.travel(started + timedelta(seconds=100), tick=False):
+        page = person_client.get(url(session))
+    assert '<p class="countdown-time" data-countdown-time>3:20</p>' in page.text
+    ends_at = timezone.localtime(started + timedelta(seconds=RELAX_SECONDS), person.zone)
+    assert f'data-ends-at="{ends_at.isoformat()}"' in page.text
+
+
+def test_it_toggles_knees_lifted_without_leaving_relax(person, person_client, htmx_headers):
+    session = ReleaseSessionFactory(person=person, step=Step.RELAX)
+    response = person_client.post(
+        url(session), {"step": Step.RELAX, "action": "knees", "knees_lifted": "on"}, **htmx_headers
+    )
+    assert 'aria-pressed="true"' in response.text
+    session.refresh_from_db()
+    assert session.knees_lifted is True
+    assert session.step == Step.RELAX
+
+
+def test_it_repositions_and_keeps_the_time_already_relaxed(person, person_client, htmx_headers):
+    start = timezone.now()
+    session = ReleaseSessionFactory(person=person, step=Step.RELAX, step_started_at=start)
+    with time_machine.travel(start + timedelta(seconds=120), tick=False):
+        response = person_client.post(
+            url(session), {"step": Step.RELAX, "action": "reposition"}, **htmx_headers
+        )
+    assert "Ball under the sacrum" in response.text
+    assert "Back to relaxing (3:00 left)" in response.text
+    with time_machine.travel(start + timedelta(seconds=150), tick=False):
+        response = post_step(
+            person_client, session, Step.BALL, {"ball_setup": "two"}, **htmx_headers
+        )
+    assert "3:00" in response.text
+    session.refresh_from_db()
+    assert (session.step, session.repositions, session.relax_seconds) == (Step.RELAX, 1, 120)
+
+
+def test_it_records_why_a_session_stopped_early(person, person_client, htmx_headers):
+    session = ReleaseSessionFactory(person=person, step=Step.RELAX, pain_before=6)
+    response = person_client.post(
+        url(session),
+        {
+            "step": Step.RELAX,
+            "action": "stop",
+            "stopped_early_reason": "dizziness",
+            "pain_after": "5",
+        },
+        **htmx_headers,
+    )
+    assert "Session stopped" in response.text
+    assert "Stopped early: dizziness" in response.text
+    session.refresh_from_db()
+    assert (session.step, session.stopped_early_reason, session.pain_after) == (
+        Step.DONE,
+        "dizziness",
+        5,
+    )
+    assert session.finished_at is not None
+
+
+def test_it_asks_for_a_reason_before_stopping(person, person_client, htmx_headers):
+    session = ReleaseSessionFactory(person=person, step=Step.BREATHE, pain_before=6)
+    response = person_client.post(
+        url(session), {"step": Step.BREATHE, "action": "stop"}, **htmx_headers
+    )
+    assert response.status_code == 422
+    assert "Choose why you are stopping" in response.text
+    assert '<details class="stop-early" open>' in response.text
+    session.refresh_from_db()
+    assert session.step == Step.BREATHE
