@@ -40,7 +40,11 @@ def test_it_guides_a_whole_session_on_a_phone(live_server, page: Page, csp_viola
 
     page.get_by_role("button", name="I'm ready, next").click()
     expect(page.get_by_text("Step 2 of 5")).to_be_visible()
-    pick(page, "How much of your hand fits, legs straight?", "3 · A flat hand slides in with room to spare")
+    pick(
+        page,
+        "How much of your hand fits, legs straight?",
+        "3 · A flat hand slides in with room to spare",
+    )
     page.get_by_role("button", name="Next").click()
 
     pick(page, "Which set-up?", "One ball")
