@@ -62,6 +62,11 @@ def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def _prepare_folders() -> None:
+    if os.geteuid() == 0 and _run(["test", "-x", str(ROOT)]).returncode != 0:
+        raise DevDatabaseError(
+            f"The {SUPERUSER} OS user cannot enter {ROOT}, so it cannot run the local cluster: "
+            "make the folders above it searchable (chmod o+x) or set DATABASE_URL."
+        )
     for folder in (PG_DIR, SOCKET_DIR):
         folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
