@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from backrelease import views
+from journal import views as journal_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +21,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("sessions/", include("sessions.urls")),
+    path("journal/", include("journal.urls")),
+    path("trends/", journal_views.trend_view, name="trends"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

@@ -6,11 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from backrelease.forms import ProfileForm, SignupForm
 from backrelease.htmx import page_or_partial
+from journal import trends
+from journal.forms import JournalEntryForm
+from journal.models import WeeklyCheckIn, week_start
 from sessions.models import ReleaseSession
 
 RECENT_SESSIONS = 3
@@ -22,9 +26,16 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {}
     if request.user.is_authenticated:
         sessions = ReleaseSession.objects.of(request.user)
+        this_week = week_start(timezone.localdate())
         context = {
             "open_session": sessions.open().first(),
             "recent_sessions": sessions.filter(finished_at__isnull=False)[:RECENT_SESSIONS],
+            "form": JournalEntryForm(person=request.user),
+            "quick": True,
+            "summary": trends.summarize(trends.weekly(request.user)),
+            "checked_in": WeeklyCheckIn.objects.filter(
+                person=request.user, week_start=this_week
+            ).exists(),
         }
     return render(request, "home.html", context)
 

@@ -1,0 +1,81 @@
+"""Plotly figures of the weekly trends: built on the server, drawn by plotly.js in the browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from journal.trends import Week
+
+# Colour is never the only signal: every line also has its own dash and marker.
+LINES = {
+    "usual_pain": ("Usual pain", "#1f5f8b", "solid", "circle"),
+    "pain_before": ("Pain before a session", "#b45309", "dash", "square"),
+    "pain_after": ("Pain after a session", "#15803d", "dot", "diamond"),
+    "arch_before": ("Arch before", "#b45309", "dash", "square"),
+    "arch_after": ("Arch after", "#15803d", "dot", "diamond"),
+}
+
+
+def _layout(title: str, y_title: str, y_max: int | None) -> dict[str, Any]:
+    return {
+        "template": "none",
+        "title": {"text": title, "x": 0, "font": {"size": 16}},
+        "height": 300,
+        "margin": {"l": 40, "r": 10, "t": 40, "b": 40},
+        "legend": {"orientation": "h", "y": -0.2},
+        "hovermode": "x unified",
+        "xaxis": {"type": "date", "tickformat": "%-d %b", "fixedrange": True},
+        "yaxis": {
+            "title": {"text": y_title},
+            "range": [0, y_max] if y_max else None,
+            "fixedrange": True,
+            "rangemode": "tozero",
+        },
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
+
+
+def _line(weeks: list[Week], field: str) -> go.Scatter:
+    name, colour, dash, symbol = LINES[field]
+    return go.Scatter(
+        x=[w.week.isoformat() for w in weeks],
+        y=[getattr(w, field) for w in weeks],
+        customdata=[getattr(w, f"{field}_n") for w in weeks],
+        name=name,
+        mode="lines+markers",
+        connectgaps=False,
+        line={"color": colour, "dash": dash, "width": 3},
+        marker={"symbol": symbol, "size": 8},
+        hovertemplate="%{y:.1f} (%{customdata} ratings)<extra>" + name + "</extra>",
+    )
+
+
+def figures(weeks: list[Week]) -> dict[str, dict[str, Any]]:
+    """The three trend charts, as plotly JSON ready for `json_script`."""
+    pain = go.Figure(
+        [_line(weeks, f) for f in ("usual_pain", "pain_before", "pain_after")],
+        _layout("Pain per week", "Pain (0-10)", 10),
+    )
+    sessions = go.Figure(
+        [
+            go.Bar(
+                x=[w.week.isoformat() for w in weeks],
+                y=[w.sessions_completed for w in weeks],
+                name="Sessions completed",
+                marker={"color": "#1f5f8b"},
+                hovertemplate="%{y} sessions<extra></extra>",
+            )
+        ],
+        _layout("Sessions per week", "Sessions", None),
+    )
+    arch = go.Figure(
+        [_line(weeks, f) for f in ("arch_before", "arch_after")],
+        _layout("Lower-back arch per week", "Arch (0-4)", 4),
+    )
+    return {
+        name: fig.to_plotly_json()
+        for name, fig in {"pain": pain, "sessions": sessions, "arch": arch}.items()
+    }

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django import forms
+from django.db.models import F, Func
+from django.utils import timezone
+
+from journal.models import BUILT_IN_TAGS, PAIN_MAX, PEG_MAX, JournalEntry, WeeklyCheckIn
+from sessions.forms import rating_field
+
+TAG_PATTERN = re.compile(r"^[\w][\w \-]{0,29}$")
+# A phone clock a little ahead of the server's is not a journal entry from the future.
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+def known_tags(person) -> list[str]:
+    """The built-in tags, then every tag of the person's own, in one query."""
+    own = (
+        JournalEntry.objects.of(person)
+        .annotate(tag=Func(F("tags"), function="unnest"))
+        .values_list("tag", flat=True)
+        .distinct()
+    )
+    return BUILT_IN_TAGS + sorted(set(own) - set(BUILT_IN_TAGS))
+
+
+class JournalEntryForm(forms.ModelForm):
+    pain = rating_field(PAIN_MAX, required=True, what="pain right now")
+    tags = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    new_tag = forms.CharField(
+        required=False,
+        max_length=30,
+        label="Your own tag",
+        error_messages={"max_length": "Keep a tag under 30 characters."},
+    )
+    recorded_at = forms.DateTimeField(
+        required=False,
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Leave as it is for now, or pick an earlier time.",
+        error_messages={"invalid": "Enter a date and time, such as 2026-11-20 18:30."},
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the note under %(limit_value)d characters."},
+    )
+
+    class Meta:
+        model = JournalEntry
+        fields = ("pain", "tags", "recorded_at", "note")
+
+    def __init__(self, *args, person, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.person = person
+        tags = known_tags(person)
+        tags += [t for t in self.instance.tags if t not in tags]
+        self.fields["tags"].choices = [(t, t) for t in tags]
+        if not self.instance.pk:
+            self.initial.setdefault("recorded_at", timezone.localtime().replace(second=0))
+
+    def clean_new_tag(self) -> str:
+        tag = " ".join(self.cleaned_data["new_tag"].split()).lower()
+        if tag and not TAG_PATTERN.match(tag):
+            raise forms.ValidationError("A tag is letters, numbers, spaces or hyphens.")
+        return tag
+
+    def clean_recorded_at(self):
+        recorded_at = self.cleaned_data["recorded_at"] or timezone.now()
+        if recorded_at > timezone.now() + CLOCK_SLACK:
+            raise forms.ValidationError("That time is still to come: pick a time up to now.")
+        return recorded_at
+
+    def clean(self):
+        cleaned = super().clean()
+        tags = list(cleaned.get("tags") or [])
+        if cleaned.get("new_tag") and cleaned["new_tag"] not in tags:
+            tags.append(cleaned["new_tag"])
+        cleaned["tags"] = tags
+        return cleaned
+
+
+class WeeklyCheckInForm(forms.ModelForm):
+    pain_average = rating_field(PEG_MAX, required=True, what="average pain this week")
+    enjoyment_interference = rating_field(
+        PEG_MAX, required=True, what="answer on enjoyment of life"
+    )
+    activity_interference = rating_field(PEG_MAX, required=True, what="answer on general activity")
+
+    class Meta:
+        model = WeeklyCheckIn
+        fields = ("pain_average", "enjoyment_interference", "activity_interference")

@@ -1,0 +1,222 @@
+"""Weekly trends: one SQL query for all the weeks, and pure functions for what follows from them.
+
+Definitions are those of PRODUCT.md: an ISO week (Monday to Sunday) in the person's own time zone;
+usual pain pools journal pain and session pain-before ratings; change labels follow the IMMPACT
+thresholds for chronic pain (Dworkin et al., 2008).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from journal.models import JournalEntry, WeeklyCheckIn
+from sessions.models import ReleaseSession
+
+UNCERTAIN_BELOW = 3
+RANGES = {"4w": 4, "12w": 12, "all": None}
+DEFAULT_RANGE = "12w"
+
+# Weeks are cut in SQL in the person's zone (AT TIME ZONE), never by shifting times in Python. The
+# series runs from the first week with any data to the current week, so empty weeks come back as
+# rows of NULLs (gaps), never as zeros and never skipped.
+WEEKLY_SQL = f"""
+WITH session_weeks AS (
+    SELECT date_trunc('week', started_at AT TIME ZONE %(zone)s)::date AS week,
+           count(*) FILTER (
+               WHERE finished_at IS NOT NULL AND stopped_early_reason = ''
+           ) AS sessions_completed,
+           avg(pain_before)::float8 AS pain_before, count(pain_before) AS pain_before_n,
+           sum(pain_before) AS pain_before_sum,
+           avg(pain_after)::float8 AS pain_after, count(pain_after) AS pain_after_n,
+           avg(pain_before - pain_after)::float8 AS relief,
+           count(pain_before - pain_after) AS relief_n,
+           avg(arch_before)::float8 AS arch_before, count(arch_before) AS arch_before_n,
+           avg(arch_after)::float8 AS arch_after, count(arch_after) AS arch_after_n
+    FROM {ReleaseSession._meta.db_table}
+    WHERE person_id = %(person)s
+    GROUP BY 1
+), journal_weeks AS (
+    SELECT date_trunc('week', recorded_at AT TIME ZONE %(zone)s)::date AS week,
+           avg(pain)::float8 AS journal_pain, count(*) AS journal_pain_n,
+           sum(pain) AS journal_pain_sum
+    FROM {JournalEntry._meta.db_table}
+    WHERE person_id = %(person)s
+    GROUP BY 1
+), check_in_weeks AS (
+    SELECT week_start AS week,
+           (pain_average + enjoyment_interference + activity_interference) / 3.0::float8 AS peg
+    FROM {WeeklyCheckIn._meta.db_table}
+    WHERE person_id = %(person)s
+), bounds AS (
+    SELECT least(
+               (SELECT min(week) FROM session_weeks),
+               (SELECT min(week) FROM journal_weeks),
+               (SELECT min(week) FROM check_in_weeks)
+           ) AS first_week,
+           date_trunc('week', %(now)s AT TIME ZONE %(zone)s)::date AS this_week
+)
+SELECT w.week::date AS week,
+       coalesce(s.sessions_completed, 0) AS sessions_completed,
+       s.pain_before, coalesce(s.pain_before_n, 0) AS pain_before_n,
+       s.pain_after, coalesce(s.pain_after_n, 0) AS pain_after_n,
+       s.relief, coalesce(s.relief_n, 0) AS relief_n,
+       s.arch_before, coalesce(s.arch_before_n, 0) AS arch_before_n,
+       s.arch_after, coalesce(s.arch_after_n, 0) AS arch_after_n,
+       j.journal_pain, coalesce(j.journal_pain_n, 0) AS journal_pain_n,
+       (coalesce(s.pain_before_sum, 0) + coalesce(j.journal_pain_sum, 0))::float8
+           / nullif(coalesce(s.pain_before_n, 0) + coalesce(j.journal_pain_n, 0), 0) AS usual_pain,
+       coalesce(s.pain_before_n, 0) + coalesce(j.journal_pain_n, 0) AS usual_pain_n,
+       c.peg
+FROM bounds
+CROSS JOIN LATERAL generate_series(
+    bounds.first_week, greatest(bounds.first_week, bounds.this_week), interval '1 week'
+) AS w(week)
+LEFT JOIN session_weeks s ON s.week = w.week
+LEFT JOIN journal_weeks j ON j.week = w.week
+LEFT JOIN check_in_weeks c ON c.week = w.week
+ORDER BY w.week
+"""
+
+
+@dataclass(frozen=True)
+class Week:
+    week: date
+    sessions_completed: int
+    pain_before: float | None
+    pain_before_n: int
+    pain_after: float | None
+    pain_after_n: int
+    relief: float | None
+    relief_n: int
+    arch_before: float | None
+    arch_before_n: int
+    arch_after: float | None
+    arch_after_n: int
+    journal_pain: float | None
+    journal_pain_n: int
+    usual_pain: float | None
+    usual_pain_n: int
+    peg: float | None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.usual_pain_n or self.pain_after_n or self.arch_before_n or self.peg)
+
+
+def weekly(person, now: datetime | None = None) -> list[Week]:
+    """Every week from the person's first week with data to this week, in one query."""
+    params = {"person": person.pk, "zone": person.time_zone, "now": now or timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(WEEKLY_SQL, params)
+        return [Week(*row) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Change:
+    points: float
+    percent: float | None
+    label: str
+    uncertain: bool
+
+    @property
+    def direction(self) -> str:
+        if self.points < 0:
+            return "down"
+        return "up" if self.points > 0 else "unchanged"
+
+
+def change_label(percent: float | None) -> str:
+    """IMMPACT thresholds; percent is the change against the reference, negative is relief."""
+    if percent is None:
+        return "no clear change"
+    if percent <= -50:
+        return "substantial improvement"
+    if percent <= -30:
+        return "moderately important improvement"
+    if percent >= 30:
+        return "worse"
+    return "no clear change"
+
+
+def change(current: float, current_n: int, reference: float, reference_n: int) -> Change:
+    points = current - reference
+    percent = points / reference * 100 if reference else None
+    # From no pain at all any rise is a real rise, though no percentage can say how big.
+    label = "worse" if reference == 0 and current > 0 else change_label(percent)
+    uncertain = min(current_n, reference_n) < UNCERTAIN_BELOW
+    return Change(points=points, percent=percent, label=label, uncertain=uncertain)
+
+
+@dataclass(frozen=True)
+class Summary:
+    this_week: Week | None
+    last_week: Week | None
+    baseline: Week | None
+    latest: Week | None
+    against_last_week: Change | None
+    against_baseline: Change | None
+
+
+def summarize(weeks: list[Week]) -> Summary:
+    """This week against last week, and the latest week with usual pain against the first one."""
+    this_week = weeks[-1] if weeks else None
+    last_week = weeks[-2] if len(weeks) > 1 else None
+    rated = [w for w in weeks if w.usual_pain is not None]
+    baseline = rated[0] if rated else None
+    latest = rated[-1] if rated else None
+    against_last_week = None
+    if (
+        this_week
+        and last_week
+        and this_week.usual_pain is not None
+        and last_week.usual_pain is not None
+    ):
+        against_last_week = change(
+            this_week.usual_pain,
+            this_week.usual_pain_n,
+            last_week.usual_pain,
+            last_week.usual_pain_n,
+        )
+    against_baseline = None
+    if baseline and latest and latest.week != baseline.week:
+        against_baseline = change(
+            latest.usual_pain, latest.usual_pain_n, baseline.usual_pain, baseline.usual_pain_n
+        )
+    return Summary(this_week, last_week, baseline, latest, against_last_week, against_baseline)
+
+
+LABEL_PHRASES = {
+    "substantial improvement": "a substantial improvement",
+    "moderately important improvement": "a moderately important improvement",
+    "no clear change": "no clear change",
+    "worse": "worse",
+}
+
+
+def describe(points: float, percent: float | None) -> str:
+    size = f"{abs(points):.1f} points"
+    return f"{size} ({abs(percent):.0f}%)" if percent is not None else size
+
+
+def sentence(summary: Summary, this_week_start: date) -> str:
+    """The one plain sentence at the top of the trends."""
+    if summary.baseline is None:
+        return "Rate your pain in a session or the journal, and your trend will start here."
+    result = summary.against_baseline
+    if result is None:
+        return "This is your first week with ratings: later weeks are compared with it."
+    latest = summary.latest.week
+    when = "this week" if latest == this_week_start else f"in the week of {latest:%-d %b}"
+    phrase = LABEL_PHRASES[result.label]
+    if result.direction == "unchanged":
+        text = f"Usual pain {when} is the same as in your first week: {phrase}"
+    else:
+        size = describe(result.points, result.percent)
+        text = f"Usual pain {when} is {result.direction} {size} from your first week: {phrase}"
+    if result.uncertain:
+        text += " (uncertain: fewer than 3 ratings behind a mean)"
+    return text + "."

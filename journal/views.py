@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backrelease.htmx import page_or_partial
+from journal import charts, trends
+from journal.forms import JournalEntryForm, WeeklyCheckInForm, known_tags
+from journal.models import JournalEntry, WeeklyCheckIn, week_start
+
+ENTRIES_PAGE_SIZE = 25
+
+
+def _get_entry_for_person(request: HttpRequest, pk: int) -> JournalEntry:
+    return get_object_or_404(JournalEntry.objects.of(request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def entry_list(request: HttpRequest) -> HttpResponse:
+    entries = JournalEntry.objects.of(request.user)
+    tag = request.GET.get("tag", "")
+    if tag:
+        entries = entries.tagged(tag)
+    page = Paginator(entries, ENTRIES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        page_or_partial(request, "journal/list.html", "entry-list"),
+        {"page": page, "tag": tag, "tags": known_tags(request.user)},
+    )
+
+
+def _entry_form_page(request: HttpRequest, entry: JournalEntry | None) -> HttpResponse:
+    form = JournalEntryForm(request.POST or None, instance=entry, person=request.user)
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        if not request.htmx:
+            return redirect("journal:list")
+        form = JournalEntryForm(instance=entry, person=request.user)
+    return render(
+        request,
+        page_or_partial(request, "journal/entry_form.html", "entry-form"),
+        {"form": form, "entry": entry, "saved": saved},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def entry_new(request: HttpRequest) -> HttpResponse:
+    return _entry_form_page(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _entry_form_page(request, _get_entry_for_person(request, pk))
+
+
+@login_required
+@require_POST
+def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _get_entry_for_person(request, pk).delete()
+    if request.htmx:
+        # The row the request came from is swapped for nothing.
+        return HttpResponse("")
+    return redirect("journal:list")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def check_in(request: HttpRequest) -> HttpResponse:
+    this_week = week_start(timezone.localdate())
+    existing = WeeklyCheckIn.objects.filter(person=request.user, week_start=this_week).first()
+    form = WeeklyCheckInForm(request.POST or None, instance=existing)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        form.instance.person = request.user
+        form.instance.week_start = this_week
+        form.save()
+        if not request.htmx:
+            return redirect("home")
+        saved = True
+    return render(
+        request,
+        page_or_partial(request, "journal/check_in.html", "check-in-form"),
+        {"form": form, "week_start": this_week, "saved": saved},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def trend_view(request: HttpRequest) -> HttpResponse:
+    range_key = request.GET.get("range", trends.DEFAULT_RANGE)
+    if range_key not in trends.RANGES:
+        range_key = trends.DEFAULT_RANGE
+    weeks = trends.weekly(request.user)
+    summary = trends.summarize(weeks)
+    shown = weeks[-trends.RANGES[range_key] :] if trends.RANGES[range_key] else weeks
+    this_week = week_start(timezone.localdate())
+    return render(
+        request,
+        page_or_partial(request, "journal/trends.html", "trend-body"),
+        {
+            "weeks": shown,
+            "summary": summary,
+            "sentence": trends.sentence(summary, this_week),
+            "figures": charts.figures(shown),
+            "range_key": range_key,
+            "ranges": trends.RANGES,
+        },
+    )
