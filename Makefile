@@ -20,6 +20,11 @@ $(STAMP): pyproject.toml .python-version
 	$(PY) -m pip install --quiet --disable-pip-version-check -e . --group dev
 	touch $(STAMP)
 
+# The front-end files the app serves itself (plotly.js), exactly as package-lock.json pins them.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 db: $(STAMP)
 	$(PY) -m backrelease.devdb up
 
@@ -32,7 +37,7 @@ migrate: db
 seed: migrate
 	$(PY) manage.py seed_demo
 
-run: seed
+run: seed node_modules/.package-lock.json
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium, for Playwright: never a browser downloaded at run time.
@@ -41,7 +46,7 @@ chromium:
 		if [ "$$(id -u)" -ne 0 ]; then echo "Chromium is missing: run 'sudo apt-get install -y chromium'."; exit 1; fi; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
 
-test: db chromium
+test: db chromium node_modules/.package-lock.json
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -54,4 +59,4 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 
 clean: db-stop
-	rm -rf $(VENV) .pg staticfiles
+	rm -rf $(VENV) .pg staticfiles node_modules

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backrelease.models import User
+from journal.models import BUILT_IN_TAGS, JournalEntry, WeeklyCheckIn, week_start
 from sessions.models import RELAX_SECONDS, BallSetup, ReleaseSession, Step, StopReason
 
 DEMO_USERNAME = "demo"
@@ -60,6 +61,38 @@ def _session(person: User, rng: random.Random, day: date, progress: float) -> Re
     return session
 
 
+def _journal_entries(
+    person: User, rng: random.Random, day: date, progress: float
+) -> list[JournalEntry]:
+    entries = []
+    for hour in sorted(rng.sample(range(8, 22), rng.choice([0, 1, 1, 2]))):
+        at = timezone.make_aware(datetime.combine(day, time(hour, rng.randint(0, 59))), person.zone)
+        tags = rng.sample(BUILT_IN_TAGS[:6], rng.choice([0, 1, 1, 2]))
+        entries.append(
+            JournalEntry(
+                person=person,
+                recorded_at=at,
+                pain=_clamp(6.5 - 2.5 * progress + rng.gauss(0, 1.2), 0, 10),
+                tags=tags,
+                note=rng.choice(NOTES) if rng.random() < 0.1 else "",
+            )
+        )
+    return entries
+
+
+def _check_in(person: User, rng: random.Random, monday: date, progress: float) -> WeeklyCheckIn:
+    def item(level: float) -> int:
+        return _clamp(level - 2.5 * progress + rng.gauss(0, 0.8), 0, 10)
+
+    return WeeklyCheckIn(
+        person=person,
+        week_start=monday,
+        pain_average=item(6.5),
+        enjoyment_interference=item(6),
+        activity_interference=item(5.5),
+    )
+
+
 @transaction.atomic
 def seed(password: str, today: date | None = None) -> tuple[User, bool]:
     """Creates the demo person and their history once; a second run changes nothing."""
@@ -69,15 +102,23 @@ def seed(password: str, today: date | None = None) -> tuple[User, bool]:
     # Set every time, so the printed login always works.
     person.set_password(password)
     person.save(update_fields=["password"])
-    if ReleaseSession.objects.of(person).exists():
-        return person, False
     rng = random.Random(20261125)
     today = today or timezone.localdate(timezone=person.zone)
     first_day = today - timedelta(days=DEMO_DAYS - 1)
-    sessions = [
-        _session(person, rng, first_day + timedelta(days=offset), offset / DEMO_DAYS)
-        for offset in range(DEMO_DAYS - 1)
-        if rng.random() < 0.8
-    ]
-    ReleaseSession.objects.bulk_create(sessions)
-    return person, True
+    days = [(first_day + timedelta(days=n), n / DEMO_DAYS) for n in range(DEMO_DAYS - 1)]
+    created = False
+    # Each kind is filled once, so a demo made before the journal existed gains one.
+    if not ReleaseSession.objects.of(person).exists():
+        sessions = [_session(person, rng, day, p) for day, p in days if rng.random() < 0.8]
+        ReleaseSession.objects.bulk_create(sessions)
+        created = True
+    if not JournalEntry.objects.of(person).exists():
+        entries = [e for day, p in days for e in _journal_entries(person, rng, day, p)]
+        JournalEntry.objects.bulk_create(entries)
+        created = True
+    if not WeeklyCheckIn.objects.filter(person=person).exists():
+        mondays = sorted({week_start(day) for day, _ in days if week_start(day) >= first_day})
+        check_ins = [_check_in(person, rng, m, (m - first_day).days / DEMO_DAYS) for m in mondays]
+        WeeklyCheckIn.objects.bulk_create(check_ins)
+        created = True
+    return person, created

@@ -144,7 +144,8 @@ def change_label(percent: float | None) -> str:
 
 def change(current: float, current_n: int, reference: float, reference_n: int) -> Change:
     points = current - reference
-    percent = points / reference * 100 if reference else None
+    # Rounded as shown, so a label never disagrees with the percentage printed beside it.
+    percent = round(points / reference * 100, 1) if reference else None
     # From no pain at all any rise is a real rise, though no percentage can say how big.
     label = "worse" if reference == 0 and current > 0 else change_label(percent)
     uncertain = min(current_n, reference_n) < UNCERTAIN_BELOW

@@ -35,7 +35,9 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 
 def _entry_form_page(request: HttpRequest, entry: JournalEntry | None) -> HttpResponse:
-    form = JournalEntryForm(request.POST or None, instance=entry, person=request.user)
+    form = JournalEntryForm(
+        request.POST if request.method == "POST" else None, instance=entry, person=request.user
+    )
     saved = None
     if request.method == "POST" and form.is_valid():
         saved = form.save()
@@ -77,7 +79,7 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def check_in(request: HttpRequest) -> HttpResponse:
     this_week = week_start(timezone.localdate())
     existing = WeeklyCheckIn.objects.filter(person=request.user, week_start=this_week).first()
-    form = WeeklyCheckInForm(request.POST or None, instance=existing)
+    form = WeeklyCheckInForm(request.POST if request.method == "POST" else None, instance=existing)
     saved = False
     if request.method == "POST" and form.is_valid():
         form.instance.person = request.user

@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from backrelease.models import User
+from journal.models import JournalEntry, WeeklyCheckIn, week_start
 from sessions.models import RELAX_SECONDS, BallSetup, ReleaseSession, Step
 
 PASSWORD = "a-long-test-password"
@@ -46,3 +47,28 @@ class ReleaseSessionFactory(factory.django.DjangoModelFactory):
             pain_after=4,
             finished_at=factory.LazyAttribute(lambda o: o.started_at),
         )
+
+
+class JournalEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JournalEntry
+
+    person = factory.SubFactory(UserFactory)
+    recorded_at = factory.LazyFunction(timezone.now)
+    pain = 5
+
+
+class WeeklyCheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WeeklyCheckIn
+
+    person = factory.SubFactory(UserFactory)
+    week_start = factory.LazyFunction(lambda: week_start(timezone.localdate()))
+    pain_average = 6
+    enjoyment_interference = 5
+    activity_interference = 4
+
+
+def every(start, step, count: int) -> factory.Iterator:
+    """Times `step` apart from `start`, one per object of a create_batch of `count`."""
+    return factory.Iterator([start + step * n for n in range(count)], cycle=False)

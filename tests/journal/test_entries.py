@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from journal.models import JournalEntry
+from journal.views import ENTRIES_PAGE_SIZE
+from tests.factories import JournalEntryFactory
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("journal:list")
+NEW = reverse("journal:new")
+
+
+def edit_url(entry) -> str:
+    return reverse("journal:edit", args=[entry.pk])
+
+
+def delete_url(entry) -> str:
+    return reverse("journal:delete", args=[entry.pk])
+
+
+def test_it_lists_entries_newest_first(person, person_client):
+    JournalEntryFactory(person=person, pain=8, recorded_at=timezone.now() - timedelta(days=1))
+    JournalEntryFactory(person=person, pain=3, note="after a walk")
+    page = person_client.get(LIST).text
+    assert page.index("pain 3") < page.index("pain 8")
+    assert "after a walk" in page
+
+
+def test_it_filters_by_tag_as_an_htmx_partial(person, person_client, htmx_headers):
+    JournalEntryFactory(person=person, pain=2, tags=["sleep"])
+    JournalEntryFactory(person=person, pain=7, tags=["lifting", "long drive"])
+    partial = person_client.get(LIST, {"tag": "long drive"}, **htmx_headers).text
+    assert partial.lstrip().startswith('<section id="entry-list"')
+    assert "pain 7" in partial
+    assert "pain 2" not in partial
+    assert "?tag=long%20drive" in partial
+
+
+def test_it_paginates(person, person_client):
+    start = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    for day in range(ENTRIES_PAGE_SIZE + 2):
+        JournalEntryFactory(person=person, recorded_at=start + timedelta(days=day))
+    assert "Page 1 of 2" in person_client.get(LIST).text
+    assert person_client.get(LIST, {"page": 2}).text.count('class="history-item"') == 2
+
+
+def test_it_never_lists_another_persons_entries(person_client, other_person):
+    JournalEntryFactory(person=other_person, note="not yours", tags=["secret"])
+    page = person_client.get(LIST).text
+    assert "not yours" not in page
+    assert "secret" not in page
+
+
+def test_it_adds_many_entries_a_day_from_the_quick_form(person, person_client, htmx_headers):
+    for pain in ("4", "6"):
+        response = person_client.post(NEW, {"pain": pain}, **htmx_headers)
+        assert response.status_code == 200
+        assert response.text.lstrip().startswith('<form id="entry-form"')
+        assert f"Saved: pain {pain}" in response.text
+    assert sorted(JournalEntry.objects.filter(person=person).values_list("pain", flat=True)) == [
+        4,
+        6,
+    ]
+
+
+def test_it_saves_tags_own_tag_back_date_and_note(person, person_client):
+    response = person_client.post(
+        NEW,
+        {
+            "pain": "5",
+            "tags": ["sleep", "stress"],
+            "new_tag": "  Long   Drive ",
+            "recorded_at": "2026-11-20T18:30",
+            "note": "Stiff.",
+        },
+    )
+    assert response.url == LIST
+    entry = JournalEntry.objects.get(person=person)
+    assert entry.tags == ["sleep", "stress", "long drive"]
+    assert entry.recorded_at == datetime(
+        2026, 11, 20, 18, 30, tzinfo=UTC
+    )  # Europe/London in winter
+    assert entry.note == "Stiff."
+    assert "long drive" in person_client.get(NEW).text
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Choose your pain right now"),
+        ({"pain": "11"}, "must be a whole number from 0 to 10"),
+        ({"pain": "3", "recorded_at": "2999-01-01T10:00"}, "That time is still to come"),
+        ({"pain": "3", "recorded_at": "yesterday"}, "Enter a date and time"),
+        ({"pain": "3", "new_tag": "<b>"}, "A tag is letters, numbers, spaces or hyphens."),
+        ({"pain": "3", "tags": ["unknown"]}, "Select a valid choice"),
+        ({"pain": "3", "note": "x" * 2001}, "Keep the note under 2000 characters."),
+    ],
+)
+def test_it_refuses_bad_input_and_saves_nothing(person, person_client, htmx_headers, data, message):
+    response = person_client.post(NEW, data, **htmx_headers)
+    assert response.status_code == 422
+    assert message in response.text
+    assert not JournalEntry.objects.exists()
+
+
+def test_it_shows_the_new_entry_page(person_client):
+    page = person_client.get(NEW).text
+    assert "How is your back?" in page
+    assert 'type="datetime-local"' in page
+
+
+def test_it_edits_an_entry(person, person_client, htmx_headers):
+    entry = JournalEntryFactory(person=person, pain=5, tags=["sleep"])
+    page = person_client.get(edit_url(entry))
+    assert "Edit journal entry" in page.text
+    partial = person_client.get(edit_url(entry), **htmx_headers).text
+    assert partial.lstrip().startswith('<form id="entry-form"')
+    response = person_client.post(
+        edit_url(entry), {"pain": "2", "tags": ["sleep"], "recorded_at": "2026-11-20T08:00"}
+    )
+    assert response.url == LIST
+    entry.refresh_from_db()
+    assert (entry.pain, entry.tags) == (2, ["sleep"])
+
+
+def test_it_keeps_the_entry_when_an_edit_is_bad(person, person_client, htmx_headers):
+    entry = JournalEntryFactory(person=person, pain=5)
+    response = person_client.post(edit_url(entry), {"pain": "-2"}, **htmx_headers)
+    assert response.status_code == 422
+    entry.refresh_from_db()
+    assert entry.pain == 5
+
+
+def test_it_deletes_an_entry_in_place(person, person_client, htmx_headers):
+    entry = JournalEntryFactory(person=person)
+    response = person_client.post(delete_url(entry), **htmx_headers)
+    assert response.status_code == 200
+    assert response.text == ""
+    assert not JournalEntry.objects.exists()
+
+
+def test_it_deletes_and_redirects_without_htmx(person, person_client):
+    entry = JournalEntryFactory(person=person)
+    assert person_client.post(delete_url(entry)).url == LIST
+    assert not JournalEntry.objects.exists()
+
+
+def test_it_checks_ownership(person_client, other_person):
+    entry = JournalEntryFactory(person=other_person, pain=5)
+    assert person_client.get(edit_url(entry)).status_code == 404
+    assert person_client.post(edit_url(entry), {"pain": "1"}).status_code == 404
+    assert person_client.post(delete_url(entry)).status_code == 404
+    entry.refresh_from_db()
+    assert entry.pain == 5
+
+
+def test_it_sends_anonymous_visitors_to_log_in(db):
+    for url in (LIST, NEW):
+        assert Client().get(url).url.startswith(reverse("login"))

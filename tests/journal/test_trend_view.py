@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import JournalEntryFactory, ReleaseSessionFactory, every
+
+pytestmark = pytest.mark.django_db
+URL = reverse("trends")
+
+
+def figures(html: str) -> dict:
+    return json.loads(
+        html.split('<script id="trend-figures" type="application/json">')[1].split("</script>")[0]
+    )
+
+
+def weeks_of_data(person, weeks: int) -> None:
+    start = timezone.now() - timedelta(weeks=weeks - 1)
+    JournalEntryFactory.create_batch(
+        weeks, person=person, recorded_at=every(start, timedelta(weeks=1), weeks)
+    )
+
+
+def test_it_shows_the_sentence_charts_and_table(person, person_client):
+    weeks_of_data(person, 3)
+    page = person_client.get(URL).text
+    assert "<html" in page
+    assert 'class="summary-sentence"' in page
+    assert "vendor/plotly/plotly-basic.min.js" in page
+    assert set(figures(page)) == {"pain", "sessions", "arch"}
+    assert page.count("<tr") == 1 + 3
+
+
+def test_it_swaps_the_range_as_an_htmx_partial(person, person_client, htmx_headers):
+    weeks_of_data(person, 20)
+    partial = person_client.get(URL, {"range": "4w"}, **htmx_headers).text
+    assert partial.lstrip().startswith('<section id="trend-body"')
+    assert "<html" not in partial
+    assert partial.count("<tr") == 1 + 4
+    assert len(figures(partial)["pain"]["data"][0]["x"]) == 4
+    full = person_client.get(URL, {"range": "4w"}).text
+    assert "<html" in full
+    assert full.count("<tr") == 1 + 4
+    assert person_client.get(URL, {"range": "all"}).text.count("<tr") == 1 + 20
+    assert person_client.get(URL).text.count("<tr") == 1 + 12
+
+
+def test_it_falls_back_to_twelve_weeks_for_an_unknown_range(person, person_client):
+    weeks_of_data(person, 20)
+    assert person_client.get(URL, {"range": "forever"}).text.count("<tr") == 1 + 12
+
+
+def test_it_compares_against_the_first_week_even_in_a_short_range(person, person_client):
+    start = timezone.now() - timedelta(weeks=10)
+    JournalEntryFactory.create_batch(3, person=person, pain=8, recorded_at=start)
+    JournalEntryFactory.create_batch(3, person=person, pain=4, recorded_at=timezone.now())
+    page = person_client.get(URL, {"range": "4w"}).text
+    assert "down 4.0 points (50%) from your first week: a substantial improvement." in page
+
+
+def test_it_marks_uncertain_means(person, person_client):
+    JournalEntryFactory(person=person, pain=3)
+    assert 'class="uncertain"' in person_client.get(URL).text
+
+
+def test_it_never_shows_another_persons_data(person, person_client, other_person):
+    JournalEntryFactory(person=other_person, pain=9)
+    page = person_client.get(URL).text
+    assert "Rate your pain in a session or the journal" in page
+    assert "trend-figures" not in page
+
+
+def test_it_uses_the_same_queries_for_one_week_or_three_years(
+    person, person_client, other_person, django_assert_num_queries
+):
+    JournalEntryFactory(person=person)
+    client = Client()
+    client.force_login(other_person)
+    start = timezone.now() - timedelta(days=3 * 365)
+    JournalEntryFactory.create_batch(
+        3 * 365,
+        person=other_person,
+        recorded_at=every(start, timedelta(days=1), 3 * 365),
+    )
+    ReleaseSessionFactory.create_batch(
+        3 * 365,
+        person=other_person,
+        finished=True,
+        started_at=every(start, timedelta(days=1), 3 * 365),
+    )
+    with django_assert_num_queries(3) as small:
+        person_client.get(URL, {"range": "all"})
+    with django_assert_num_queries(3) as large:
+        client.get(URL, {"range": "all"})
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_it_sends_anonymous_visitors_to_log_in(db):
+    assert Client().get(URL).url.startswith(reverse("login"))
