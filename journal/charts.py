@@ -53,8 +53,8 @@ def _line(weeks: list[Week], field: str) -> go.Scatter:
     )
 
 
-def figures(weeks: list[Week]) -> dict[str, dict[str, Any]]:
-    """The three trend charts, as plotly JSON ready for `json_script`."""
+def figures(weeks: list[Week]) -> dict[str, str]:
+    """The three trend charts as plotly JSON, for a data attribute (htmx drops script elements)."""
     pain = go.Figure(
         [_line(weeks, f) for f in ("usual_pain", "pain_before", "pain_after")],
         _layout("Pain per week", "Pain (0-10)", 10),
@@ -76,6 +76,6 @@ def figures(weeks: list[Week]) -> dict[str, dict[str, Any]]:
         _layout("Lower-back arch per week", "Arch (0-4)", 4),
     )
     return {
-        name: fig.to_plotly_json()
-        for name, fig in {"pain": pain, "sessions": sessions, "arch": arch}.items()
+        name: figure.to_json()
+        for name, figure in {"pain": pain, "sessions": sessions, "arch": arch}.items()
     }

@@ -3,13 +3,10 @@
 const config = { responsive: true, displayModeBar: false, displaylogo: false };
 
 function draw() {
-  const data = document.querySelector("#trend-figures");
-  if (!data || !window.Plotly) return;
-  const figures = JSON.parse(data.textContent);
+  if (!window.Plotly) return;
   const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
-  for (const [name, figure] of Object.entries(figures)) {
-    const element = document.querySelector(`#chart-${name}`);
-    if (!element) continue;
+  for (const element of document.querySelectorAll("[data-figure]")) {
+    const figure = JSON.parse(element.dataset.figure);
     figure.layout.font = { color: dark ? "#f1efe9" : "#1d1d1b" };
     window.Plotly.newPlot(element, figure.data, figure.layout, config);
   }
