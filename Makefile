@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test db db-stop migrate seed chromium lint format clean
+.PHONY: run test db db-stop migrate seed chromium lint format clean explain-trends
 
 $(STAMP): pyproject.toml .python-version
 	@base=$$(PYENV_VERSION=$(PYTHON_VERSION) pyenv which python 2>/dev/null || command -v python$(PYTHON_VERSION)); \
@@ -49,6 +49,10 @@ chromium:
 test: db chromium node_modules/.package-lock.json
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The plan and timing of the weekly trend query for a person with three years of daily data.
+explain-trends: migrate
+	$(PY) manage.py explain_trends
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
