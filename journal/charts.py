@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import plotly.graph_objects as go
 
 from journal.trends import Week
 
+WEEK_MS = 7 * 24 * 60 * 60 * 1000
 # Colour is never the only signal: every line also has its own dash and marker.
 LINES = {
     "usual_pain": ("Usual pain", "#1f5f8b", "solid", "circle"),
@@ -18,7 +20,9 @@ LINES = {
 }
 
 
-def _layout(title: str, y_title: str, y_max: int | None) -> dict[str, Any]:
+def _layout(weeks: list[Week], title: str, y_title: str, y_max: int | None) -> dict[str, Any]:
+    # Ticks fall on Mondays, where each week's point sits, and thin out to about eight.
+    tick_weeks = max(1, math.ceil(len(weeks) / 8))
     return {
         "template": "none",
         "title": {"text": title, "x": 0, "font": {"size": 16}},
@@ -26,7 +30,13 @@ def _layout(title: str, y_title: str, y_max: int | None) -> dict[str, Any]:
         "margin": {"l": 40, "r": 10, "t": 40, "b": 40},
         "legend": {"orientation": "h", "y": -0.2},
         "hovermode": "x unified",
-        "xaxis": {"type": "date", "tickformat": "%-d %b", "fixedrange": True},
+        "xaxis": {
+            "type": "date",
+            "tickformat": "%-d %b",
+            "tick0": weeks[0].week.isoformat() if weeks else None,
+            "dtick": tick_weeks * WEEK_MS,
+            "fixedrange": True,
+        },
         "yaxis": {
             "title": {"text": y_title},
             "range": [0, y_max] if y_max else None,
@@ -57,7 +67,7 @@ def figures(weeks: list[Week]) -> dict[str, str]:
     """The three trend charts as plotly JSON, for a data attribute (htmx drops script elements)."""
     pain = go.Figure(
         [_line(weeks, f) for f in ("usual_pain", "pain_before", "pain_after")],
-        _layout("Pain per week", "Pain (0-10)", 10),
+        _layout(weeks, "Pain per week", "Pain (0-10)", 10),
     )
     sessions = go.Figure(
         [
@@ -69,11 +79,11 @@ def figures(weeks: list[Week]) -> dict[str, str]:
                 hovertemplate="%{y} sessions<extra></extra>",
             )
         ],
-        _layout("Sessions per week", "Sessions", None),
+        _layout(weeks, "Sessions per week", "Sessions", None),
     )
     arch = go.Figure(
         [_line(weeks, f) for f in ("arch_before", "arch_after")],
-        _layout("Lower-back arch per week", "Arch (0-4)", 4),
+        _layout(weeks, "Lower-back arch per week", "Arch (0-4)", 4),
     )
     return {
         name: figure.to_json()
