@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backrelease.htmx import page_or_partial
@@ -30,7 +31,12 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         page_or_partial(request, "journal/list.html", "entry-list"),
-        {"page": page, "tag": tag, "tags": known_tags(request.user)},
+        {
+            "page": page,
+            "tag": tag,
+            "tags": known_tags(request.user),
+            "page_query": f"&{urlencode({'tag': tag})}" if tag else "",
+        },
     )
 
 

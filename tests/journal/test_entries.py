@@ -163,3 +163,14 @@ def test_it_checks_ownership(person_client, other_person):
 def test_it_sends_anonymous_visitors_to_log_in(db):
     for url in (LIST, NEW):
         assert Client().get(url).url.startswith(reverse("login"))
+
+
+def test_it_keeps_the_tag_filter_across_pages(person, person_client):
+    start = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    for day in range(ENTRIES_PAGE_SIZE + 1):
+        JournalEntryFactory(person=person, recorded_at=start + timedelta(days=day), tags=["sleep"])
+    JournalEntryFactory(person=person, tags=["stress"])
+    page = person_client.get(LIST, {"tag": "sleep"}).text
+    assert 'href="?page=2&amp;tag=sleep"' in page
+    second = person_client.get(LIST, {"tag": "sleep", "page": 2}).text
+    assert second.count('class="history-item"') == 1
