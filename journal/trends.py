@@ -104,7 +104,13 @@ class Week:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.usual_pain_n or self.pain_after_n or self.arch_before_n or self.peg)
+        return not (
+            self.sessions_completed
+            or self.usual_pain_n
+            or self.pain_after_n
+            or self.arch_before_n
+            or self.peg is not None
+        )
 
 
 def weekly(person, now: datetime | None = None) -> list[Week]:

@@ -6,7 +6,6 @@ from django import forms
 
 from sessions.models import ARCH_MAX, PAIN_MAX, TENSION_MAX, BallSetup, Step, StopReason
 
-PAIN_LABELS = {0: "no pain", 10: "worst imaginable"}
 ARCH_LABELS = {
     0: "No gap: my lower back rests on the floor",
     1: "Only my fingertips slide in",
