@@ -38,6 +38,7 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 run: seed node_modules/.package-lock.json
+	DEBUG=$${DEBUG:-true} $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium, for Playwright: never a browser downloaded at run time.
