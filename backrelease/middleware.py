@@ -21,3 +21,23 @@ class PersonTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class SharedPageHeadersMiddleware:
+    """Keeps clinician pages out of referrers, search engines and caches, whatever the status."""
+
+    HEADERS = {
+        "Referrer-Policy": "no-referrer",
+        "X-Robots-Tag": "noindex, nofollow",
+        "Cache-Control": "no-store",
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/shared/"):
+            for name, value in self.HEADERS.items():
+                response[name] = value
+        return response

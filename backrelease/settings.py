@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so its headers reach every /shared/ response, errors included.
+    "backrelease.middleware.SharedPageHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -155,6 +157,13 @@ SECURE_SSL_REDIRECT = env_bool("HTTPS", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_share_tokens": {"()": "backrelease.logging.RedactShareTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_share_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The loggers that write request paths, and so could write a share token.
+    "loggers": {
+        name: {"filters": ["redact_share_tokens"]} for name in ("django.request", "django.server")
+    },
 }

@@ -79,4 +79,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+    return HttpResponse(
+        "User-agent: *\nDisallow: /shared/\nDisallow: /\n", content_type="text/plain"
+    )

@@ -92,3 +92,73 @@ class WeeklyCheckIn(models.Model):
     @property
     def score(self) -> float:
         return (self.pain_average + self.enjoyment_interference + self.activity_interference) / 3
+
+
+class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
+    def of(self, person) -> ShareLinkQuerySet:
+        return self.filter(person=person)
+
+
+class ShareLink(models.Model):
+    """A read-only link for a clinician. Only the SHA-256 of its token is stored."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
+    )
+    label = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    include_notes = models.BooleanField(default=False)
+    shows_from = models.DateField(null=True, blank=True)
+    shows_until = models.DateField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    open_count = models.PositiveIntegerField(default=0)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at"))
+                & Q(expires_at__lte=models.F("created_at") + timedelta(days=366)),
+                name="share_link_expires_within_a_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(shows_from__isnull=True)
+                | Q(shows_until__isnull=True)
+                | Q(shows_from__lte=models.F("shows_until")),
+                name="share_link_range_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(token_hash__regex=r"^[0-9a-f]{64}$"), name="share_link_hash_is_sha256"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "active" if self.is_active() else "expired"
+
+
+class ShareLinkOpening(models.Model):
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="openings")
+    opened_at = models.DateTimeField(default=timezone.now)
+    client = models.CharField(max_length=80, help_text="Browser and system, never the address.")
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["link", "-opened_at"], name="opening_link_opened")]
+
+    def __str__(self) -> str:
+        return f"{self.client} at {self.opened_at:%Y-%m-%d %H:%M}"

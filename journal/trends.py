@@ -20,6 +20,16 @@ UNCERTAIN_BELOW = 3
 RANGES = {"4w": 4, "12w": 12, "all": None}
 DEFAULT_RANGE = "12w"
 
+
+def _in_scope(column: str) -> str:
+    """A share link may show only some dates: both ends are optional and inclusive, local dates."""
+    local_date = f"({column} AT TIME ZONE %(zone)s)::date"
+    return (
+        f"(%(since)s::date IS NULL OR {local_date} >= %(since)s::date)"
+        f" AND (%(until)s::date IS NULL OR {local_date} <= %(until)s::date)"
+    )
+
+
 # Weeks are cut in SQL in the person's zone (AT TIME ZONE), never by shifting times in Python. The
 # series runs from the first week with any data to the current week, so empty weeks come back as
 # rows of NULLs (gaps), never as zeros and never skipped.
@@ -38,6 +48,7 @@ WITH session_weeks AS (
            avg(arch_after)::float8 AS arch_after, count(arch_after) AS arch_after_n
     FROM {ReleaseSession._meta.db_table}
     WHERE person_id = %(person)s
+      AND {_in_scope("started_at")}
     GROUP BY 1
 ), journal_weeks AS (
     SELECT date_trunc('week', recorded_at AT TIME ZONE %(zone)s)::date AS week,
@@ -45,19 +56,25 @@ WITH session_weeks AS (
            sum(pain) AS journal_pain_sum
     FROM {JournalEntry._meta.db_table}
     WHERE person_id = %(person)s
+      AND {_in_scope("recorded_at")}
     GROUP BY 1
 ), check_in_weeks AS (
     SELECT week_start AS week,
            (pain_average + enjoyment_interference + activity_interference) / 3.0::float8 AS peg
     FROM {WeeklyCheckIn._meta.db_table}
     WHERE person_id = %(person)s
+      AND (%(since)s::date IS NULL OR week_start >= date_trunc('week', %(since)s::date)::date)
+      AND (%(until)s::date IS NULL OR week_start <= %(until)s::date)
 ), bounds AS (
     SELECT least(
                (SELECT min(week) FROM session_weeks),
                (SELECT min(week) FROM journal_weeks),
                (SELECT min(week) FROM check_in_weeks)
            ) AS first_week,
-           date_trunc('week', %(now)s AT TIME ZONE %(zone)s)::date AS this_week
+           least(
+               date_trunc('week', %(now)s AT TIME ZONE %(zone)s)::date,
+               date_trunc('week', %(until)s::date)::date
+           ) AS this_week
 )
 SELECT w.week::date AS week,
        coalesce(s.sessions_completed, 0) AS sessions_completed,
@@ -113,9 +130,20 @@ class Week:
         )
 
 
-def weekly(person, now: datetime | None = None) -> list[Week]:
-    """Every week from the person's first week with data to this week, in one query."""
-    params = {"person": person.pk, "zone": person.time_zone, "now": now or timezone.now()}
+def weekly(
+    person, now: datetime | None = None, since: date | None = None, until: date | None = None
+) -> list[Week]:
+    """Every week from the person's first week with data to this week, in one query.
+
+    `since` and `until` (local dates, inclusive) narrow it to what a share link covers.
+    """
+    params = {
+        "person": person.pk,
+        "zone": person.time_zone,
+        "now": now or timezone.now(),
+        "since": since,
+        "until": until,
+    }
     with connection.cursor() as cursor:
         cursor.execute(WEEKLY_SQL, params)
         return [Week(*row) for row in cursor.fetchall()]
@@ -209,21 +237,21 @@ def describe(points: float, percent: float | None) -> str:
     return f"{size} ({abs(percent):.0f}%)" if percent is not None else size
 
 
-def sentence(summary: Summary, this_week_start: date) -> str:
-    """The one plain sentence at the top of the trends."""
+def sentence(summary: Summary, this_week_start: date, whose: str = "your") -> str:
+    """The one plain sentence at the top of the trends; a clinician reads "their" for "your"."""
     if summary.baseline is None:
         return "Rate your pain in a session or the journal, and your trend will start here."
     result = summary.against_baseline
     if result is None:
-        return "This is your first week with ratings: later weeks are compared with it."
+        return f"This is {whose} first week with ratings: later weeks are compared with it."
     latest = summary.latest.week
     when = "this week" if latest == this_week_start else f"in the week of {latest:%-d %b}"
     phrase = LABEL_PHRASES[result.label]
     if result.direction == "unchanged":
-        text = f"Usual pain {when} is the same as in your first week: {phrase}"
+        text = f"Usual pain {when} is the same as in {whose} first week: {phrase}"
     else:
         size = describe(result.points, result.percent)
-        text = f"Usual pain {when} is {result.direction} {size} from your first week: {phrase}"
+        text = f"Usual pain {when} is {result.direction} {size} from {whose} first week: {phrase}"
     if result.uncertain:
         text += " (uncertain: fewer than 3 ratings behind a mean)"
     return text + "."

@@ -1,0 +1,217 @@
+"""A person's record outside the app: CSV for people, a FHIR R4 Bundle for other systems."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from journal.models import JournalEntry, WeeklyCheckIn
+from sessions.models import ReleaseSession
+
+LOINC_PAIN = {
+    "system": "http://loinc.org",
+    "code": "72514-3",
+    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+}
+# The hand-slide arch rating is not a validated instrument, so it has no LOINC code: it gets ours.
+APP_CODE_SYSTEM = "urn:backrelease:fhir:codesystem:self-ratings"
+ARCH_CODE = {
+    "system": APP_CODE_SYSTEM,
+    "code": "lumbar-arch-hand-slide",
+    "display": "Lumbar arch, hand-slide test lying supine, legs straight (0-4)",
+}
+SURVEY = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": "survey",
+            "display": "Survey",
+        }
+    ]
+}
+SCORE = {"unit": "{score}", "system": "http://unitsofmeasure.org", "code": "{score}"}
+ID_NAMESPACE = uuid.UUID("6f1c1f0e-4b57-4a39-9a35-3c1f4f1bb2a7")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The slice of a person's record a share link (or a full export) covers."""
+
+    person: Any
+    since: date | None = None
+    until: date | None = None
+    include_notes: bool = True
+
+    def _bounds(self, field: str) -> dict[str, datetime]:
+        zone = ZoneInfo(self.person.time_zone)
+        bounds = {}
+        if self.since:
+            bounds[f"{field}__gte"] = datetime.combine(self.since, time.min, zone)
+        if self.until:
+            bounds[f"{field}__lt"] = datetime.combine(
+                self.until + timedelta(days=1), time.min, zone
+            )
+        return bounds
+
+    def sessions(self) -> QuerySet[ReleaseSession]:
+        return (
+            ReleaseSession.objects.of(self.person)
+            .filter(finished_at__isnull=False, **self._bounds("started_at"))
+            .order_by("started_at")
+        )
+
+    def journal_entries(self) -> QuerySet[JournalEntry]:
+        return (
+            JournalEntry.objects.of(self.person)
+            .filter(**self._bounds("recorded_at"))
+            .order_by("recorded_at")
+        )
+
+    def check_ins(self) -> QuerySet[WeeklyCheckIn]:
+        check_ins = WeeklyCheckIn.objects.filter(person=self.person).order_by("week_start")
+        if self.since:
+            check_ins = check_ins.filter(week_start__gte=self.since - timedelta(days=6))
+        if self.until:
+            check_ins = check_ins.filter(week_start__lte=self.until)
+        return check_ins
+
+
+CSV_COLUMNS = [
+    "kind",
+    "local_time",
+    "pain_before",
+    "pain_after",
+    "arch_before",
+    "arch_after",
+    "ball_setup",
+    "knees_lifted",
+    "stopped_early_reason",
+    "pain",
+    "tags",
+    "peg_pain_average",
+    "peg_enjoyment_interference",
+    "peg_activity_interference",
+    "note",
+]
+
+
+def write_csv(scope: Scope, out: IO[str]) -> None:
+    """Sessions, journal entries and weekly check-ins, one row each, times in the person's zone."""
+    zone = ZoneInfo(scope.person.time_zone)
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="")
+    writer.writeheader()
+    for s in scope.sessions():
+        writer.writerow(
+            {
+                "kind": "session",
+                "local_time": timezone.localtime(s.started_at, zone).isoformat(),
+                "pain_before": s.pain_before,
+                "pain_after": s.pain_after,
+                "arch_before": s.arch_before,
+                "arch_after": s.arch_after,
+                "ball_setup": s.ball_setup,
+                "knees_lifted": "yes" if s.knees_lifted else "no",
+                "stopped_early_reason": s.stopped_early_reason,
+                "note": s.note if scope.include_notes else "",
+            }
+        )
+    for e in scope.journal_entries():
+        writer.writerow(
+            {
+                "kind": "journal",
+                "local_time": timezone.localtime(e.recorded_at, zone).isoformat(),
+                "pain": e.pain,
+                "tags": ";".join(e.tags),
+                "note": e.note if scope.include_notes else "",
+            }
+        )
+    for c in scope.check_ins():
+        writer.writerow(
+            {
+                "kind": "weekly check-in",
+                "local_time": c.week_start.isoformat(),
+                "peg_pain_average": c.pain_average,
+                "peg_enjoyment_interference": c.enjoyment_interference,
+                "peg_activity_interference": c.activity_interference,
+            }
+        )
+
+
+def _urn(kind: str, pk: int) -> str:
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, f'{kind}-{pk}')}"
+
+
+def _observation(
+    patient: str, code: dict, text: str, value: int, at: datetime, zone: ZoneInfo
+) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": [SURVEY],
+        "code": {"coding": [code], "text": text},
+        "subject": {"reference": patient},
+        "effectiveDateTime": timezone.localtime(at, zone).isoformat(),
+        "valueQuantity": {"value": value, **SCORE},
+    }
+
+
+def _session_resources(s: ReleaseSession, patient: str, zone: ZoneInfo, notes: bool):
+    procedure_url = _urn("session", s.pk)
+    procedure: dict[str, Any] = {
+        "resourceType": "Procedure",
+        "status": "stopped" if s.stopped_early else "completed",
+        "code": {"text": "Self-release with a soft ball under the sacrum"},
+        "subject": {"reference": patient},
+        "performedPeriod": {
+            "start": timezone.localtime(s.started_at, zone).isoformat(),
+            "end": timezone.localtime(s.finished_at, zone).isoformat(),
+        },
+    }
+    if s.stopped_early:
+        procedure["statusReason"] = {"text": s.get_stopped_early_reason_display()}
+    if notes and s.note:
+        procedure["note"] = [{"text": s.note}]
+    yield procedure_url, procedure
+    ratings = [
+        ("pain-before", LOINC_PAIN, "Pain before the session", s.pain_before, s.started_at),
+        ("arch-before", ARCH_CODE, "Lumbar arch before the session", s.arch_before, s.started_at),
+        ("arch-after", ARCH_CODE, "Lumbar arch after the session", s.arch_after, s.finished_at),
+        ("pain-after", LOINC_PAIN, "Pain after the session", s.pain_after, s.finished_at),
+    ]
+    for kind, code, text, value, at in ratings:
+        if value is None:
+            continue
+        observation = _observation(patient, code, text, value, at, zone)
+        # Ties the before and after ratings to the session they belong to.
+        observation["partOf"] = [{"reference": procedure_url}]
+        yield _urn(f"session-{kind}", s.pk), observation
+
+
+def fhir_bundle(scope: Scope, now: datetime | None = None) -> dict[str, Any]:
+    zone = ZoneInfo(scope.person.time_zone)
+    patient = _urn("person", scope.person.pk)
+    entries: list[tuple[str, dict[str, Any]]] = [
+        (patient, {"resourceType": "Patient", "name": [{"text": scope.person.name}]})
+    ]
+    for s in scope.sessions():
+        entries.extend(_session_resources(s, patient, zone, scope.include_notes))
+    for e in scope.journal_entries():
+        observation = _observation(
+            patient, LOINC_PAIN, "Pain, journal entry", e.pain, e.recorded_at, zone
+        )
+        if scope.include_notes and e.note:
+            observation["note"] = [{"text": e.note}]
+        entries.append((_urn("journal", e.pk), observation))
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": timezone.localtime(now or timezone.now(), zone).isoformat(),
+        "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
+    }

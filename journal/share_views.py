@@ -1,0 +1,160 @@
+"""Share links: the person's list of them, and the read-only report a clinician opens."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from backrelease.htmx import page_or_partial
+from journal import charts, exports, sharing, trends
+from journal.forms import ShareLinkForm
+from journal.models import ShareLink, week_start
+
+
+def _get_link_for_person(request: HttpRequest, pk: int) -> ShareLink:
+    return get_object_or_404(ShareLink.objects.of(request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def share_links(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = ShareLinkForm(request.POST if request.method == "POST" else None, today=today)
+    new_url = None
+    if request.method == "POST" and form.is_valid():
+        token = sharing.new_token()
+        data = form.cleaned_data
+        sharing.create(
+            request.user,
+            token,
+            label=data["label"],
+            include_notes=data["include_notes"],
+            shows_from=data["shows_from"],
+            shows_until=data["shows_until"],
+            # Works to the end of the chosen day, in the person's zone.
+            expires_at=datetime.combine(
+                data["expires_on"] + timedelta(days=1), time.min, request.user.zone
+            ),
+        )
+        # The only time the token is shown: it is stored as a hash from here on.
+        new_url = request.build_absolute_uri(reverse("shared:report", args=[token]))
+        form = ShareLinkForm(today=today)
+    return render(
+        request,
+        page_or_partial(request, "journal/share_links.html", "share-links"),
+        {"form": form, "links": ShareLink.objects.of(request.user), "new_url": new_url},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    ShareLink.objects.filter(pk=_get_link_for_person(request, pk).pk, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
+    if not request.htmx:
+        return redirect("sharing:list")
+    return render(
+        request,
+        "journal/share_links.html#link-list",
+        {"links": ShareLink.objects.of(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def openings(request: HttpRequest, pk: int) -> HttpResponse:
+    link = _get_link_for_person(request, pk)
+    return render(
+        request,
+        page_or_partial(request, "journal/share_link.html", "openings"),
+        {"link": link, "openings": link.openings.all()[:200]},
+    )
+
+
+def _unavailable(request: HttpRequest, reason: str, status: int) -> HttpResponse:
+    return render(request, "shared/unavailable.html", {"reason": reason}, status=status)
+
+
+def _open(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
+    """The link behind a token, or the plain page that says why there is none."""
+    if sharing.is_rate_limited(request):
+        return _unavailable(request, "limited", 429)
+    lookup = sharing.find(token)
+    if lookup.link is None:
+        sharing.count_wrong_token(request)
+        return _unavailable(request, "unknown", 404)
+    if lookup.gone:
+        return _unavailable(request, lookup.link.status, 410)
+    return lookup.link
+
+
+def _scope(link: ShareLink) -> exports.Scope:
+    return exports.Scope(
+        link.person, since=link.shows_from, until=link.shows_until, include_notes=link.include_notes
+    )
+
+
+@require_safe
+def report(request: HttpRequest, token: str) -> HttpResponse:
+    link = _open(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    if request.method == "GET":
+        sharing.record_opening(link, request)
+    person = link.person
+    scope = _scope(link)
+    with timezone.override(person.zone):
+        weeks = trends.weekly(person, since=link.shows_from, until=link.shows_until)
+        summary = trends.summarize(weeks)
+        return render(
+            request,
+            "shared/report.html",
+            {
+                "link": link,
+                "person_name": person.name,
+                "time_zone": person.time_zone,
+                "weeks": weeks,
+                "summary": summary,
+                "sentence": trends.sentence(
+                    summary, week_start(timezone.localdate()), whose="their"
+                ),
+                "figures": charts.figures(weeks),
+                "sessions": scope.sessions(),
+                "journal_entries": scope.journal_entries(),
+            },
+        )
+
+
+@require_safe
+def export_csv(request: HttpRequest, token: str) -> HttpResponse:
+    link = _open(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    out = io.StringIO()
+    exports.write_csv(_scope(link), out)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="back-release.csv"'
+    return response
+
+
+@require_safe
+def export_fhir(request: HttpRequest, token: str) -> HttpResponse:
+    link = _open(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    response = HttpResponse(
+        json.dumps(exports.fhir_bundle(_scope(link)), indent=2),
+        content_type="application/fhir+json",
+    )
+    response["Content-Disposition"] = 'attachment; filename="back-release-fhir.json"'
+    return response

@@ -1,0 +1,100 @@
+"""Clinician share links: capability URLs whose token exists only in the URL.
+
+The token carries 256 bits from `secrets`; the database keeps its SHA-256 alone and every lookup
+is by that hash, so a stored row cannot be turned back into a working link and a near-miss guess
+learns nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from journal.models import ShareLink, ShareLinkOpening
+
+TOKEN_BYTES = 32
+DEFAULT_DAYS = 30
+MAX_DAYS = 365
+WRONG_TOKENS_PER_MINUTE = 20
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create(person, token: str, **fields) -> ShareLink:
+    return ShareLink.objects.create(person=person, token_hash=hash_token(token), **fields)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    link: ShareLink | None
+    gone: bool
+
+
+def find(token: str, now: datetime | None = None) -> Lookup:
+    link = ShareLink.objects.select_related("person").filter(token_hash=hash_token(token)).first()
+    if link is None:
+        return Lookup(None, gone=False)
+    return Lookup(link, gone=not link.is_active(now))
+
+
+BROWSERS = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+SYSTEMS = [
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+]
+
+
+def describe_client(user_agent: str) -> str:
+    """A coarse name ("Firefox on Windows"): enough to recognise, too vague to track."""
+    browser = next((name for marker, name in BROWSERS if marker in user_agent), "A browser")
+    system = next((name for marker, name in SYSTEMS if marker in user_agent), "")
+    return f"{browser} on {system}" if system else browser
+
+
+def record_opening(link: ShareLink, request: HttpRequest, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    ShareLink.objects.filter(pk=link.pk).update(last_opened_at=now, open_count=F("open_count") + 1)
+    ShareLinkOpening.objects.create(
+        link=link, opened_at=now, client=describe_client(request.headers.get("User-Agent", ""))
+    )
+
+
+def _client_key(request: HttpRequest) -> str:
+    return (
+        "share-misses:" + hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()
+    )
+
+
+def is_rate_limited(request: HttpRequest) -> bool:
+    return cache.get(_client_key(request), 0) >= WRONG_TOKENS_PER_MINUTE
+
+
+def count_wrong_token(request: HttpRequest) -> None:
+    key = _client_key(request)
+    # add() starts a one-minute window; incr() counts within it without extending it.
+    if not cache.add(key, 1, timeout=60):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.add(key, 1, timeout=60)
+
+
+def default_expiry(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) + timedelta(days=DEFAULT_DAYS)
