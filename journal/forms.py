@@ -104,7 +104,7 @@ class ShareLinkForm(forms.Form):
     )
     expires_on = forms.DateField(
         label="Works until",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="At most a year from today.",
         error_messages={"invalid": "Enter a date, such as 2026-12-25."},
     )
@@ -116,11 +116,13 @@ class ShareLinkForm(forms.Form):
     shows_from = forms.DateField(
         required=False,
         label="Show from",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Leave both dates empty to share everything.",
     )
     shows_until = forms.DateField(
-        required=False, label="Show until", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Show until",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, today, **kwargs) -> None:

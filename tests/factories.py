@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
 from backrelease.models import User
-from journal.models import JournalEntry, WeeklyCheckIn, week_start
+from journal import sharing
+from journal.models import JournalEntry, ShareLink, WeeklyCheckIn, week_start
 from sessions.models import RELAX_SECONDS, BallSetup, ReleaseSession, Step
 
 PASSWORD = "a-long-test-password"
@@ -72,3 +75,17 @@ class WeeklyCheckInFactory(factory.django.DjangoModelFactory):
 def every(start, step, count: int) -> factory.Iterator:
     """Times `step` apart from `start`, one per object of a create_batch of `count`."""
     return factory.Iterator([start + step * n for n in range(count)], cycle=False)
+
+
+class ShareLinkFactory(factory.django.DjangoModelFactory):
+    """Pass `token=` to know the link's URL; only its hash is stored."""
+
+    class Meta:
+        model = ShareLink
+        exclude = ("token",)
+
+    person = factory.SubFactory(UserFactory)
+    label = "Dr Lee, physio"
+    token = factory.LazyFunction(sharing.new_token)
+    token_hash = factory.LazyAttribute(lambda o: sharing.hash_token(o.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))

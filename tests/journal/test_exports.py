@@ -1,0 +1,166 @@
+"""The clinician's CSV and FHIR R4 exports, checked against the FHIR rules the app applies."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from journal import sharing
+from journal.exports import APP_CODE_SYSTEM
+from tests.factories import JournalEntryFactory, ReleaseSessionFactory, ShareLinkFactory
+
+pytestmark = pytest.mark.django_db
+TOKEN = sharing.new_token()
+OFFSET_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
+
+
+@pytest.fixture(autouse=True)
+def record(person):
+    cache.clear()
+    person.time_zone = "Australia/Sydney"
+    person.save()
+    ReleaseSessionFactory(
+        person=person,
+        finished=True,
+        started_at=datetime(2026, 11, 22, 12, 30, tzinfo=UTC),
+        pain_before=7,
+        pain_after=4,
+        arch_before=3,
+        arch_after=1,
+        note="session note",
+    )
+    ReleaseSessionFactory(
+        person=person,
+        finished=True,
+        started_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+        stopped_early_reason="dizziness",
+        arch_after=None,
+        pain_after=None,
+    )
+    JournalEntryFactory(
+        person=person,
+        pain=5,
+        tags=["sleep", "long drive"],
+        note="journal note",
+        recorded_at=datetime(2026, 11, 24, 8, 0, tzinfo=UTC),
+    )
+
+
+def get(page: str, person, **link):
+    ShareLinkFactory(person=person, token=TOKEN, **link)
+    return Client().get(f"/shared/{TOKEN}/{page}")
+
+
+def test_it_exports_sessions_and_journal_as_csv(person):
+    response = get("back-release.csv", person, include_notes=True)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["kind"] for r in rows] == ["session", "session", "journal"]
+    assert rows[0]["local_time"] == "2026-11-22T23:30:00+11:00"
+    assert (rows[0]["pain_before"], rows[0]["pain_after"], rows[0]["note"]) == (
+        "7",
+        "4",
+        "session note",
+    )
+    assert rows[1]["stopped_early_reason"] == "dizziness"
+    assert (rows[2]["pain"], rows[2]["tags"]) == ("5", "sleep;long drive")
+
+
+def test_it_leaves_notes_out_of_the_csv_unless_allowed(person):
+    text = get("back-release.csv", person).content.decode()
+    assert "session note" not in text
+    assert "journal note" not in text
+
+
+def bundle(person, **link) -> dict:
+    response = get("fhir.json", person, **link)
+    assert response["Content-Type"] == "application/fhir+json"
+    return json.loads(response.content)
+
+
+def test_it_exports_a_fhir_r4_collection_bundle(person):
+    data = bundle(person)
+    assert data["resourceType"] == "Bundle"
+    assert data["type"] == "collection"
+    assert OFFSET_TIME.match(data["timestamp"])
+    urls = [entry["fullUrl"] for entry in data["entry"]]
+    assert len(urls) == len(set(urls))
+    assert all(url.startswith("urn:uuid:") for url in urls)
+    kinds = [entry["resource"]["resourceType"] for entry in data["entry"]]
+    assert kinds.count("Patient") == 1
+    assert kinds.count("Procedure") == 2
+    # Session 1: 4 ratings; the stopped session: pain and arch before; the journal: pain.
+    assert kinds.count("Observation") == 4 + 2 + 1
+
+
+def test_it_follows_the_fhir_rules_for_every_observation(person):
+    data = bundle(person)
+    by_url = {entry["fullUrl"]: entry["resource"] for entry in data["entry"]}
+    patient_url = next(u for u, r in by_url.items() if r["resourceType"] == "Patient")
+    observations = [r for r in by_url.values() if r["resourceType"] == "Observation"]
+    for observation in observations:
+        assert observation["status"] == "final"
+        assert observation["category"][0]["coding"][0] == {
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": "survey",
+            "display": "Survey",
+        }
+        assert observation["subject"] == {"reference": patient_url}
+        assert OFFSET_TIME.match(observation["effectiveDateTime"])
+        quantity = observation["valueQuantity"]
+        assert isinstance(quantity["value"], int)
+        assert (quantity["unit"], quantity["system"], quantity["code"]) == (
+            "{score}",
+            "http://unitsofmeasure.org",
+            "{score}",
+        )
+        coding = observation["code"]["coding"][0]
+        if coding["system"] == "http://loinc.org":
+            assert coding["code"] == "72514-3"
+            assert 0 <= quantity["value"] <= 10
+        else:
+            assert coding["system"] == APP_CODE_SYSTEM
+            assert "loinc" not in json.dumps(observation["code"]).lower()
+            assert 0 <= quantity["value"] <= 4
+        for reference in observation.get("partOf", []):
+            assert by_url[reference["reference"]]["resourceType"] == "Procedure"
+
+
+def test_it_ties_before_and_after_to_their_session(person):
+    data = bundle(person)
+    resources = [entry["resource"] for entry in data["entry"]]
+    first_session = next(
+        entry["fullUrl"]
+        for entry in data["entry"]
+        if entry["resource"]["resourceType"] == "Procedure"
+        and entry["resource"]["status"] == "completed"
+    )
+    tied = [r for r in resources if r.get("partOf") == [{"reference": first_session}]]
+    assert sorted((r["code"]["text"], r["valueQuantity"]["value"]) for r in tied) == [
+        ("Lumbar arch after the session", 1),
+        ("Lumbar arch before the session", 3),
+        ("Pain after the session", 4),
+        ("Pain before the session", 7),
+    ]
+    before = next(r for r in tied if r["code"]["text"] == "Pain before the session")
+    assert before["effectiveDateTime"] == "2026-11-22T23:30:00+11:00"
+    stopped = next(r for r in resources if r.get("status") == "stopped")
+    assert stopped["statusReason"] == {"text": "Dizziness"}
+
+
+def test_it_keeps_notes_out_of_fhir_unless_allowed(person):
+    assert "journal note" not in json.dumps(bundle(person))
+
+
+def test_it_puts_notes_in_fhir_when_allowed(person):
+    text = json.dumps(bundle(person, include_notes=True))
+    assert "journal note" in text
+    assert "session note" in text

@@ -1,0 +1,104 @@
+"""The person's own page of share links: create, see once, list, revoke, and the opening log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from journal import sharing
+from journal.models import ShareLink, ShareLinkOpening
+from tests.factories import ShareLinkFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("sharing:list")
+
+
+def good(**change) -> dict:
+    today = timezone.localdate()
+    return {"label": "Dr Lee, physio", "expires_on": str(today + timedelta(days=30)), **change}
+
+
+def test_it_shows_the_form_with_a_thirty_day_default(person_client):
+    page = person_client.get(URL).text
+    assert "Share with a clinician" in page
+    default = timezone.localdate() + timedelta(days=30)
+    assert f'value="{default.isoformat()}"' in page
+
+
+def test_it_renders_the_links_partial_for_htmx(person_client, htmx_headers):
+    partial = person_client.get(URL, **htmx_headers).text
+    assert partial.lstrip().startswith('<div id="share-links">')
+
+
+def test_it_creates_a_link_and_shows_its_url_once(person, person_client, htmx_headers):
+    response = person_client.post(URL, good(include_notes="on"), **htmx_headers)
+    assert response.status_code == 200
+    shown = response.text.split('id="new-link-url" type="text" readonly value="')[1].split('"')[0]
+    token = shown.rstrip("/").rsplit("/", 1)[1]
+    link = ShareLink.objects.get(person=person)
+    assert link.token_hash == sharing.hash_token(token)
+    assert link.include_notes is True
+    assert link.expires_at.date() >= timezone.localdate() + timedelta(days=30)
+    assert token not in person_client.get(URL).text
+    assert Client().get(f"/shared/{token}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"label": ""}, "Say who the link is for"),
+        ({"expires_on": "2020-01-01"}, "Pick today or a later day."),
+        ({"expires_on": str(timezone.localdate() + timedelta(days=400))}, "a year at most"),
+        ({"expires_on": "soon"}, "Enter a date"),
+        ({"shows_from": "2026-11-10", "shows_until": "2026-11-01"}, "comes before its start"),
+    ],
+)
+def test_it_refuses_bad_input_and_creates_nothing(person_client, htmx_headers, change, message):
+    response = person_client.post(URL, good(**change), **htmx_headers)
+    assert response.status_code == 422
+    assert message in response.text
+    assert not ShareLink.objects.exists()
+
+
+def test_it_lists_links_with_their_openings(person, person_client):
+    link = ShareLinkFactory(person=person, label="GP", open_count=2, last_opened_at=timezone.now())
+    page = person_client.get(URL).text
+    assert "GP" in page
+    assert "Opened 2 times" in page
+    assert reverse("sharing:openings", args=[link.pk]) in page
+
+
+def test_it_revokes_in_one_tap(person, person_client, htmx_headers):
+    link = ShareLinkFactory(person=person)
+    response = person_client.post(reverse("sharing:revoke", args=[link.pk]), **htmx_headers)
+    assert response.text.lstrip().startswith('<section id="link-list"')
+    assert "revoked" in response.text
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+
+
+def test_it_shows_the_opening_log(person, person_client, htmx_headers):
+    link = ShareLinkFactory(person=person)
+    ShareLinkOpening.objects.create(link=link, client="Firefox on Windows")
+    assert (
+        "Firefox on Windows" in person_client.get(reverse("sharing:openings", args=[link.pk])).text
+    )
+    partial = person_client.get(reverse("sharing:openings", args=[link.pk]), **htmx_headers).text
+    assert partial.lstrip().startswith('<section id="openings"')
+
+
+def test_it_checks_ownership(person_client, other_person):
+    link = ShareLinkFactory(person=other_person, label="Their GP")
+    assert person_client.post(reverse("sharing:revoke", args=[link.pk])).status_code == 404
+    assert person_client.get(reverse("sharing:openings", args=[link.pk])).status_code == 404
+    assert "Their GP" not in person_client.get(URL).text
+    link.refresh_from_db()
+    assert link.revoked_at is None
+
+
+def test_it_sends_anonymous_visitors_to_log_in(db):
+    assert Client().get(URL).url.startswith(reverse("login"))

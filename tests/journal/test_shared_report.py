@@ -1,0 +1,219 @@
+"""What a clinician sees at /shared/<token>/, and every guarantee the link makes."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from journal import sharing
+from journal.models import ShareLink, ShareLinkOpening
+from tests.factories import (
+    JournalEntryFactory,
+    ReleaseSessionFactory,
+    ShareLinkFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+TOKEN = sharing.new_token()
+HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Cache-Control": "no-store",
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    cache.clear()
+
+
+@pytest.fixture
+def link(person):
+    person.display_name = "Ana"
+    person.email = "ana@example.com"
+    person.save()
+    return ShareLinkFactory(person=person, token=TOKEN)
+
+
+def url(token: str = TOKEN, page: str = "") -> str:
+    return f"/shared/{token}/{page}"
+
+
+def assert_private_headers(response) -> None:
+    for name, value in HEADERS.items():
+        assert response.headers[name] == value
+
+
+def test_it_shows_the_patients_record_read_only(link, person):
+    ReleaseSessionFactory(person=person, finished=True, pain_before=8, pain_after=3, note="calm")
+    JournalEntryFactory(person=person, pain=5, tags=["sleep"], note="slept badly")
+    page = Client().get(url())
+    assert page.status_code == 200
+    text = page.text
+    assert "Ana: pain and release sessions" in text
+    assert 'class="summary-sentence"' in text
+    assert 'data-figure="' in text
+    assert "8 → 3" in text
+    assert "sleep" in text
+    assert "Covers everything recorded." in text
+    assert "ana@example.com" not in text
+    assert "<form" not in text
+    assert "csrfmiddlewaretoken" not in text
+    assert "slept badly" not in text and "calm" not in text
+    assert "Free-text notes are not shared." in text
+
+
+def test_it_shows_notes_only_when_allowed(person):
+    ShareLinkFactory(person=person, token=TOKEN, include_notes=True)
+    JournalEntryFactory(person=person, note="slept badly")
+    assert "slept badly" in Client().get(url()).text
+
+
+def test_it_shows_only_the_chosen_dates(person):
+    ShareLinkFactory(
+        person=person, token=TOKEN, shows_from=date(2026, 11, 2), shows_until=date(2026, 11, 8)
+    )
+    JournalEntryFactory(person=person, pain=1, recorded_at=datetime(2026, 11, 1, 12, tzinfo=UTC))
+    JournalEntryFactory(person=person, pain=7, recorded_at=datetime(2026, 11, 4, 12, tzinfo=UTC))
+    JournalEntryFactory(person=person, pain=2, recorded_at=datetime(2026, 11, 9, 12, tzinfo=UTC))
+    text = Client().get(url()).text
+    assert "Covers 2 Nov 2026 to 8 Nov 2026." in text
+    assert "Wed 4 Nov 2026" in text
+    assert "Sun 1 Nov 2026" not in text
+    assert "Mon 9 Nov 2026" not in text
+    assert text.count("<tr") == 1 + 1 + 1 + 1  # one trend week, one journal row, two heads
+
+
+def test_it_never_shows_another_persons_rows_even_added_later(link, person):
+    other = UserFactory()
+    JournalEntryFactory(person=person, pain=4, recorded_at=datetime(2026, 11, 4, 12, tzinfo=UTC))
+    ReleaseSessionFactory(person=other, finished=True, pain_before=9, pain_after=9, note="other")
+    JournalEntryFactory(person=other, pain=10, tags=["theirs"])
+    text = Client().get(url()).text
+    assert "theirs" not in text
+    assert "9 → 9" not in text
+    assert "No sessions in this period." in text
+
+
+def test_it_carries_the_private_headers_on_every_response(link):
+    client = Client()
+    responses = [
+        client.get(url()),
+        client.head(url()),
+        client.get(url(page="back-release.csv")),
+        client.get(url(page="fhir.json")),
+        client.get(url("no-such-token")),
+        client.post(url()),
+        client.get("/shared/"),
+    ]
+    link.revoked_at = timezone.now()
+    link.save()
+    responses.append(client.get(url()))
+    assert [r.status_code for r in responses] == [200, 200, 200, 200, 404, 405, 404, 410]
+    for response in responses:
+        assert_private_headers(response)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
+def test_it_refuses_every_method_but_get_and_head(link, method):
+    for page in ("", "back-release.csv", "fhir.json"):
+        response = getattr(Client(), method)(url(page=page))
+        assert response.status_code == 405
+        assert response.headers["Allow"] == "GET, HEAD"
+
+
+def test_it_sets_no_cookie_for_the_clinician(link):
+    response = Client().get(url())
+    assert response.cookies == {}
+    assert "Set-Cookie" not in response.headers
+
+
+def test_it_says_an_expired_link_is_gone_and_shows_nothing(person):
+    ShareLinkFactory(
+        person=person,
+        token=TOKEN,
+        expires_at=timezone.now() - timedelta(seconds=1),
+        created_at=timezone.now() - timedelta(days=3),
+    )
+    JournalEntryFactory(person=person, pain=6, tags=["sleep"])
+    for page in ("", "back-release.csv", "fhir.json"):
+        response = Client().get(url(page=page))
+        assert response.status_code == 410
+        assert "This link has expired" in response.text
+        assert "sleep" not in response.text
+
+
+def test_it_says_a_revoked_link_is_gone(link):
+    link.revoked_at = timezone.now()
+    link.save()
+    response = Client().get(url())
+    assert response.status_code == 410
+    assert "This link was withdrawn" in response.text
+    assert "Ana" not in response.text
+
+
+def test_it_answers_404_for_an_unknown_token_whatever_its_likeness(link):
+    near_miss = TOKEN[:-1] + ("A" if TOKEN[-1] != "A" else "B")
+    for token in (near_miss, "x", TOKEN.upper()):
+        response = Client().get(url(token))
+        assert response.status_code == 404
+        assert "No such link" in response.text
+
+
+def test_it_looks_links_up_by_hash_only(link):
+    stored = ShareLink.objects.get()
+    assert stored.token_hash == sharing.hash_token(TOKEN)
+    assert TOKEN not in str(ShareLink.objects.values().get())
+    assert len(TOKEN) >= 43  # 32 bytes of urlsafe base64: 256 bits
+
+
+def test_it_rate_limits_wrong_tokens_per_client(link):
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for n in range(sharing.WRONG_TOKENS_PER_MINUTE):
+        assert client.get(url(f"wrong-{n}")).status_code == 404
+    limited = client.get(url())
+    assert limited.status_code == 429
+    assert "Too many tries" in limited.text
+    assert_private_headers(limited)
+    assert Client(REMOTE_ADDR="198.51.100.7").get(url()).status_code == 200
+
+
+def test_it_logs_each_opening_with_a_coarse_client(link):
+    firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+    Client(HTTP_USER_AGENT=firefox).get(url())
+    Client().head(url())
+    link.refresh_from_db()
+    assert link.open_count == 1
+    assert link.last_opened_at is not None
+    assert list(ShareLinkOpening.objects.values_list("client", flat=True)) == ["Firefox on Windows"]
+
+
+def test_it_writes_no_token_into_the_logs(link, caplog):
+    caplog.set_level(logging.INFO)
+    client = Client()
+    client.get(url("no-such-token-at-all"))
+    client.post(url())
+    link.revoked_at = timezone.now()
+    link.save()
+    client.get(url())
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/shared/[token]/" in logged
+    assert TOKEN not in logged
+    assert "no-such-token-at-all" not in logged
+
+
+def test_it_asks_robots_to_keep_out_of_shared_pages():
+    assert "Disallow: /shared/" in Client().get("/robots.txt").text
+
+
+def test_it_loads_nothing_from_another_origin(link):
+    text = Client().get(url()).text
+    assert "http://" not in text.replace("http://www.w3.org", "")
+    assert "https://" not in text
+    assert "//cdn" not in text
