@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/settings/", views.account_settings, name="account-settings"),
+    path("accounts/export.json", views.export_json, name="export-json"),
+    path("accounts/export.csv", views.export_csv, name="export-csv"),
+    path("accounts/import/", views.import_data, name="import"),
+    path("accounts/delete/", views.delete_account, name="delete-account"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

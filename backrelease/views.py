@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import io
+import json
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -10,9 +13,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from backrelease.forms import ProfileForm, SignupForm
+from backrelease import portability
+from backrelease.forms import DeleteAccountForm, ImportForm, ProfileForm, SignupForm
 from backrelease.htmx import page_or_partial
-from journal import trends
+from journal import exports, trends
 from journal.forms import JournalEntryForm
 from journal.models import WeeklyCheckIn, week_start
 from sessions.models import ReleaseSession
@@ -81,4 +85,64 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
         "User-agent: *\nDisallow: /shared/\nDisallow: /\n", content_type="text/plain"
+    )
+
+
+@login_required
+@require_GET
+def export_json(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(portability.export(request.user), indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="back-release-export.json"'
+    return response
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    out = io.StringIO()
+    exports.write_csv(exports.Scope(request.user), out)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="back-release-export.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_data(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    imported = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported = portability.import_into(request.user, form.cleaned_data["file"])
+        except portability.ImportRefused as refused:
+            form.add_error("file", str(refused))
+    return render(
+        request,
+        page_or_partial(request, "account/import.html", "import-form"),
+        {"form": form, "imported": imported, "empty": portability.is_empty(request.user)},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(
+        request.POST if request.method == "POST" else None, person=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        # Cascades to every row of theirs: sessions, journal, check-ins, share links.
+        request.user.delete()
+        logout(request)
+        return render(request, "account/deleted.html")
+    return render(
+        request,
+        page_or_partial(request, "account/delete.html", "delete-form"),
+        {"form": form},
+        status=422 if form.errors else 200,
     )
