@@ -20,6 +20,10 @@ class User(AbstractUser):
         help_text="Every date and week is counted in this zone.",
     )
 
+    voice_guidance = models.BooleanField(
+        default=False, help_text="Speak each step aloud during a session."
+    )
+
     @property
     def name(self) -> str:
         return self.display_name or self.username

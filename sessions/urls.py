@@ -6,6 +6,7 @@ app_name = "sessions"
 urlpatterns = [
     path("", views.history, name="history"),
     path("new/", views.new, name="new"),
+    path("voice/", views.voice, name="voice"),
     path("<int:pk>/", views.session, name="session"),
     path("<int:pk>/discard/", views.discard, name="discard"),
 ]

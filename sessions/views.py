@@ -14,6 +14,14 @@ from sessions.models import ReleaseSession
 HISTORY_PAGE_SIZE = 20
 
 
+def _next_url(request: HttpRequest) -> str:
+    """Where a form asked to go back to, if that is a page of this site."""
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return next_url
+    return "sessions:history"
+
+
 def _get_session_for_person(request: HttpRequest, pk: int) -> ReleaseSession:
     return get_object_or_404(ReleaseSession.objects.of(request.user), pk=pk)
 
@@ -74,7 +82,14 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(ReleaseSession.objects.of(request.user).open(), pk=pk).delete()
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "sessions:history"
-    return redirect(next_url)
+    return redirect(_next_url(request))
+
+
+@login_required
+@require_POST
+def voice(request: HttpRequest) -> HttpResponse:
+    request.user.voice_guidance = request.POST.get("voice_guidance") == "on"
+    request.user.save(update_fields=["voice_guidance"])
+    if request.htmx:
+        return render(request, "sessions/session.html#voice")
+    return redirect(_next_url(request))

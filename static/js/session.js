@@ -1,17 +1,23 @@
-// The parts of a release session only the browser can do: the breathing pacer, the relax countdown
-// with its end cue, keeping the screen on, and moving focus to each new step.
+// The parts of a release session only the browser can do: reading steps aloud, the breathing pacer,
+// the relax countdown with its end cue, keeping the screen on, moving focus to each new step, and
+// keeping an answer that could not be sent until the connection is back.
 
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+const RETRY_EVERY_MS = 5000;
 let audioContext = null;
 let wakeLock = null;
 let timers = [];
 
 function clearTimers() {
-  timers.forEach((id) => clearInterval(id));
+  timers.forEach((id) => clearTimeout(id));
   timers = [];
 }
 
-// Browsers only let audio start after a tap, so the context is opened on the first one.
+function voiceOn() {
+  return document.querySelector("[data-voice]")?.dataset.voice === "on";
+}
+
+// Browsers only let audio and speech start after a tap, so both are woken on the first one.
 document.addEventListener("click", () => {
   if (!audioContext && window.AudioContext) {
     audioContext = new AudioContext();
@@ -37,10 +43,18 @@ function chime() {
   });
 }
 
-function say(text) {
-  if (!window.speechSynthesis) return;
-  window.speechSynthesis.cancel();
-  window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+function say(text, { interrupt = true } = {}) {
+  if (!voiceOn() || !window.speechSynthesis) return;
+  if (interrupt) window.speechSynthesis.cancel();
+  const utterance = new SpeechSynthesisUtterance(text);
+  utterance.rate = 0.9;
+  window.speechSynthesis.speak(utterance);
+}
+
+function readStepAloud(root) {
+  const title = root.querySelector("#step-title")?.textContent ?? "";
+  const parts = [...root.querySelectorAll("[data-say]")].map((p) => p.textContent);
+  say([title, ...parts].join(". ").replace(/\s+/g, " "));
 }
 
 async function keepScreenOn() {
@@ -77,6 +91,7 @@ function startCountdown(element) {
     if (!lastMinuteSaid && left <= 60 && left > 1) {
       lastMinuteSaid = true;
       status.textContent = "One minute left.";
+      say("One minute left.");
     }
     if (left <= 0 && !ended) {
       ended = true;
@@ -86,49 +101,101 @@ function startCountdown(element) {
       navigator.vibrate?.([400, 200, 400, 200, 400]);
       say("Time is up. Roll gently onto your side and take the ball away.");
       releaseScreen();
+      return;
     }
+    timers.push(setTimeout(tick, 1000));
   }
   tick();
-  timers.push(setInterval(tick, 1000));
   keepScreenOn();
 }
 
 function startPacer(element) {
   const cue = element.querySelector("[data-pacer-cue]");
-  const breathIn = 4000;
-  const breathOut = 7000;
   let inhaling = true;
   function phase() {
     element.classList.toggle("is-in", inhaling);
     element.classList.toggle("is-out", !inhaling);
     cue.textContent = inhaling ? "Breathe in" : "Out, with a long sss";
-    const next = inhaling ? breathIn : breathOut;
+    say(inhaling ? "In" : "Out", { interrupt: false });
+    const next = inhaling ? 4000 : 7000;
     inhaling = !inhaling;
     timers.push(setTimeout(phase, next));
   }
   if (!reducedMotion.matches) element.classList.add("is-moving");
-  phase();
+  // Lets the spoken instruction finish before the first "in".
+  timers.push(setTimeout(phase, voiceOn() ? 9000 : 0));
   keepScreenOn();
 }
 
-function setUp(root, { moveFocus }) {
+function setUp(root, { newStep }) {
   clearTimers();
   root.querySelectorAll("[data-countdown]").forEach(startCountdown);
   root.querySelectorAll("[data-pacer]").forEach(startPacer);
-  if (moveFocus) root.querySelector("#step-title")?.focus();
+  if (newStep) {
+    root.querySelector("#step-title")?.focus();
+    readStepAloud(root);
+  }
 }
 
 let currentStep = document.querySelector("#step")?.dataset.step;
-setUp(document, { moveFocus: false });
+setUp(document, { newStep: false });
 
-document.body.addEventListener("htmx:afterSwap", () => {
+function stepSwapped() {
   const step = document.querySelector("#step");
   if (!step) return;
   const moved = step.dataset.step !== currentStep;
   currentStep = step.dataset.step;
-  setUp(step, { moveFocus: moved });
+  setUp(step, { newStep: moved });
+}
+
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  if (event.detail.target.id === "step") stepSwapped();
 });
 
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && timers.length) keepScreenOn();
 });
+
+// Offline: an answer that could not be sent is kept and sent again until the server has it. The
+// server saves a step once, however often it arrives, so a retry can never double a rating.
+const offlineNote = document.querySelector("[data-offline-note]");
+let pending = null;
+let retryTimer = null;
+
+function retryLater() {
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(sendPending, RETRY_EVERY_MS);
+}
+
+async function sendPending() {
+  if (!pending) return;
+  const { path, body } = pending;
+  try {
+    const response = await fetch(path, {
+      method: "POST",
+      body,
+      headers: { "HX-Request": "true", "HX-Target": "step" },
+      credentials: "same-origin",
+    });
+    if (!response.ok && response.status !== 422) throw new Error(String(response.status));
+    pending = null;
+    offlineNote.hidden = true;
+    window.htmx.swap("#step", await response.text(), { swapStyle: "outerHTML" });
+    stepSwapped();
+  } catch {
+    retryLater();
+  }
+}
+
+document.body.addEventListener("htmx:sendError", (event) => {
+  const form = event.detail.elt.closest("form");
+  if (!form || !form.closest("#step")) return;
+  const body = new FormData(form);
+  const submitter = event.detail.requestConfig?.triggeringEvent?.submitter;
+  if (submitter?.name) body.set(submitter.name, submitter.value);
+  pending = { path: form.getAttribute("hx-post"), body };
+  offlineNote.hidden = false;
+  retryLater();
+});
+
+window.addEventListener("online", sendPending);

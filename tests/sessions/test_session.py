@@ -258,3 +258,30 @@ def test_it_asks_for_a_reason_before_stopping(person, person_client, htmx_header
     assert '<details class="stop-early" open>' in response.text
     session.refresh_from_db()
     assert session.step == Step.BREATHE
+
+
+def test_it_switches_voice_guidance_on_and_off(person, person_client, htmx_headers):
+    voice_url = reverse("sessions:voice")
+    response = person_client.post(voice_url, {"voice_guidance": "on"}, **htmx_headers)
+    assert response.text.lstrip().startswith('<form id="voice"')
+    assert 'data-voice="on"' in response.text
+    person.refresh_from_db()
+    assert person.voice_guidance is True
+    session = ReleaseSessionFactory(person=person)
+    assert 'data-voice="on"' in person_client.get(url(session)).text
+    response = person_client.post(voice_url, {"next": url(session)})
+    assert response.url == url(session)
+    person.refresh_from_db()
+    assert person.voice_guidance is False
+
+
+def test_it_marks_what_to_read_aloud_on_every_guided_step(person, person_client):
+    for step in (Step.BREATHE, Step.ARCH_BEFORE, Step.BALL, Step.RELAX, Step.ROLL_OFF):
+        session = ReleaseSessionFactory(person=person, step=step)
+        assert "<p data-say>" in person_client.get(url(session)).text
+        session.delete()
+
+
+def test_it_keeps_voice_settings_to_signed_in_people(db):
+    response = Client().post(reverse("sessions:voice"), {"voice_guidance": "on"})
+    assert response.url.startswith(reverse("login"))
