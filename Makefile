@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test db db-stop migrate seed chromium lint format clean explain-trends
+.PHONY: run test db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
+LIGHTHOUSE_VERSION := 13.5.0
 
 $(STAMP): pyproject.toml .python-version
 	@base=$$(PYENV_VERSION=$(PYTHON_VERSION) pyenv which python 2>/dev/null || command -v python$(PYTHON_VERSION)); \
@@ -51,6 +52,15 @@ test: db chromium node_modules/.package-lock.json
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Lighthouse from the npm registry, kept out of the app's own packages.
+.audit/node_modules/.bin/lighthouse:
+	npm install --prefix .audit --no-save --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION)
+
+# Lighthouse (mobile) scores and compressed transfer sizes of the session, home and trend pages.
+audit: seed chromium node_modules/.package-lock.json .audit/node_modules/.bin/lighthouse
+	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false $(PY) manage.py audit
+
 # The plan and timing of the weekly trend query for a person with three years of daily data.
 explain-trends: migrate
 	$(PY) manage.py explain_trends
@@ -64,4 +74,4 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 
 clean: db-stop
-	rm -rf $(VENV) .pg staticfiles node_modules
+	rm -rf $(VENV) .pg staticfiles node_modules .audit

@@ -1,0 +1,157 @@
+"""Lighthouse on the pages a person uses most, as the demo person, on a phone profile.
+
+Prints each page's performance and accessibility scores and the bytes it transferred (compressed),
+against the budgets of the floor-session issue. Run by `make audit`, which installs Lighthouse and
+collects the static files first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from backrelease import demo
+from sessions import flow
+from sessions.models import ReleaseSession
+
+PORT = 8765
+ATTEMPTS = 3
+LIGHTHOUSE = settings.BASE_DIR / ".audit" / "node_modules" / ".bin" / "lighthouse"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
+# (page, performance target, transfer budget in KB)
+SESSION_BUDGET = (95, 60)
+TREND_BUDGET = (90, 500)
+
+
+class Command(BaseCommand):
+    help = "Runs Lighthouse (mobile) on the session, home and trend pages and prints the figures."
+
+    def handle(self, *args, **options) -> None:
+        if not LIGHTHOUSE.exists():
+            raise CommandError("Lighthouse is not installed: run `make audit`.")
+        person = demo.seed(os.environ.get("DEMO_PASSWORD", "release-demo"))[0]
+        cookie = self._session_cookie(person)
+        ReleaseSession.objects.of(person).open().delete()
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{PORT}"],
+            env={**os.environ, "DEBUG": "false"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            self._wait_for_server()
+            results = [
+                self._audit("Session start", reverse("sessions:new"), cookie, SESSION_BUDGET)
+            ]
+            session, _ = flow.start(person)
+            try:
+                results.append(
+                    self._audit("Session step", session.get_absolute_url(), cookie, SESSION_BUDGET)
+                )
+            finally:
+                session.delete()
+            results.append(self._audit("Home", reverse("home"), cookie, SESSION_BUDGET))
+            results.append(self._audit("Trends", reverse("trends"), cookie, TREND_BUDGET))
+        finally:
+            server.terminate()
+            server.wait()
+        self._print(results)
+
+    def _session_cookie(self, person) -> str:
+        store = SessionStore()
+        store[SESSION_KEY] = str(person.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = person.get_session_auth_hash()
+        store.create()
+        return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+    def _wait_for_server(self) -> None:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise CommandError("The server did not start.")
+
+    def _audit(self, name: str, path: str, cookie: str, budget: tuple[int, int]) -> dict:
+        # Lighthouse sometimes loses the trace on a busy machine ("run Lighthouse again").
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return self._audit_once(name, path, cookie, budget)
+            except subprocess.CalledProcessError:
+                if attempt == ATTEMPTS:
+                    raise
+                self.stderr.write(f"Lighthouse failed on {path}; trying again.")
+        raise AssertionError("unreachable")
+
+    def _audit_once(self, name: str, path: str, cookie: str, budget: tuple[int, int]) -> dict:
+        with tempfile.TemporaryDirectory() as folder:
+            report = Path(folder) / "report.json"
+            subprocess.run(
+                [
+                    str(LIGHTHOUSE),
+                    f"http://127.0.0.1:{PORT}{path}",
+                    "--quiet",
+                    "--output=json",
+                    f"--output-path={report}",
+                    "--only-categories=performance,accessibility",
+                    f"--chrome-flags={CHROME_FLAGS}",
+                    f"--extra-headers={json.dumps({'Cookie': cookie})}",
+                ],
+                env={
+                    **os.environ,
+                    "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
+                },
+                check=True,
+            )
+            data = json.loads(report.read_text())
+        audits = data["audits"]
+        failing = [
+            key
+            for key, audit in audits.items()
+            if audit.get("score") == 0
+            and key in {ref["id"] for ref in data["categories"]["accessibility"]["auditRefs"]}
+        ]
+        return {
+            "name": name,
+            "path": path,
+            "performance": round(data["categories"]["performance"]["score"] * 100),
+            "accessibility": round(data["categories"]["accessibility"]["score"] * 100),
+            "kilobytes": audits["total-byte-weight"]["numericValue"] / 1024,
+            "budget": budget,
+            "failing": failing,
+        }
+
+    def _print(self, results: list[dict]) -> None:
+        self.stdout.write(
+            f"{'page':<14} {'path':<16} {'perf':>5} {'a11y':>5} {'KB':>7}  targets (perf, a11y, KB)"
+        )
+        for r in results:
+            perf_target, kb_budget = r["budget"]
+            met = (
+                r["performance"] >= perf_target
+                and r["accessibility"] == 100
+                and r["kilobytes"] <= kb_budget
+            )
+            self.stdout.write(
+                f"{r['name']:<14} {r['path']:<16} {r['performance']:>5} {r['accessibility']:>5} "
+                f"{r['kilobytes']:>7.1f}  >={perf_target}, 100, <={kb_budget}  "
+                f"{'met' if met else 'MISSED'}"
+                + (f"  accessibility fails: {', '.join(r['failing'])}" if r["failing"] else "")
+            )
