@@ -61,6 +61,11 @@ audit: seed chromium node_modules/.package-lock.json .audit/node_modules/.bin/li
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false $(PY) manage.py audit
 
+# PNG screenshots of the main screens at phone and laptop sizes, for the README.
+screenshots: seed chromium node_modules/.package-lock.json
+	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false $(PY) manage.py screenshots
+
 # The plan and timing of the weekly trend query for a person with three years of daily data.
 explain-trends: migrate
 	$(PY) manage.py explain_trends

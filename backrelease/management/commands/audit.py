@@ -10,23 +10,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from backrelease import demo
-from sessions import flow
+from backrelease import localserver
 from sessions.models import ReleaseSession
 
-PORT = 8765
 ATTEMPTS = 3
 LIGHTHOUSE = settings.BASE_DIR / ".audit" / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = (
@@ -44,50 +37,20 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if not LIGHTHOUSE.exists():
             raise CommandError("Lighthouse is not installed: run `make audit`.")
-        person = demo.seed(os.environ.get("DEMO_PASSWORD", "release-demo"))[0]
-        cookie = self._session_cookie(person)
+        person = localserver.demo_person()
+        cookie = "=".join(localserver.session_cookie(person))
         ReleaseSession.objects.of(person).open().delete()
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{PORT}"],
-            env={**os.environ, "DEBUG": "false"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            self._wait_for_server()
+        with localserver.running_server():
             results = [
                 self._audit("Session start", reverse("sessions:new"), cookie, SESSION_BUDGET)
             ]
-            session, _ = flow.start(person)
-            try:
+            with localserver.open_session(person) as session:
                 results.append(
                     self._audit("Session step", session.get_absolute_url(), cookie, SESSION_BUDGET)
                 )
-            finally:
-                session.delete()
             results.append(self._audit("Home", reverse("home"), cookie, SESSION_BUDGET))
             results.append(self._audit("Trends", reverse("trends"), cookie, TREND_BUDGET))
-        finally:
-            server.terminate()
-            server.wait()
         self._print(results)
-
-    def _session_cookie(self, person) -> str:
-        store = SessionStore()
-        store[SESSION_KEY] = str(person.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = person.get_session_auth_hash()
-        store.create()
-        return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
-
-    def _wait_for_server(self) -> None:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise CommandError("The server did not start.")
 
     def _audit(self, name: str, path: str, cookie: str, budget: tuple[int, int]) -> dict:
         # Lighthouse sometimes loses the trace on a busy machine ("run Lighthouse again").
@@ -106,7 +69,7 @@ class Command(BaseCommand):
             subprocess.run(
                 [
                     str(LIGHTHOUSE),
-                    f"http://127.0.0.1:{PORT}{path}",
+                    f"{localserver.BASE_URL}{path}",
                     "--quiet",
                     "--output=json",
                     f"--output-path={report}",
