@@ -23,6 +23,15 @@ from sessions.models import ReleaseSession, Step
 
 PORT = 8765
 BASE_URL = f"http://127.0.0.1:{PORT}"
+# Debian's Chromium as root on a closed network: no sandbox, nothing that phones home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def demo_person() -> User:

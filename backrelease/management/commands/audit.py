@@ -22,10 +22,7 @@ from sessions.models import ReleaseSession
 
 ATTEMPTS = 3
 LIGHTHOUSE = settings.BASE_DIR / ".audit" / "node_modules" / ".bin" / "lighthouse"
-CHROME_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-    "--disable-component-update --disable-sync --no-first-run"
-)
+CHROME_FLAGS = " ".join(["--headless=new", *localserver.CHROMIUM_ARGS])
 # (page, performance target, transfer budget in KB)
 SESSION_BUDGET = (95, 60)
 TREND_BUDGET = (90, 500)

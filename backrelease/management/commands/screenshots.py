@@ -14,14 +14,6 @@ from sessions.models import Step
 
 OUT = settings.BASE_DIR / "docs" / "screenshots"
 SIZES = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "height": 800}}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 class Command(BaseCommand):
@@ -38,7 +30,7 @@ class Command(BaseCommand):
         with localserver.running_server() as base_url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
-                args=CHROMIUM_ARGS,
+                args=localserver.CHROMIUM_ARGS,
             )
             for size, viewport in SIZES.items():
                 context = browser.new_context(
