@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import io
 import json
 
 from django.contrib import messages
@@ -101,11 +100,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    out = io.StringIO()
-    exports.write_csv(exports.Scope(request.user), out)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="back-release-export.csv"'
-    return response
+    return exports.csv_response(exports.Scope(request.user), "back-release-export.csv")
 
 
 @login_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -10,6 +11,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 
 from journal.models import JournalEntry, WeeklyCheckIn
@@ -142,6 +144,14 @@ def write_csv(scope: Scope, out: IO[str]) -> None:
                 "peg_activity_interference": c.activity_interference,
             }
         )
+
+
+def csv_response(scope: Scope, filename: str) -> HttpResponse:
+    out = io.StringIO()
+    write_csv(scope, out)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _urn(kind: str, pk: int) -> str:

@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from journal import sharing
 from journal.models import BUILT_IN_TAGS, PAIN_MAX, PEG_MAX, JournalEntry, WeeklyCheckIn
-from sessions.forms import rating_field
+from sessions.forms import note_field, rating_field
 
 TAG_PATTERN = re.compile(r"^[\w][\w \-]{0,29}$")
 # A phone clock a little ahead of the server's is not a journal entry from the future.
 CLOCK_SLACK = timedelta(minutes=5)
+# The browser's date picker, which reads and writes ISO dates whatever the language.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def known_tags(person) -> list[str]:
@@ -43,12 +45,7 @@ class JournalEntryForm(forms.ModelForm):
         help_text="Leave as it is for now, or pick an earlier time.",
         error_messages={"invalid": "Enter a date and time, such as 2026-11-20 18:30."},
     )
-    note = forms.CharField(
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep the note under %(limit_value)d characters."},
-    )
+    note = note_field()
 
     class Meta:
         model = JournalEntry
@@ -104,7 +101,7 @@ class ShareLinkForm(forms.Form):
     )
     expires_on = forms.DateField(
         label="Works until",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_INPUT,
         help_text="At most a year from today.",
         error_messages={"invalid": "Enter a date, such as 2026-12-25."},
     )
@@ -116,13 +113,13 @@ class ShareLinkForm(forms.Form):
     shows_from = forms.DateField(
         required=False,
         label="Show from",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_INPUT,
         help_text="Leave both dates empty to share everything.",
     )
     shows_until = forms.DateField(
         required=False,
         label="Show until",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_INPUT,
     )
 
     def __init__(self, *args, today, **kwargs) -> None:

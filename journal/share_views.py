@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import datetime, time, timedelta
 
@@ -140,11 +139,7 @@ def export_csv(request: HttpRequest, token: str) -> HttpResponse:
     link = _open(request, token)
     if isinstance(link, HttpResponse):
         return link
-    out = io.StringIO()
-    exports.write_csv(_scope(link), out)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="back-release.csv"'
-    return response
+    return exports.csv_response(_scope(link), "back-release.csv")
 
 
 @require_safe

@@ -29,6 +29,15 @@ def rating_field(high: int, *, required: bool, what: str) -> forms.TypedChoiceFi
     )
 
 
+def note_field() -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the note under %(limit_value)d characters."},
+    )
+
+
 def arch_field() -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         choices=[(n, f"{n} · {label}") for n, label in ARCH_LABELS.items()],
@@ -81,12 +90,7 @@ class RollOffForm(forms.Form):
 class ExtrasForm(forms.Form):
     tension_before = rating_field(TENSION_MAX, required=False, what="tension before")
     tension_after = rating_field(TENSION_MAX, required=False, what="tension now")
-    note = forms.CharField(
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep the note under %(limit_value)d characters."},
-    )
+    note = note_field()
 
 
 class StopEarlyForm(forms.Form):
