@@ -3,21 +3,35 @@ from __future__ import annotations
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from backrelease import bounds
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
+def validate_time_zone(name: str) -> None:
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(
+            "Pick a time zone from the list, such as Europe/London.", code="unknown_zone"
+        )
+
+
 class User(AbstractUser):
     display_name = models.CharField(
-        max_length=80, blank=True, help_text="How the app greets you. Optional."
+        max_length=80,
+        blank=True,
+        help_text="How the app greets you. Optional.",
+        validators=[bounds.validate_single_line],
     )
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
         help_text="Every date and week is counted in this zone.",
+        validators=[validate_time_zone],
     )
 
     voice_guidance = models.BooleanField(

@@ -5,10 +5,14 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, TextField, Value
+from django.db.models.lookups import Regex
 from django.urls import reverse
 from django.utils import timezone
+
+from backrelease import bounds
 
 PAIN_MAX = 10
 PEG_MAX = 10
@@ -32,11 +36,19 @@ class JournalEntry(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_entries"
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
-    pain = models.PositiveSmallIntegerField()
-    tags = ArrayField(models.CharField(max_length=30), default=list, blank=True)
-    note = models.TextField(max_length=2000, blank=True)
+    recorded_at = bounds.recorded_time_field(default=timezone.now)
+    pain = models.PositiveSmallIntegerField(validators=[MaxValueValidator(PAIN_MAX)])
+    tags = ArrayField(
+        models.CharField(max_length=bounds.TAG_MAX),
+        default=list,
+        blank=True,
+        validators=[bounds.validate_tags],
+    )
+    note = bounds.note_field()
+    # Minted with the form: a doubled or retried post finds the entry it already made.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = bounds.updated_at_field()
 
     objects = JournalEntryQuerySet.as_manager()
 
@@ -49,6 +61,24 @@ class JournalEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(pain__gte=0, pain__lte=PAIN_MAX), name="journal_pain_0_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(recorded_at__gte=bounds.EARLIEST) & bounds.not_after_update("recorded_at"),
+                name="journal_recorded_from_2000_to_now",
+            ),
+            models.CheckConstraint(condition=bounds.note_fits(), name="journal_note_fits"),
+            models.CheckConstraint(
+                condition=Q(tags__len__lte=bounds.TAGS_MAX), name="journal_at_most_20_tags"
+            ),
+            models.CheckConstraint(
+                condition=Regex(
+                    Func(F("tags"), Value("|"), function="array_to_string", output_field=TextField()),
+                    rf"^$|^{bounds.TAG_PATTERN}(\|{bounds.TAG_PATTERN})*$",
+                ),
+                name="journal_tags_are_words",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "submission_key"], name="journal_one_entry_a_submission"
             ),
         ]
 
@@ -65,11 +95,18 @@ class WeeklyCheckIn(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_check_ins"
     )
-    week_start = models.DateField(help_text="Monday of the ISO week, in the person's own zone.")
-    pain_average = models.PositiveSmallIntegerField()
-    enjoyment_interference = models.PositiveSmallIntegerField()
-    activity_interference = models.PositiveSmallIntegerField()
-    updated_at = models.DateTimeField(auto_now=True)
+    week_start = models.DateField(
+        help_text="Monday of the ISO week, in the person's own zone.",
+        validators=[bounds.validate_not_before_2000],
+    )
+    pain_average = models.PositiveSmallIntegerField(validators=[MaxValueValidator(PEG_MAX)])
+    enjoyment_interference = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(PEG_MAX)]
+    )
+    activity_interference = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(PEG_MAX)]
+    )
+    updated_at = bounds.updated_at_field()
 
     class Meta:
         ordering = ["-week_start"]
@@ -77,6 +114,12 @@ class WeeklyCheckIn(models.Model):
             models.UniqueConstraint(fields=["person", "week_start"], name="one_check_in_a_week"),
             models.CheckConstraint(
                 condition=Q(week_start__iso_week_day=1), name="check_in_on_monday"
+            ),
+            # A week starts on a Monday; one day's margin covers zones ahead of UTC.
+            models.CheckConstraint(
+                condition=Q(week_start__gte=bounds.EARLIEST_DAY)
+                & Q(week_start__lte=F("updated_at") + timedelta(days=1)),
+                name="check_in_from_2000_to_now",
             ),
             *[
                 models.CheckConstraint(
@@ -105,13 +148,17 @@ class ShareLink(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
     )
-    label = models.CharField(max_length=100)
+    label = models.CharField(max_length=100, validators=[bounds.validate_single_line])
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     include_notes = models.BooleanField(default=False)
-    shows_from = models.DateField(null=True, blank=True)
-    shows_until = models.DateField(null=True, blank=True)
+    shows_from = models.DateField(
+        null=True, blank=True, validators=[bounds.validate_not_before_2000]
+    )
+    shows_until = models.DateField(
+        null=True, blank=True, validators=[bounds.validate_not_before_2000]
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_opened_at = models.DateTimeField(null=True, blank=True)
     open_count = models.PositiveIntegerField(default=0)
@@ -134,6 +181,11 @@ class ShareLink(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(token_hash__regex=r"^[0-9a-f]{64}$"), name="share_link_hash_is_sha256"
+            ),
+            models.CheckConstraint(
+                condition=(Q(shows_from__isnull=True) | Q(shows_from__gte=bounds.EARLIEST_DAY))
+                & (Q(shows_until__isnull=True) | Q(shows_until__gte=bounds.EARLIEST_DAY)),
+                name="share_link_range_from_2000",
             ),
         ]
 

@@ -3,15 +3,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+
+from backrelease import bounds
 
 PAIN_MAX = 10
 ARCH_MAX = 4
 TENSION_MAX = 10
 RELAX_SECONDS = 5 * 60
+# Far more than anyone needs to settle the ball; a bound, so an import cannot carry nonsense.
+REPOSITIONS_MAX = 50
 
 
 class Step(models.TextChoices):
@@ -41,6 +46,12 @@ def _in_range(field: str, high: int) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": high})
 
 
+def _rating(high: int) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(high)]
+    )
+
+
 class ReleaseSessionQuerySet(models.QuerySet["ReleaseSession"]):
     def of(self, person: settings.AUTH_USER_MODEL) -> ReleaseSessionQuerySet:
         return self.filter(person=person)
@@ -53,24 +64,29 @@ class ReleaseSession(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="release_sessions"
     )
-    started_at = models.DateTimeField(default=timezone.now)
+    started_at = bounds.recorded_time_field(default=timezone.now)
     step = models.CharField(max_length=16, choices=Step, default=Step.PAIN_BEFORE)
-    step_started_at = models.DateTimeField(default=timezone.now)
-    pain_before = models.PositiveSmallIntegerField(null=True, blank=True)
-    arch_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    step_started_at = bounds.recorded_time_field(default=timezone.now)
+    pain_before = _rating(PAIN_MAX)
+    arch_before = _rating(ARCH_MAX)
     ball_setup = models.CharField(max_length=8, choices=BallSetup, blank=True)
     knees_lifted = models.BooleanField(default=False)
-    repositions = models.PositiveSmallIntegerField(default=0)
-    relax_seconds = models.PositiveIntegerField(
-        default=0, help_text="Time spent relaxing on the ball, across repositions."
+    repositions = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(REPOSITIONS_MAX)]
     )
-    arch_after = models.PositiveSmallIntegerField(null=True, blank=True)
-    pain_after = models.PositiveSmallIntegerField(null=True, blank=True)
-    tension_before = models.PositiveSmallIntegerField(null=True, blank=True)
-    tension_after = models.PositiveSmallIntegerField(null=True, blank=True)
-    note = models.TextField(max_length=2000, blank=True)
+    relax_seconds = models.PositiveIntegerField(
+        default=0,
+        help_text="Time spent relaxing on the ball, across repositions.",
+        validators=[MaxValueValidator(RELAX_SECONDS)],
+    )
+    arch_after = _rating(ARCH_MAX)
+    pain_after = _rating(PAIN_MAX)
+    tension_before = _rating(TENSION_MAX)
+    tension_after = _rating(TENSION_MAX)
+    note = bounds.note_field()
     stopped_early_reason = models.CharField(max_length=16, choices=StopReason, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = bounds.recorded_time_field(null=True, blank=True)
+    updated_at = bounds.updated_at_field()
 
     objects = ReleaseSessionQuerySet.as_manager()
 
@@ -97,6 +113,22 @@ class ReleaseSession(models.Model):
                 condition=_in_range("tension_after", TENSION_MAX), name="tension_after_0_10"
             ),
             models.CheckConstraint(condition=Q(step__in=Step.values), name="step_is_known"),
+            models.CheckConstraint(
+                condition=Q(relax_seconds__lte=RELAX_SECONDS, repositions__lte=REPOSITIONS_MAX),
+                name="relax_within_5_minutes",
+            ),
+            models.CheckConstraint(condition=bounds.note_fits(), name="session_note_fits"),
+            # Times run in order, from 2000 to the moment the row was written.
+            models.CheckConstraint(
+                condition=Q(started_at__gte=bounds.EARLIEST)
+                & Q(step_started_at__gte=F("started_at"))
+                & bounds.not_after_update("step_started_at")
+                & (
+                    Q(finished_at__isnull=True)
+                    | (Q(finished_at__gte=F("started_at")) & bounds.not_after_update("finished_at"))
+                ),
+                name="session_times_from_2000_to_now",
+            ),
             models.CheckConstraint(
                 condition=Q(ball_setup__in=["", *BallSetup.values]), name="ball_setup_is_known"
             ),

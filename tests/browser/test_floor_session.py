@@ -56,7 +56,12 @@ def test_it_ends_the_countdown_right_after_the_phone_sleeps(live_server, page: P
     person = UserFactory()
     started = timezone.now() - timedelta(seconds=30)
     session = ReleaseSessionFactory(
-        person=person, step=Step.RELAX, step_started_at=started, pain_before=6, arch_before=3
+        person=person,
+        step=Step.RELAX,
+        started_at=started,
+        step_started_at=started,
+        pain_before=6,
+        arch_before=3,
     )
     log_in(page, live_server.url, person.username)
     page.clock.install()

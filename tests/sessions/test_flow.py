@@ -26,7 +26,9 @@ def test_it_returns_the_open_session_instead_of_a_second(person):
 
 def test_it_caps_relax_time_at_five_minutes(person):
     start = timezone.now() - timedelta(hours=2)
-    session = ReleaseSessionFactory(person=person, step=Step.RELAX, step_started_at=start)
+    session = ReleaseSessionFactory(
+        person=person, step=Step.RELAX, started_at=start, step_started_at=start
+    )
     session = flow.apply(session, Step.RELAX, "next", {})
     assert session.relax_seconds == RELAX_SECONDS
     assert session.step == Step.ROLL_OFF
@@ -47,7 +49,9 @@ def test_it_changes_nothing_once_finished(person):
 
 def test_it_keeps_relax_time_when_stopping_during_relax(person):
     start = timezone.now()
-    session = ReleaseSessionFactory(person=person, step=Step.RELAX, step_started_at=start)
+    session = ReleaseSessionFactory(
+        person=person, step=Step.RELAX, started_at=start, step_started_at=start
+    )
     later = start + timedelta(seconds=45)
     stopped = flow.apply(
         session, Step.RELAX, "stop", {"stopped_early_reason": "sharp_pain"}, now=later

@@ -188,7 +188,9 @@ def test_it_escapes_the_note(person, person_client):
 
 def test_it_counts_down_from_the_step_start(person, person_client):
     started = timezone.now() - timedelta(seconds=100)
-    session = ReleaseSessionFactory(person=person, step=Step.RELAX, step_started_at=started)
+    session = ReleaseSessionFactory(
+        person=person, step=Step.RELAX, started_at=started, step_started_at=started
+    )
     with time_machine.travel(started + timedelta(seconds=100), tick=False):
         page = person_client.get(url(session))
     assert '<p class="countdown-time" data-countdown-time>3:20</p>' in page.text
@@ -209,7 +211,9 @@ def test_it_toggles_knees_lifted_without_leaving_relax(person, person_client, ht
 
 def test_it_repositions_and_keeps_the_time_already_relaxed(person, person_client, htmx_headers):
     start = timezone.now()
-    session = ReleaseSessionFactory(person=person, step=Step.RELAX, step_started_at=start)
+    session = ReleaseSessionFactory(
+        person=person, step=Step.RELAX, started_at=start, step_started_at=start
+    )
     with time_machine.travel(start + timedelta(seconds=120), tick=False):
         response = person_client.post(
             url(session), {"step": Step.RELAX, "action": "reposition"}, **htmx_headers
