@@ -20,6 +20,8 @@ class TimeZoneField(forms.ChoiceField):
 
 
 class SignupForm(UserCreationForm):
+    TAKEN_MESSAGE = "That username is taken: pick another."
+
     # Filled in from the browser's own zone by static/js/timezone.js; editable before sending.
     time_zone = TimeZoneField(
         initial="UTC", help_text="Your days and weeks are counted in this zone."
@@ -39,11 +41,17 @@ class ProfileForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
+    # Ten years of near-daily sessions and several journal entries a day fit in well under this.
     MAX_BYTES = 20 * 1024 * 1024
 
     file = forms.FileField(
         label="Export file (JSON)",
         error_messages={"required": "Choose the .json file you exported from Back Release."},
+    )
+    use_file_time_zone = forms.BooleanField(
+        required=False,
+        label="Use the time zone saved in the file",
+        help_text="Otherwise your account keeps its own zone.",
     )
 
     def clean_file(self):
@@ -52,7 +60,7 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("That file is larger than any Back Release export.")
         try:
             return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
             raise forms.ValidationError("That file is not a Back Release export.") from error
 
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
+
+from backrelease.bounds import has_control_characters
 
 
 class PersonTimeZoneMiddleware:
@@ -41,3 +43,23 @@ class SharedPageHeadersMiddleware:
             for name, value in self.HEADERS.items():
                 response[name] = value
         return response
+
+
+class RefuseControlCharactersMiddleware:
+    """Answers 400 to a query string carrying control characters (a NUL breaks any SQL query).
+
+    No link of the app carries one, so only a hand-made or hostile URL meets this; form fields are
+    checked by their own validators, with a message beside the field.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for key, values in request.GET.lists():
+            if any(has_control_characters(text, single_line=True) for text in [key, *values]):
+                return HttpResponseBadRequest(
+                    "This address holds hidden control characters. Remove them and try again.",
+                    content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)

@@ -5,6 +5,7 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 
 from backrelease import bounds
 
@@ -37,6 +38,12 @@ class User(AbstractUser):
     voice_guidance = models.BooleanField(
         default=False, help_text="Speak each step aloud during a session."
     )
+
+    class Meta(AbstractUser.Meta):
+        # The sign-up form refuses "Ann" when "ann" exists; this holds it for two at once.
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="username_unique_in_any_case"),
+        ]
 
     @property
     def name(self) -> str:

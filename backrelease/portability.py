@@ -6,10 +6,13 @@ Spans the apps (profile, sessions, journal), so it lives in one module rather th
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from backrelease.models import User
@@ -38,7 +41,6 @@ SESSION_FIELDS = [
 ]
 ENTRY_FIELDS = ["recorded_at", "pain", "tags", "note"]
 CHECK_IN_FIELDS = ["week_start", "pain_average", "enjoyment_interference", "activity_interference"]
-DATETIME_FIELDS = {"started_at", "step_started_at", "finished_at", "recorded_at"}
 
 
 class ImportRefused(ValueError):
@@ -69,17 +71,85 @@ def export(person: User) -> dict[str, Any]:
     }
 
 
-def _parsed(row: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-    values = {}
-    for field in fields:
-        value = row.get(field)
-        if field in DATETIME_FIELDS and value is not None:
-            value = datetime.fromisoformat(value)
-        elif field == "week_start":
-            value = date.fromisoformat(value)
-        if value is not None:
-            values[field] = value
-    return values
+# Ten years of near-daily sessions, several journal entries a day and a check-in every week.
+MAX_ROWS = {"sessions": 10_000, "journal_entries": 30_000, "weekly_check_ins": 600}
+WHAT = {"sessions": "Session", "journal_entries": "Journal entry", "weekly_check_ins": "Check-in"}
+
+
+def _value(field: models.Field, value: Any) -> Any:
+    """The file's value as the model field's type, refusing anything the field would not hold."""
+    if value is None:
+        if not field.null:
+            raise ValidationError("it is empty")
+        return None
+    if isinstance(field, models.DateTimeField):
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        if parsed is None or parsed.tzinfo is None:
+            raise ValidationError("give a date and time with its UTC offset, as exports do")
+        return parsed
+    if isinstance(field, models.DateField):
+        if not isinstance(value, str):
+            raise ValidationError("give a date such as 2026-11-23")
+        return date.fromisoformat(value)
+    if isinstance(field, models.BooleanField):
+        if not isinstance(value, bool):
+            raise ValidationError("give true or false")
+        return value
+    if isinstance(field, models.IntegerField):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValidationError("give a whole number")
+        return value
+    if isinstance(field, ArrayField):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValidationError("give a list of words")
+        return value
+    if not isinstance(value, str):
+        raise ValidationError("give text")
+    return value
+
+
+def _instances(data: dict[str, Any], key: str, model: type[models.Model], person: User):
+    rows = data.get(key, [])
+    if not isinstance(rows, list):
+        raise ImportRefused(f"That file's {key.replace('_', ' ')} are not a list.")
+    if len(rows) > MAX_ROWS[key]:
+        raise ImportRefused(
+            f"That file holds more than {MAX_ROWS[key]:,} {key.replace('_', ' ')}, "
+            "more than any person's record. Nothing was imported."
+        )
+    fields = FIELDS[key]
+    for number, row in enumerate(rows, start=1):
+        where = f"{WHAT[key]} {number} in the file"
+        if not isinstance(row, dict):
+            raise ImportRefused(f"{where} is not a record. Nothing was imported.")
+        values = {}
+        for name in fields:
+            if name not in row:
+                continue
+            try:
+                values[name] = _value(model._meta.get_field(name), row[name])
+            except (ValidationError, ValueError) as error:
+                reason = error.messages[0] if isinstance(error, ValidationError) else "unreadable"
+                raise ImportRefused(
+                    f"{where}: {name.replace('_', ' ')}: {reason}. Nothing was imported."
+                ) from error
+        instance = model(person=person, **values)
+        try:
+            # The same validators the forms use: ranges, lengths, tags, dates from 2000 to now.
+            instance.clean_fields(exclude=["person"])
+        except ValidationError as error:
+            name, messages = next(iter(error.message_dict.items()))
+            raise ImportRefused(
+                f"{where}: {name.replace('_', ' ')}: {messages[0]} Nothing was imported."
+            ) from error
+        yield instance
+
+
+FIELDS = {
+    "sessions": SESSION_FIELDS,
+    "journal_entries": ENTRY_FIELDS,
+    "weekly_check_ins": CHECK_IN_FIELDS,
+}
 
 
 def is_empty(person: User) -> bool:
@@ -90,46 +160,62 @@ def is_empty(person: User) -> bool:
     )
 
 
-def import_into(person: User, data: Any) -> dict[str, int]:
-    """Loads an export into an account that has no data yet, all or nothing."""
+@dataclass(frozen=True)
+class Imported:
+    sessions: int
+    journal_entries: int
+    weekly_check_ins: int
+    time_zone: str
+    time_zone_from_file: bool
+
+
+def import_into(person: User, data: Any, *, use_file_time_zone: bool = False) -> Imported:
+    """Loads an export into an account that has no data yet, all or nothing.
+
+    The account's row is locked while emptiness is checked and rows are written, so two imports at
+    once cannot both find the account empty.
+    """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportRefused("That file is not a Back Release export.")
     if data.get("version") != VERSION:
         raise ImportRefused(
             "That export comes from a version of Back Release this one cannot read."
         )
-    if not is_empty(person):
-        raise ImportRefused("Import works into an empty account only, so nothing is doubled.")
+    profile = data.get("profile")
+    profile = profile if isinstance(profile, dict) else {}
+    file_zone = profile.get("time_zone")
+    if use_file_time_zone and file_zone not in zoneinfo.available_timezones():
+        raise ImportRefused(
+            "That file names no time zone Back Release knows: import it with your own zone."
+        )
     try:
         with transaction.atomic():
-            profile = data.get("profile") or {}
-            if profile.get("time_zone"):
-                if profile["time_zone"] not in zoneinfo.available_timezones():
-                    raise ImportRefused("The time zone in that file is not one Back Release knows.")
-                person.time_zone = profile["time_zone"]
-                person.display_name = str(profile.get("display_name", ""))[:80]
-                person.save(update_fields=["time_zone", "display_name"])
+            locked = User.objects.select_for_update().get(pk=person.pk)
+            if not is_empty(locked):
+                raise ImportRefused(
+                    "Import works into an empty account only, so nothing is doubled."
+                )
+            if use_file_time_zone:
+                locked.time_zone = person.time_zone = file_zone
+                locked.save(update_fields=["time_zone"])
             sessions = ReleaseSession.objects.bulk_create(
-                ReleaseSession(person=person, **_parsed(row, SESSION_FIELDS))
-                for row in data.get("sessions", [])
+                _instances(data, "sessions", ReleaseSession, locked)
             )
             entries = JournalEntry.objects.bulk_create(
-                JournalEntry(person=person, **_parsed(row, ENTRY_FIELDS))
-                for row in data.get("journal_entries", [])
+                _instances(data, "journal_entries", JournalEntry, locked)
             )
             check_ins = WeeklyCheckIn.objects.bulk_create(
-                WeeklyCheckIn(person=person, **_parsed(row, CHECK_IN_FIELDS))
-                for row in data.get("weekly_check_ins", [])
+                _instances(data, "weekly_check_ins", WeeklyCheckIn, locked)
             )
-    except ImportRefused:
-        raise
-    except (IntegrityError, ValueError, TypeError, AttributeError) as error:
+    except IntegrityError as error:
         raise ImportRefused(
-            "That file holds values Back Release cannot accept (a rating out of range, "
-            "a broken date or a doubled week). Nothing was imported."
+            "That file holds records that contradict each other (a session that ends before "
+            "it starts, two open sessions or a doubled week). Nothing was imported."
         ) from error
-    return {
-        "sessions": len(sessions),
-        "journal_entries": len(entries),
-        "weekly_check_ins": len(check_ins),
-    }
+    return Imported(
+        sessions=len(sessions),
+        journal_entries=len(entries),
+        weekly_check_ins=len(check_ins),
+        time_zone=locked.time_zone,
+        time_zone_from_file=use_file_time_zone,
+    )

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     # Outermost, so its headers reach every /shared/ response, errors included.
     "backrelease.middleware.SharedPageHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "backrelease.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

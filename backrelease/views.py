@@ -5,12 +5,13 @@ import json
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from backrelease import portability
 from backrelease.forms import DeleteAccountForm, ImportForm, ProfileForm, SignupForm
@@ -49,9 +50,16 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("home")
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # Two sign-ups with one name at once: the form's own check saw neither.
+            form.add_error("username", SignupForm.TAKEN_MESSAGE)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # The home page is a whole page, never a fragment inside the sign-up form.
+            return HttpResponseClientRedirect("/") if request.htmx else redirect("home")
     template = page_or_partial(request, "registration/signup.html", "signup-form")
     return render(request, template, {"form": form}, status=422 if form.errors else 200)
 
@@ -113,7 +121,11 @@ def import_data(request: HttpRequest) -> HttpResponse:
     imported = None
     if request.method == "POST" and form.is_valid():
         try:
-            imported = portability.import_into(request.user, form.cleaned_data["file"])
+            imported = portability.import_into(
+                request.user,
+                form.cleaned_data["file"],
+                use_file_time_zone=form.cleaned_data["use_file_time_zone"],
+            )
         except portability.ImportRefused as refused:
             form.add_error("file", str(refused))
     return render(

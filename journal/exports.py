@@ -104,10 +104,30 @@ CSV_COLUMNS = [
 ]
 
 
+# A cell starting with one of these is run as a formula by spreadsheets (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with every text cell a spreadsheet would evaluate prefixed with a quote, as OWASP
+    advises; numbers are left as they are."""
+    return {
+        column: f"'{value}"
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS)
+        else value
+        for column, value in row.items()
+    }
+
+
+class SafeWriter(csv.DictWriter):
+    def writerow(self, rowdict):
+        return super().writerow(neutralised(rowdict))
+
+
 def write_csv(scope: Scope, out: IO[str]) -> None:
     """Sessions, journal entries and weekly check-ins, one row each, times in the person's zone."""
     zone = ZoneInfo(scope.person.time_zone)
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="")
+    writer = SafeWriter(out, fieldnames=CSV_COLUMNS, restval="")
     writer.writeheader()
     for s in scope.sessions():
         writer.writerow(

@@ -1,19 +1,18 @@
 from __future__ import annotations
 
-import re
+import uuid
 from datetime import timedelta
 
 from django import forms
+from django.db import IntegrityError, transaction
 from django.db.models import F, Func
 from django.utils import timezone
 
+from backrelease import bounds
 from journal import sharing
 from journal.models import BUILT_IN_TAGS, PAIN_MAX, PEG_MAX, JournalEntry, WeeklyCheckIn
 from sessions.forms import note_field, rating_field
 
-TAG_PATTERN = re.compile(r"^[\w][\w \-]{0,29}$")
-# A phone clock a little ahead of the server's is not a journal entry from the future.
-CLOCK_SLACK = timedelta(minutes=5)
 # The browser's date picker, which reads and writes ISO dates whatever the language.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,11 +30,16 @@ def known_tags(person) -> list[str]:
 
 class JournalEntryForm(forms.ModelForm):
     pain = rating_field(PAIN_MAX, required=True, what="pain right now")
-    tags = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    tags = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Pick tags from the list, or type your own below."},
+    )
     new_tag = forms.CharField(
         required=False,
-        max_length=30,
+        max_length=bounds.TAG_MAX,
         label="Your own tag",
+        validators=[bounds.validate_single_line],
         error_messages={"max_length": "Keep a tag under 30 characters."},
     )
     recorded_at = forms.DateTimeField(
@@ -46,6 +50,14 @@ class JournalEntryForm(forms.ModelForm):
         error_messages={"invalid": "Enter a date and time, such as 2026-11-20 18:30."},
     )
     note = note_field()
+    # Minted with each blank form, so a double tap or a retry cannot store the entry twice.
+    submission_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form is out of date: reload the page and save again.",
+            "invalid": "This form is out of date: reload the page and save again.",
+        },
+    )
 
     class Meta:
         model = JournalEntry
@@ -57,20 +69,41 @@ class JournalEntryForm(forms.ModelForm):
         tags = known_tags(person)
         tags += [t for t in self.instance.tags if t not in tags]
         self.fields["tags"].choices = [(t, t) for t in tags]
-        if not self.instance.pk:
+        if self.instance.pk:
+            del self.fields["submission_key"]
+        else:
             self.initial.setdefault("recorded_at", timezone.localtime().replace(second=0))
+            self.initial.setdefault("submission_key", uuid.uuid4())
 
     def clean_new_tag(self) -> str:
         tag = " ".join(self.cleaned_data["new_tag"].split()).lower()
-        if tag and not TAG_PATTERN.match(tag):
-            raise forms.ValidationError("A tag is letters, numbers, spaces or hyphens.")
+        if tag:
+            try:
+                bounds.validate_tag(tag)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(
+                    "A tag is up to 30 letters, numbers, spaces or hyphens."
+                ) from error
         return tag
 
     def clean_recorded_at(self):
-        recorded_at = self.cleaned_data["recorded_at"] or timezone.now()
-        if recorded_at > timezone.now() + CLOCK_SLACK:
-            raise forms.ValidationError("That time is still to come: pick a time up to now.")
-        return recorded_at
+        return self.cleaned_data["recorded_at"] or timezone.now()
+
+    def save(self, commit: bool = True) -> JournalEntry:
+        """Saves the entry once: a second post of the same form returns the entry already made."""
+        if "submission_key" not in self.cleaned_data:
+            return super().save(commit)
+        self.instance.submission_key = self.cleaned_data["submission_key"]
+        try:
+            with transaction.atomic():
+                return super().save(commit)
+        except IntegrityError:
+            saved = JournalEntry.objects.of(self.instance.person).filter(
+                submission_key=self.instance.submission_key
+            )
+            if not saved.exists():
+                raise
+            return saved.get()
 
     def clean(self):
         cleaned = super().clean()
@@ -96,6 +129,7 @@ class WeeklyCheckInForm(forms.ModelForm):
 class ShareLinkForm(forms.Form):
     label = forms.CharField(
         max_length=100,
+        validators=[bounds.validate_single_line],
         help_text="Who it is for, such as “Dr Lee, physio”.",
         error_messages={"required": "Say who the link is for, so you can tell your links apart."},
     )

@@ -63,7 +63,8 @@ class JournalEntry(models.Model):
                 condition=Q(pain__gte=0, pain__lte=PAIN_MAX), name="journal_pain_0_10"
             ),
             models.CheckConstraint(
-                condition=Q(recorded_at__gte=bounds.EARLIEST) & bounds.not_after_update("recorded_at"),
+                condition=Q(recorded_at__gte=bounds.EARLIEST)
+                & bounds.not_after_update("recorded_at"),
                 name="journal_recorded_from_2000_to_now",
             ),
             models.CheckConstraint(condition=bounds.note_fits(), name="journal_note_fits"),
@@ -72,7 +73,9 @@ class JournalEntry(models.Model):
             ),
             models.CheckConstraint(
                 condition=Regex(
-                    Func(F("tags"), Value("|"), function="array_to_string", output_field=TextField()),
+                    Func(
+                        F("tags"), Value("|"), function="array_to_string", output_field=TextField()
+                    ),
                     rf"^$|^{bounds.TAG_PATTERN}(\|{bounds.TAG_PATTERN})*$",
                 ),
                 name="journal_tags_are_words",
@@ -87,6 +90,18 @@ class JournalEntry(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("journal:edit", args=[self.pk])
+
+
+class WeeklyCheckInQuerySet(models.QuerySet["WeeklyCheckIn"]):
+    def record(self, person, week_start: date, **answers: int) -> WeeklyCheckIn:
+        """Saves the week's answers in one upsert, so a doubled post updates rather than fails."""
+        (check_in,) = self.bulk_create(
+            [WeeklyCheckIn(person=person, week_start=week_start, **answers)],
+            update_conflicts=True,
+            unique_fields=["person", "week_start"],
+            update_fields=[*answers, "updated_at"],
+        )
+        return check_in
 
 
 class WeeklyCheckIn(models.Model):
@@ -107,6 +122,8 @@ class WeeklyCheckIn(models.Model):
         validators=[MaxValueValidator(PEG_MAX)]
     )
     updated_at = bounds.updated_at_field()
+
+    objects = WeeklyCheckInQuerySet.as_manager()
 
     class Meta:
         ordering = ["-week_start"]

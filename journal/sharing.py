@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.core.cache import cache
 from django.db.models import F
@@ -23,6 +23,8 @@ TOKEN_BYTES = 32
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
 WRONG_TOKENS_PER_MINUTE = 20
+# The database's bound on a link's life (share_link_expires_within_a_year).
+MAX_LIFETIME = timedelta(days=366)
 
 
 def new_token() -> str:
@@ -96,5 +98,11 @@ def count_wrong_token(request: HttpRequest) -> None:
             cache.add(key, 1, timeout=60)
 
 
-def default_expiry(now: datetime | None = None) -> datetime:
-    return (now or timezone.now()) + timedelta(days=DEFAULT_DAYS)
+def expiry(expires_on: date, zone: tzinfo, now: datetime | None = None) -> datetime:
+    """The end of the chosen day in the person's zone, within the year the database allows.
+
+    When summer time ends between today and the last day, that day's end lies a year, a day and
+    an hour away; the link then ends the hour before midnight rather than break the bound.
+    """
+    end_of_day = datetime.combine(expires_on + timedelta(days=1), time.min, zone)
+    return min(end_of_day, (now or timezone.now()) + MAX_LIFETIME)

@@ -3,21 +3,18 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backrelease.htmx import page_or_partial
+from backrelease.ownership import owned
 from journal import charts, trends
 from journal.forms import JournalEntryForm, WeeklyCheckInForm, known_tags
 from journal.models import JournalEntry, WeeklyCheckIn, week_start
 
 ENTRIES_PAGE_SIZE = 25
-
-
-def _get_entry_for_person(request: HttpRequest, pk: int) -> JournalEntry:
-    return get_object_or_404(JournalEntry.objects.of(request.user), pk=pk)
 
 
 @login_required
@@ -65,15 +62,17 @@ def entry_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@owned(JournalEntry.objects.of)
 @require_http_methods(["GET", "HEAD", "POST"])
-def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _entry_form_page(request, _get_entry_for_person(request, pk))
+def entry_edit(request: HttpRequest, entry: JournalEntry) -> HttpResponse:
+    return _entry_form_page(request, entry)
 
 
 @login_required
+@owned(JournalEntry.objects.of)
 @require_POST
-def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _get_entry_for_person(request, pk).delete()
+def entry_delete(request: HttpRequest, entry: JournalEntry) -> HttpResponse:
+    entry.delete()
     if request.htmx:
         # The row the request came from is swapped for nothing.
         return HttpResponse("")
@@ -88,9 +87,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
     form = WeeklyCheckInForm(request.POST if request.method == "POST" else None, instance=existing)
     saved = False
     if request.method == "POST" and form.is_valid():
-        form.instance.person = request.user
-        form.instance.week_start = this_week
-        form.save()
+        form.instance = WeeklyCheckIn.objects.record(request.user, this_week, **form.cleaned_data)
         if not request.htmx:
             return redirect("home")
         saved = True

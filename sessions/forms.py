@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from backrelease import bounds
 from sessions.models import ARCH_MAX, PAIN_MAX, TENSION_MAX, BallSetup, Step, StopReason
 
 ARCH_LABELS = {
@@ -32,7 +33,8 @@ def rating_field(high: int, *, required: bool, what: str) -> forms.TypedChoiceFi
 def note_field() -> forms.CharField:
     return forms.CharField(
         required=False,
-        max_length=2000,
+        max_length=bounds.NOTE_MAX,
+        validators=[bounds.validate_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "Keep the note under %(limit_value)d characters."},
     )
@@ -94,6 +96,9 @@ class ExtrasForm(forms.Form):
 
 
 class StopEarlyForm(forms.Form):
+    # Its own field names and ids: its pain scale must never be read as the step's own.
+    prefix = "stop"
+
     stopped_early_reason = forms.ChoiceField(
         choices=StopReason.choices,
         widget=forms.RadioSelect,

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from backrelease.bounds import has_control_characters
 from backrelease.htmx import page_or_partial
+from backrelease.ownership import owned
 from sessions import flow
 from sessions.models import ReleaseSession
 
@@ -15,15 +19,19 @@ HISTORY_PAGE_SIZE = 20
 
 
 def _next_url(request: HttpRequest) -> str:
-    """Where a form asked to go back to, if that is a page of this site."""
+    """Where a form asked to go back to, if that is a path on this site; else the history."""
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+    if (
+        next_url.startswith("/")
+        and not has_control_characters(next_url, single_line=True)
+        and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure())
+    ):
         return next_url
-    return "sessions:history"
+    return reverse("sessions:history")
 
 
-def _get_session_for_person(request: HttpRequest, pk: int) -> ReleaseSession:
-    return get_object_or_404(ReleaseSession.objects.of(request.user), pk=pk)
+def _open_sessions(person) -> QuerySet[ReleaseSession]:
+    return ReleaseSession.objects.of(person).open()
 
 
 @login_required
@@ -53,9 +61,9 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@owned(ReleaseSession.objects.of)
 @require_http_methods(["GET", "HEAD", "POST"])
-def session(request: HttpRequest, pk: int) -> HttpResponse:
-    release_session = _get_session_for_person(request, pk)
+def session(request: HttpRequest, release_session: ReleaseSession) -> HttpResponse:
     invalid_form = None
     if request.method == "POST":
         step = request.POST.get("step", "")
@@ -79,9 +87,10 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@owned(_open_sessions)
 @require_POST
-def discard(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(ReleaseSession.objects.of(request.user).open(), pk=pk).delete()
+def discard(request: HttpRequest, release_session: ReleaseSession) -> HttpResponse:
+    release_session.delete()
     return redirect(_next_url(request))
 
 

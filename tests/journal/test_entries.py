@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,11 @@ from tests.factories import JournalEntryFactory
 pytestmark = pytest.mark.django_db
 LIST = reverse("journal:list")
 NEW = reverse("journal:new")
+
+
+def new_entry(**fields) -> dict:
+    """A post of the new-entry form, with the key each blank form carries."""
+    return {"submission_key": str(uuid.uuid4()), **fields}
 
 
 def edit_url(entry) -> str:
@@ -59,7 +65,7 @@ def test_it_never_lists_another_persons_entries(person_client, other_person):
 
 def test_it_adds_many_entries_a_day_from_the_quick_form(person, person_client, htmx_headers):
     for pain in ("4", "6"):
-        response = person_client.post(NEW, {"pain": pain}, **htmx_headers)
+        response = person_client.post(NEW, new_entry(pain=pain), **htmx_headers)
         assert response.status_code == 200
         assert response.text.lstrip().startswith('<form id="entry-form"')
         assert f"Saved: pain {pain}" in response.text
@@ -72,13 +78,13 @@ def test_it_adds_many_entries_a_day_from_the_quick_form(person, person_client, h
 def test_it_saves_tags_own_tag_back_date_and_note(person, person_client):
     response = person_client.post(
         NEW,
-        {
-            "pain": "5",
-            "tags": ["sleep", "stress"],
-            "new_tag": "  Long   Drive ",
-            "recorded_at": "2026-11-20T18:30",
-            "note": "Stiff.",
-        },
+        new_entry(
+            pain="5",
+            tags=["sleep", "stress"],
+            new_tag="  Long   Drive ",
+            recorded_at="2026-11-20T18:30",
+            note="Stiff.",
+        ),
     )
     assert response.url == LIST
     entry = JournalEntry.objects.get(person=person)
@@ -97,13 +103,18 @@ def test_it_saves_tags_own_tag_back_date_and_note(person, person_client):
         ({"pain": "11"}, "must be a whole number from 0 to 10"),
         ({"pain": "3", "recorded_at": "2999-01-01T10:00"}, "That time is still to come"),
         ({"pain": "3", "recorded_at": "yesterday"}, "Enter a date and time"),
-        ({"pain": "3", "new_tag": "<b>"}, "A tag is letters, numbers, spaces or hyphens."),
-        ({"pain": "3", "tags": ["unknown"]}, "Select a valid choice"),
+        ({"pain": "3", "new_tag": "<b>"}, "A tag is up to 30 letters, numbers, spaces or hyphens"),
+        ({"pain": "3", "tags": ["unknown"]}, "Pick tags from the list"),
+        ({"pain": "3", "recorded_at": "1900-01-01T10:00"}, "Pick a date in 2000 or later."),
+        ({"pain": "3", "recorded_at": "0001-01-01T00:00"}, "Pick a date in 2000 or later."),
+        ({"pain": "3", "note": "a\x00b"}, "Remove the hidden control characters"),
+        ({"pain": "3", "note": "a\x07b"}, "Remove the hidden control characters"),
+        ({"pain": "3", "new_tag": "a\x1bb"}, "on one line"),
         ({"pain": "3", "note": "x" * 2001}, "Keep the note under 2000 characters."),
     ],
 )
 def test_it_refuses_bad_input_and_saves_nothing(person, person_client, htmx_headers, data, message):
-    response = person_client.post(NEW, data, **htmx_headers)
+    response = person_client.post(NEW, new_entry(**data), **htmx_headers)
     assert response.status_code == 422
     assert message in response.text
     assert not JournalEntry.objects.exists()

@@ -236,8 +236,8 @@ def test_it_records_why_a_session_stopped_early(person, person_client, htmx_head
         {
             "step": Step.RELAX,
             "action": "stop",
-            "stopped_early_reason": "dizziness",
-            "pain_after": "5",
+            "stop-stopped_early_reason": "dizziness",
+            "stop-pain_after": "5",
         },
         **htmx_headers,
     )
