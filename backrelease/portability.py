@@ -111,7 +111,9 @@ def _value(field: models.Field, value: Any) -> Any:
 def _instances(data: dict[str, Any], key: str, model: type[models.Model], person: User):
     rows = data.get(key, [])
     if not isinstance(rows, list):
-        raise ImportRefused(f"That file's {key.replace('_', ' ')} are not a list.")
+        raise ImportRefused(
+            f"That file's {key.replace('_', ' ')} are not a list. Nothing was imported."
+        )
     if len(rows) > MAX_ROWS[key]:
         raise ImportRefused(
             f"That file holds more than {MAX_ROWS[key]:,} {key.replace('_', ' ')}, "

@@ -148,12 +148,14 @@ class ShareLinkForm(forms.Form):
         required=False,
         label="Show from",
         widget=DATE_INPUT,
+        validators=[bounds.validate_not_before_2000],
         help_text="Leave both dates empty to share everything.",
     )
     shows_until = forms.DateField(
         required=False,
         label="Show until",
         widget=DATE_INPUT,
+        validators=[bounds.validate_not_before_2000],
     )
 
     def __init__(self, *args, today, **kwargs) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django.core.cache import cache
 from django.db.models import F
@@ -105,4 +105,5 @@ def expiry(expires_on: date, zone: tzinfo, now: datetime | None = None) -> datet
     an hour away; the link then ends the hour before midnight rather than break the bound.
     """
     end_of_day = datetime.combine(expires_on + timedelta(days=1), time.min, zone)
-    return min(end_of_day, (now or timezone.now()) + MAX_LIFETIME)
+    # In UTC: an aware local time plus a timedelta counts wall-clock hours, not elapsed ones.
+    return min(end_of_day, (now or timezone.now()).astimezone(UTC) + MAX_LIFETIME)

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from backrelease.models import User
+from backrelease.portability import is_empty
 from journal.models import JournalEntry, ShareLink, ShareLinkOpening, WeeklyCheckIn
 from sessions.models import ReleaseSession, Step
 from tests.factories import (
@@ -195,3 +196,88 @@ def test_it_asks_for_the_password_before_deleting(record, person_client, htmx_he
 def test_it_sends_anonymous_visitors_to_log_in(db):
     for name in ("export-json", "export-csv", "import", "delete-account"):
         assert Client().get(reverse(name)).url.startswith(reverse("login"))
+
+
+def export_with(**lists) -> dict:
+    return {"format": "back-release-export", "version": 1, **lists}
+
+
+def entry(**change) -> dict:
+    return {"recorded_at": "2026-11-20T10:00:00+00:00", "pain": 3, "tags": [], "note": "", **change}
+
+
+def session_row(**change) -> dict:
+    return {
+        "started_at": "2026-11-20T10:00:00+00:00",
+        "step": "done",
+        "step_started_at": "2026-11-20T10:10:00+00:00",
+        "finished_at": "2026-11-20T10:10:00+00:00",
+        **change,
+    }
+
+
+def nested(depth: int) -> bytes:
+    return (
+        b'{"format": "back-release-export", "version": 1, "x": '
+        + b"[" * depth
+        + b"]" * depth
+        + b"}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (nested(100_000), "not a Back Release export"),
+        (export_with(journal_entries=[entry(note="a\x00b")]), "control characters"),
+        (export_with(journal_entries=[entry(tags=["a\x00b"])]), "A tag is up to 30"),
+        (export_with(journal_entries=[entry(pain=10**30)]), "less than or equal to 10"),
+        (export_with(journal_entries=[entry(pain="3")]), "give a whole number"),
+        (export_with(journal_entries=[entry(pain=True)]), "give a whole number"),
+        (export_with(journal_entries=[entry(tags="abc")]), "give a list of words"),
+        (export_with(journal_entries=[entry(note="x" * 10_000_000)]), "at most 2000 characters"),
+        (export_with(journal_entries=[entry(tags=[f"t{n}" for n in range(10_000)])]), "at most 20"),
+        (export_with(journal_entries=[entry()] * 30_001), "more than 30,000 journal entries"),
+        (
+            export_with(journal_entries=[entry(recorded_at="2090-01-01T10:00:00+00:00")]),
+            "still to come",
+        ),
+        (
+            export_with(journal_entries=[entry(recorded_at="0001-01-01T00:00:00+09:00")]),
+            "2000 or later",
+        ),
+        (export_with(journal_entries=[entry(recorded_at="2026-11-20T10:00:00")]), "UTC offset"),
+        (export_with(journal_entries=[entry(recorded_at="soon")]), "unreadable"),
+        (export_with(journal_entries="abc"), "are not a list"),
+        (export_with(journal_entries=["abc"]), "is not a record"),
+        (export_with(sessions=[session_row(relax_seconds=10**12)]), "less than or equal to 300"),
+        (export_with(sessions=[session_row(step="flying")]), "not a valid choice"),
+        (
+            export_with(sessions=[session_row(finished_at="2026-11-19T10:00:00+00:00")]),
+            "contradict each other",
+        ),
+        (
+            export_with(
+                weekly_check_ins=[
+                    {
+                        "week_start": "1999-12-27",
+                        "pain_average": 1,
+                        "enjoyment_interference": 1,
+                        "activity_interference": 1,
+                    }
+                ]
+            ),
+            "2000 or later",
+        ),
+    ],
+    ids=lambda v: repr(v)[:30] if isinstance(v, str) else None,
+)
+def test_it_refuses_what_the_forms_would_and_saves_nothing(person, person_client, content, message):
+    body = content if isinstance(content, bytes) else json.dumps(content).encode()
+    response = person_client.post(
+        reverse("import"), {"file": SimpleUploadedFile("x.json", body)}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 422
+    assert message in response.text
+    assert "Nothing was imported" in response.text or "not a Back Release export" in response.text
+    assert is_empty(person)

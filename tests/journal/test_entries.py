@@ -185,3 +185,28 @@ def test_it_keeps_the_tag_filter_across_pages(person, person_client):
     assert 'href="?page=2&amp;tag=sleep"' in page
     second = person_client.get(LIST, {"tag": "sleep", "page": 2}).text
     assert second.count('class="history-item"') == 1
+
+
+@pytest.mark.parametrize("tag", ["a\x00b", "\x1b[31m", "x\x7f"])
+def test_it_refuses_control_characters_in_the_tag_filter(person_client, tag):
+    response = person_client.get(LIST, {"tag": tag})
+    assert response.status_code == 400
+    assert "control characters" in response.text
+
+
+def test_it_saves_a_doubled_post_once(person, person_client, htmx_headers):
+    post = new_entry(pain="6")
+    first = person_client.post(NEW, post, **htmx_headers)
+    second = person_client.post(NEW, post, **htmx_headers)
+    assert "Saved: pain 6" in first.text
+    assert "Saved: pain 6" in second.text
+    assert JournalEntry.objects.filter(person=person).count() == 1
+    # The form that comes back carries a fresh key, so the next entry is a new one.
+    assert post["submission_key"] not in second.text
+
+
+def test_it_asks_for_a_reload_when_the_key_is_missing(person, person_client, htmx_headers):
+    response = person_client.post(NEW, {"pain": "6"}, **htmx_headers)
+    assert response.status_code == 422
+    assert "reload the page" in response.text
+    assert not JournalEntry.objects.exists()

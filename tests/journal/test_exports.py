@@ -164,3 +164,29 @@ def test_it_puts_notes_in_fhir_when_allowed(person):
     text = json.dumps(bundle(person, include_notes=True))
     assert "journal note" in text
     assert "session note" in text
+
+
+FORMULAS = ['=HYPERLINK("http://example.com","x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB"]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_it_neutralises_cells_a_spreadsheet_would_run(person, formula):
+    JournalEntryFactory(person=person, pain=2, note=formula)
+    ReleaseSessionFactory(person=person, finished=True, note=formula)
+    own = Client()
+    own.force_login(person)
+    for response in (
+        get("back-release.csv", person, include_notes=True),
+        own.get("/accounts/export.csv"),
+    ):
+        notes = [r["note"] for r in csv.DictReader(io.StringIO(response.content.decode()))]
+        assert notes.count(f"'{formula}") == 2
+        assert formula not in notes
+
+
+def test_it_keeps_the_json_export_exact(person):
+    JournalEntryFactory(person=person, pain=2, note=FORMULAS[0])
+    own = Client()
+    own.force_login(person)
+    exported = json.loads(own.get("/accounts/export.json").content)
+    assert FORMULAS[0] in [e["note"] for e in exported["journal_entries"]]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +57,9 @@ def test_it_creates_a_link_and_shows_its_url_once(person, person_client, htmx_he
         ({"expires_on": str(timezone.localdate() + timedelta(days=400))}, "a year at most"),
         ({"expires_on": "soon"}, "Enter a date"),
         ({"shows_from": "2026-11-10", "shows_until": "2026-11-01"}, "comes before its start"),
+        ({"shows_from": "1900-01-01"}, "Pick a date in 2000 or later."),
+        ({"shows_until": "0001-01-01"}, "Pick a date in 2000 or later."),
+        ({"label": "Dr\x00Lee"}, "on one line"),
     ],
 )
 def test_it_refuses_bad_input_and_creates_nothing(person_client, htmx_headers, change, message):
@@ -102,3 +107,43 @@ def test_it_checks_ownership(person_client, other_person):
 
 def test_it_sends_anonymous_visitors_to_log_in(db):
     assert Client().get(URL).url.startswith(reverse("login"))
+
+
+# Just after midnight, a year before a night when summer time ends (or starts), in two zones.
+SUMMER_TIME_DAYS = [
+    ("Europe/London", datetime(2027, 10, 30, 0, 30)),
+    ("Europe/London", datetime(2027, 3, 27, 0, 30)),
+    ("America/New_York", datetime(2027, 11, 6, 0, 30)),
+    ("America/New_York", datetime(2027, 3, 13, 0, 30)),
+]
+
+
+@pytest.mark.parametrize(("zone", "local"), SUMMER_TIME_DAYS, ids=lambda v: str(v))
+def test_it_creates_the_longest_link_on_summer_time_days(person, zone, local):
+    person.time_zone = zone
+    person.save()
+    now = local.replace(tzinfo=ZoneInfo(zone))
+    last_day = local.date() + timedelta(days=sharing.MAX_DAYS)
+    with time_machine.travel(now, tick=False):
+        client = Client()
+        client.force_login(person)
+        response = client.post(URL, good(expires_on=str(last_day)))
+    assert response.status_code == 200
+    link = ShareLink.objects.get(person=person)
+    # It still works late on the chosen day, and the database's bound holds.
+    assert link.expires_at.astimezone(ZoneInfo(zone)).date() in {last_day, last_day + timedelta(1)}
+    assert link.expires_at >= datetime.combine(last_day, time(23), ZoneInfo(zone))
+    assert link.expires_at <= link.created_at + sharing.MAX_LIFETIME
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "America/New_York", "Australia/Lord_Howe"])
+def test_it_keeps_every_expiry_of_the_year_within_the_bound(zone):
+    tz = ZoneInfo(zone)
+    for offset in range(366):
+        for clock in (time(0, 30), time(23, 30)):
+            local = datetime.combine(date(2027, 1, 1) + timedelta(offset), clock, tz)
+            created = local.astimezone(UTC)
+            last_day = local.date() + timedelta(days=sharing.MAX_DAYS)
+            expires_at = sharing.expiry(last_day, tz, now=created)
+            assert created < expires_at <= created + sharing.MAX_LIFETIME
+            assert expires_at >= datetime.combine(last_day, time(22), tz)

@@ -57,3 +57,14 @@ def test_it_sends_anonymous_visitors_to_log_in(db):
     response = Client().post(discard_url(session))
     assert response.url.startswith(reverse("login"))
     assert ReleaseSession.objects.filter(pk=session.pk).exists()
+
+
+@pytest.mark.parametrize("next_page", ["x", "sessions:new", "//example.com/", "/\x00", "", "/a\nb"])
+def test_it_falls_back_to_the_history_for_any_other_next(person, person_client, next_page):
+    session = ReleaseSessionFactory(person=person)
+    response = person_client.post(discard_url(session), {"next": next_page})
+    assert response.status_code == 302
+    assert response.url == reverse("sessions:history")
+    voice = person_client.post(reverse("sessions:voice"), {"next": next_page})
+    assert voice.status_code == 302
+    assert voice.url == reverse("sessions:history")

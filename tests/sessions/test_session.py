@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -289,3 +290,38 @@ def test_it_marks_what_to_read_aloud_on_every_guided_step(person, person_client)
 def test_it_keeps_voice_settings_to_signed_in_people(db):
     response = Client().post(reverse("sessions:voice"), {"voice_guidance": "on"})
     assert response.url.startswith(reverse("login"))
+
+
+def element_ids(html: str) -> list[str]:
+    return re.findall(r'\sid="([^"]+)"', html)
+
+
+@pytest.mark.parametrize("step", [s for s, _, _ in STEP_POSTS] + [Step.DONE])
+def test_it_never_repeats_an_element_id(person, person_client, step):
+    if step == Step.DONE:
+        session = ReleaseSessionFactory(person=person, finished=True)
+    else:
+        session = ReleaseSessionFactory(person=person, step=step, pain_before=6, arch_before=2)
+    ids = element_ids(person_client.get(url(session)).text)
+    assert ids
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_it_saves_the_roll_off_rating_shown_not_the_stop_early_one(
+    person, person_client, htmx_headers
+):
+    session = ReleaseSessionFactory(person=person, step=Step.ROLL_OFF, pain_before=4)
+    page = person_client.get(url(session)).text
+    assert 'name="pain_after"' in page
+    assert 'name="stop-pain_after"' in page
+    # Tap 3 on the step's scale, then 8 on the stop-early scale, close it and save.
+    response = post_step(
+        person_client,
+        session,
+        Step.ROLL_OFF,
+        {"arch_after": "1", "pain_after": "3", "stop-pain_after": "8"},
+        **htmx_headers,
+    )
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert (session.pain_after, session.stopped_early_reason) == (3, "")
