@@ -78,5 +78,7 @@ format: $(STAMP)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-clean: db-stop
+# The cluster may live outside the checkout (see backrelease/devdb.py): devdb knows where.
+clean:
+	@if [ -x $(PY) ]; then $(PY) -m backrelease.devdb remove; fi
 	rm -rf $(VENV) .pg staticfiles node_modules .audit

@@ -1,26 +1,29 @@
-"""The development PostgreSQL cluster that lives in the repository's `.pg/` folder.
+"""The development PostgreSQL cluster of this checkout, in its `.pg/` folder.
 
 Used only when DATABASE_URL is not set: `make run` and `make test` call `python -m backrelease.devdb
 up`, which creates the cluster on first use, starts it when it is down and creates the database. The
-server listens on a unix socket inside `.pg/` only (no TCP port) with trust authentication, so it
-is reachable from this checkout and nothing else.
+server listens on a unix socket inside the cluster's folder only (no TCP port) with trust
+authentication, so it is reachable from this checkout and nothing else.
+
+As root the server runs as the `postgres` OS user. When that user cannot enter the checkout (a clone
+in `/root`, say), the cluster lives in a folder of its own under that user's home instead, named
+after the checkout's path, so every command of this checkout finds the same one.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
+import pwd
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_DIR = ROOT / ".pg"
-DATA_DIR = PG_DIR / "data"
-SOCKET_DIR = PG_DIR / "run"
-LOG_FILE = PG_DIR / "server.log"
 PORT = 5432
 DB_NAME = "backrelease"
 SUPERUSER = "postgres"
@@ -28,6 +31,41 @@ SUPERUSER = "postgres"
 
 class DevDatabaseError(RuntimeError):
     pass
+
+
+def _server_user_can_enter(folder: Path, uid: int, gids: set[int]) -> bool:
+    """Whether that user may pass through every folder down to `folder` (the execute bit)."""
+    for part in [folder, *folder.parents]:
+        info = part.stat()
+        if info.st_uid == uid:
+            bit = stat.S_IXUSR
+        elif info.st_gid in gids:
+            bit = stat.S_IXGRP
+        else:
+            bit = stat.S_IXOTH
+        if not info.st_mode & bit:
+            return False
+    return True
+
+
+def cluster_dir(root: Path = ROOT) -> Path:
+    if os.geteuid() != 0:
+        return root / ".pg"
+    try:
+        server = pwd.getpwnam(SUPERUSER)
+    except KeyError:
+        return root / ".pg"
+    gids = {server.pw_gid, *os.getgrouplist(SUPERUSER, server.pw_gid)}
+    if _server_user_can_enter(root, server.pw_uid, gids):
+        return root / ".pg"
+    name = hashlib.sha256(str(root).encode()).hexdigest()[:16]
+    return Path(server.pw_dir) / "backrelease-clusters" / name
+
+
+PG_DIR = cluster_dir()
+DATA_DIR = PG_DIR / "data"
+SOCKET_DIR = PG_DIR / "run"
+LOG_FILE = PG_DIR / "server.log"
 
 
 def local_url() -> str:
@@ -62,14 +100,14 @@ def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def _prepare_folders() -> None:
-    if os.geteuid() == 0 and _run(["test", "-x", str(ROOT)]).returncode != 0:
-        raise DevDatabaseError(
-            f"The {SUPERUSER} OS user cannot enter {ROOT}, so it cannot run the local cluster: "
-            "make the folders above it searchable (chmod o+x) or set DATABASE_URL."
-        )
     for folder in (PG_DIR, SOCKET_DIR):
         folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
+        if _run(["test", "-x", str(PG_DIR)]).returncode != 0:
+            raise DevDatabaseError(
+                f"The {SUPERUSER} OS user cannot enter {PG_DIR}, so it cannot run the local "
+                "cluster: make the folders above it searchable (chmod o+x) or set DATABASE_URL."
+            )
         shutil.chown(PG_DIR, SUPERUSER, SUPERUSER)
         shutil.chown(SOCKET_DIR, SUPERUSER, SUPERUSER)
         if LOG_FILE.exists():
@@ -159,6 +197,12 @@ def stop() -> None:
         _check(_run([str(bin_dir / "pg_ctl"), "stop", "-w", "-D", str(DATA_DIR)]), "Stopping")
 
 
+def remove() -> None:
+    """Stops the cluster and deletes it, wherever it lives (`make clean`)."""
+    stop()
+    shutil.rmtree(PG_DIR, ignore_errors=True)
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "up"
     if os.environ.get("DATABASE_URL"):
@@ -170,8 +214,12 @@ def main(argv: list[str]) -> int:
         elif command == "stop":
             stop()
             print("PostgreSQL is stopped.")
+        elif command == "remove":
+            remove()
+            print(f"PostgreSQL is stopped and {PG_DIR} removed.")
         else:
-            print(f"usage: python -m backrelease.devdb [up|stop], not {command!r}", file=sys.stderr)
+            usage = "usage: python -m backrelease.devdb [up|stop|remove]"
+            print(f"{usage}, not {command!r}", file=sys.stderr)
             return 2
     except DevDatabaseError as error:
         print(error, file=sys.stderr)

@@ -25,7 +25,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         person = self._bench_person()
         sql = "EXPLAIN (ANALYZE, BUFFERS) " + trends.WEEKLY_SQL
-        params = {"person": person.pk, "zone": person.time_zone, "now": timezone.now()}
+        params = {
+            "person": person.pk,
+            "zone": person.time_zone,
+            "now": timezone.now(),
+            "since": None,
+            "until": None,
+        }
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for (line,) in cursor.fetchall():
