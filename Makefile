@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
+.PHONY: run serve test db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
 LIGHTHOUSE_VERSION := 13.5.0
 
 $(STAMP): pyproject.toml .python-version
@@ -26,7 +26,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-db: $(STAMP)
+# A random SECRET_KEY, written once and kept (git-ignored), for when the environment has none.
+.secret_key: | $(STAMP)
+	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+db: $(STAMP) .secret_key
 	$(PY) -m backrelease.devdb up
 
 db-stop:
@@ -41,6 +45,11 @@ seed: migrate
 run: seed node_modules/.package-lock.json
 	DEBUG=$${DEBUG:-true} $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# As in production: gunicorn, DEBUG off, migrated, static files collected and compressed.
+serve: migrate node_modules/.package-lock.json
+	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config backrelease/gunicorn.conf.py backrelease.wsgi
 
 # Debian's Chromium, for Playwright: never a browser downloaded at run time.
 chromium:

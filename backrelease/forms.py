@@ -20,7 +20,7 @@ class TimeZoneField(forms.ChoiceField):
 
 
 class SignupForm(UserCreationForm):
-    TAKEN_MESSAGE = "That username is taken: pick another."
+    TAKEN_MESSAGE = User._meta.constraints[0].violation_error_message
 
     # Filled in from the browser's own zone by static/js/timezone.js; editable before sending.
     time_zone = TimeZoneField(

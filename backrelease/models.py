@@ -42,7 +42,11 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         # The sign-up form refuses "Ann" when "ann" exists; this holds it for two at once.
         constraints = [
-            models.UniqueConstraint(Lower("username"), name="username_unique_in_any_case"),
+            models.UniqueConstraint(
+                Lower("username"),
+                name="username_unique_in_any_case",
+                violation_error_message="That username is taken: pick another.",
+            ),
         ]
 
     @property

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from psycopg_pool import ConnectionPool
 
 from backrelease import devdb
 
@@ -29,15 +31,35 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    try:
+        return int(value) if value else default
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from error
+
+
 DEBUG = env_bool("DEBUG", False)
+DEV_SECRET_KEY = "dev-only-insecure-key-back-release-0123456789abcdefghijklmnopqrstuvwxyz"
+# `make` writes a random key here once (git-ignored) when SECRET_KEY is not in the environment.
+SECRET_KEY_FILE = Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / ".secret_key"))
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not env_bool("ALLOW_DEV_SECRET_KEY", True):
-        raise ImproperlyConfigured("SECRET_KEY must be set")
-    # Good enough for a laptop; any real deployment sets SECRET_KEY and ALLOW_DEV_SECRET_KEY=false.
-    SECRET_KEY = "dev-only-insecure-key-back-release-0123456789abcdefghijklmnopqrstuvwxyz"
+if not SECRET_KEY and SECRET_KEY_FILE.exists():
+    SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = DEV_SECRET_KEY
+if not SECRET_KEY or (SECRET_KEY == DEV_SECRET_KEY and not DEBUG):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY (or run `make serve`, which writes a random one to .secret_key): "
+        "the public development key works only with DEBUG=true."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# How many reverse proxies stand in front of the app: their X-Forwarded-For and X-Forwarded-Proto
+# are trusted only then, so nobody can claim another address or HTTPS by sending the header.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -51,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +91,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "backrelease.middleware.PrivatePagesMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login before the view runs.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "backrelease.urls"
@@ -96,9 +122,40 @@ DATABASES = {
 }
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Back Release runs on PostgreSQL only; DATABASE_URL names another")
-DATABASES["default"].setdefault("OPTIONS", {})["pool"] = env_bool("DATABASE_POOL", True)
+# Seconds a request waits for the database before it fails with a 503, rather than hanging.
+DATABASE_WAIT = env_int("DATABASE_WAIT", 2)
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_WAIT
+if env_bool("DATABASE_POOL", True):
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        # Each connection is checked as it is handed out, so after a database restart no
+        # request gets a dead one: the pool replaces it.
+        "check": ConnectionPool.check_connection,
+        "min_size": 1,
+        "max_size": env_int("DATABASE_POOL_SIZE", 8),
+        "timeout": DATABASE_WAIT,
+    }
 
 AUTH_USER_MODEL = "backrelease.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2id at OWASP's minimum (19 MiB, 2 passes); older hashes are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "backrelease.passwords.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# Wrong passwords are counted in PostgreSQL per account and client address, so every worker and
+# server enforces one limit; a locked-out login answers 429 and says when to try again.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "backrelease.clients.address"
+AXES_LOCKOUT_CALLABLE = "backrelease.views.login_locked"
+# Successful logins are none of our business: only failures are kept, and only for the limit.
+AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -152,9 +209,20 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+# A phone reaches the app only over HTTPS (Screen Wake Lock needs a secure context); once it has,
+# browsers keep to HTTPS for a year.
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+# The browser features the app uses (the screen kept awake during a session), and none else.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), screen-wake-lock=(self)"
+)
 
 LOGGING = {
     "version": 1,

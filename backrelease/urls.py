@@ -32,3 +32,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]
+
+handler500 = "backrelease.views.server_error"

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 import json
+import sys
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
+from psycopg_pool import PoolTimeout
 
 from backrelease import portability
 from backrelease.forms import DeleteAccountForm, ImportForm, ProfileForm, SignupForm
@@ -80,12 +84,41 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=422 if form.errors else 200)
 
 
+# What a database that is down or restarting raises: the pool's wait running out, or a connection
+# that cannot be made or has just been cut.
+DATABASE_DOWN = (DatabaseError, PoolTimeout)
+
+
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DATABASE_DOWN:
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A plain 503 when the database is down or restarting (the person can simply retry), else
+    the usual 500. Renders without the database: no session, no person."""
+    error = sys.exc_info()[1]
+    down = isinstance(error, DATABASE_DOWN) and not isinstance(error, IntegrityError | DataError)
+    response = HttpResponse(
+        loader.render_to_string("503.html" if down else "500.html"), status=503 if down else 500
+    )
+    if down:
+        response["Retry-After"] = "5"
+    return response
+
+
+def login_locked(request: HttpRequest, credentials: dict | None = None, *args, **kwargs):
+    """django-axes' answer once an account has had too many wrong passwords from one address."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    response = render(request, "registration/locked.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
 
 
 @require_GET

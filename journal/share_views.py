@@ -79,11 +79,11 @@ def _unavailable(request: HttpRequest, reason: str, status: int) -> HttpResponse
 
 def _open(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
     """The link behind a token, or the plain page that says why there is none."""
-    if sharing.is_rate_limited(request):
-        return _unavailable(request, "limited", 429)
     lookup = sharing.find(token)
+    # Only misses are counted and limited: a valid link always opens, whoever guessed before.
     if lookup.link is None:
-        sharing.count_wrong_token(request)
+        if sharing.count_miss(request):
+            return _unavailable(request, "limited", 429)
         return _unavailable(request, "unknown", 404)
     if lookup.gone:
         return _unavailable(request, lookup.link.status, 410)

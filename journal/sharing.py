@@ -12,12 +12,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from journal.models import ShareLink, ShareLinkOpening
+from backrelease import clients
+from journal.models import ShareLink, ShareLinkOpening, ShareTokenMiss
 
 TOKEN_BYTES = 32
 DEFAULT_DAYS = 30
@@ -78,24 +79,24 @@ def record_opening(link: ShareLink, request: HttpRequest, now: datetime | None =
     )
 
 
-def _client_key(request: HttpRequest) -> str:
-    return (
-        "share-misses:" + hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()
-    )
+# One statement: counts this miss in the client's current minute and forgets minutes long gone.
+COUNT_MISS_SQL = f"""
+WITH forgotten AS (
+    DELETE FROM {ShareTokenMiss._meta.db_table} WHERE minute < now() - interval '10 minutes'
+)
+INSERT INTO {ShareTokenMiss._meta.db_table} AS m (client, minute, misses)
+VALUES (%s, date_trunc('minute', now()), 1)
+ON CONFLICT (client, minute) DO UPDATE SET misses = m.misses + 1
+RETURNING misses
+"""
 
 
-def is_rate_limited(request: HttpRequest) -> bool:
-    return cache.get(_client_key(request), 0) >= WRONG_TOKENS_PER_MINUTE
-
-
-def count_wrong_token(request: HttpRequest) -> None:
-    key = _client_key(request)
-    # add() starts a one-minute window; incr() counts within it without extending it.
-    if not cache.add(key, 1, timeout=60):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.add(key, 1, timeout=60)
+def count_miss(request: HttpRequest) -> bool:
+    """Counts a wrong token from this client; True when it is over the minute's limit."""
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_MISS_SQL, [clients.address_hash(request)])
+        (misses,) = cursor.fetchone()
+    return misses > WRONG_TOKENS_PER_MINUTE
 
 
 def expiry(expires_on: date, zone: tzinfo, now: datetime | None = None) -> datetime:

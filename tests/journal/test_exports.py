@@ -9,7 +9,6 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from journal import sharing
@@ -23,7 +22,6 @@ OFFSET_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}
 
 @pytest.fixture(autouse=True)
 def record(person):
-    cache.clear()
     person.time_zone = "Australia/Sydney"
     person.save()
     ReleaseSessionFactory(

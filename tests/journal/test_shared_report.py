@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime, timedelta
+from hashlib import sha256
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from journal import sharing
-from journal.models import ShareLink, ShareLinkOpening
+from journal.models import ShareLink, ShareLinkOpening, ShareTokenMiss
 from tests.factories import (
     JournalEntryFactory,
     ReleaseSessionFactory,
@@ -26,11 +26,6 @@ HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
     "Cache-Control": "no-store",
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    cache.clear()
 
 
 @pytest.fixture
@@ -173,15 +168,34 @@ def test_it_looks_links_up_by_hash_only(link):
     assert len(TOKEN) >= 43  # 32 bytes of urlsafe base64: 256 bits
 
 
-def test_it_rate_limits_wrong_tokens_per_client(link):
+def test_it_rate_limits_wrong_tokens_per_client_but_never_a_valid_one(link):
     client = Client(REMOTE_ADDR="203.0.113.9")
     for n in range(sharing.WRONG_TOKENS_PER_MINUTE):
         assert client.get(url(f"wrong-{n}")).status_code == 404
-    limited = client.get(url())
+    limited = client.get(url("wrong-again"))
     assert limited.status_code == 429
     assert "Too many tries" in limited.text
     assert_private_headers(limited)
-    assert Client(REMOTE_ADDR="198.51.100.7").get(url()).status_code == 200
+    assert client.get(url()).status_code == 200
+    assert Client(REMOTE_ADDR="198.51.100.7").get(url("wrong")).status_code == 404
+    assert ShareTokenMiss.objects.get(client=sha256(b"203.0.113.9").hexdigest()).misses == 21
+
+
+def test_it_counts_each_visitor_behind_a_trusted_proxy(link, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    guesser = Client(**proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    for n in range(sharing.WRONG_TOKENS_PER_MINUTE + 1):
+        guesser.get(url(f"wrong-{n}"))
+    assert guesser.get(url("wrong")).status_code == 429
+    other = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    assert other.get(url("wrong")).status_code == 404
+
+
+def test_it_ignores_forwarded_addresses_without_a_trusted_proxy(link):
+    for n in range(sharing.WRONG_TOKENS_PER_MINUTE):
+        Client(HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").get(url(f"wrong-{n}"))
+    assert Client(HTTP_X_FORWARDED_FOR="10.0.1.1").get(url("wrong")).status_code == 429
 
 
 def test_it_logs_each_opening_with_a_coarse_client(link):

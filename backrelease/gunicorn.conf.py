@@ -1,0 +1,33 @@
+"""gunicorn's settings for `make serve` and deployments: sized from the CPUs, tokens kept out of
+every log line."""
+
+import os
+
+from gunicorn.glogging import Logger
+
+from backrelease.logging import RedactShareTokens
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# A worker a CPU (two at least, so one busy worker never stalls the rest), each with threads: most
+# of a request's time is spent waiting on PostgreSQL, not on the CPU.
+workers = int(os.environ.get("WEB_WORKERS", max(2, os.cpu_count() or 1)))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", 4))
+timeout = 30
+graceful_timeout = 20
+# Off unless asked for; when on, share tokens are redacted like every other log line.
+accesslog = "-" if os.environ.get("ACCESS_LOG", "").lower() in {"1", "true", "yes", "on"} else None
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+class RedactingLogger(Logger):
+    """gunicorn's access and error logs, with `/shared/<token>/` written `/shared/[token]/`."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        for log in (self.access_log, self.error_log):
+            log.addFilter(RedactShareTokens())
+
+
+logger_class = RedactingLogger
