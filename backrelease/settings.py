@@ -9,9 +9,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from psycopg_pool import ConnectionPool
 
 from backrelease import devdb
+from backrelease.database import check_pooled_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -80,6 +80,11 @@ MIDDLEWARE = [
     # Outermost, so its headers reach every /shared/ response, errors included.
     "backrelease.middleware.SharedPageHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Pages, partials and the (streamed) exports, gzipped for clients that accept it. Against
+    # BREACH: Django pads each gzip stream with random bytes and masks the CSRF token anew on every
+    # response; a share token is in no compressed body (the clinician's pages link relatively, and
+    # the one page that shows a new link's URL is sent uncompressed).
+    "django.middleware.gzip.GZipMiddleware",
     "backrelease.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -129,7 +134,7 @@ if env_bool("DATABASE_POOL", True):
     DATABASES["default"]["OPTIONS"]["pool"] = {
         # Each connection is checked as it is handed out, so after a database restart no
         # request gets a dead one: the pool replaces it.
-        "check": ConnectionPool.check_connection,
+        "check": check_pooled_connection,
         "min_size": 1,
         "max_size": env_int("DATABASE_POOL_SIZE", 8),
         "timeout": DATABASE_WAIT,

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import csv
-import io
+import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import IO, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from journal.models import JournalEntry, WeeklyCheckIn
@@ -40,6 +41,8 @@ SURVEY = {
 }
 SCORE = {"unit": "{score}", "system": "http://unitsofmeasure.org", "code": "{score}"}
 ID_NAMESPACE = uuid.UUID("6f1c1f0e-4b57-4a39-9a35-3c1f4f1bb2a7")
+# Rows read from PostgreSQL at a time while an export streams.
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -124,13 +127,24 @@ class SafeWriter(csv.DictWriter):
         return super().writerow(neutralised(rowdict))
 
 
-def write_csv(scope: Scope, out: IO[str]) -> None:
-    """Sessions, journal entries and weekly check-ins, one row each, times in the person's zone."""
+class _Lines:
+    """A file the csv module writes to that hands each line back, for streaming."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(scope: Scope) -> Iterator[str]:
+    """Sessions, journal entries and weekly check-ins, one row each, times in the person's zone.
+
+    Rows are read from the database in chunks and written as they come, so memory stays flat
+    however long the history.
+    """
     zone = ZoneInfo(scope.person.time_zone)
-    writer = SafeWriter(out, fieldnames=CSV_COLUMNS, restval="")
-    writer.writeheader()
-    for s in scope.sessions():
-        writer.writerow(
+    writer = SafeWriter(_Lines(), fieldnames=CSV_COLUMNS, restval="")
+    yield writer.writeheader()
+    for s in scope.sessions().iterator(chunk_size=CHUNK):
+        yield writer.writerow(
             {
                 "kind": "session",
                 "local_time": timezone.localtime(s.started_at, zone).isoformat(),
@@ -144,8 +158,8 @@ def write_csv(scope: Scope, out: IO[str]) -> None:
                 "note": s.note if scope.include_notes else "",
             }
         )
-    for e in scope.journal_entries():
-        writer.writerow(
+    for e in scope.journal_entries().iterator(chunk_size=CHUNK):
+        yield writer.writerow(
             {
                 "kind": "journal",
                 "local_time": timezone.localtime(e.recorded_at, zone).isoformat(),
@@ -154,8 +168,8 @@ def write_csv(scope: Scope, out: IO[str]) -> None:
                 "note": e.note if scope.include_notes else "",
             }
         )
-    for c in scope.check_ins():
-        writer.writerow(
+    for c in scope.check_ins().iterator(chunk_size=CHUNK):
+        yield writer.writerow(
             {
                 "kind": "weekly check-in",
                 "local_time": c.week_start.isoformat(),
@@ -166,10 +180,8 @@ def write_csv(scope: Scope, out: IO[str]) -> None:
         )
 
 
-def csv_response(scope: Scope, filename: str) -> HttpResponse:
-    out = io.StringIO()
-    write_csv(scope, out)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+def csv_response(scope: Scope, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(scope), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -224,24 +236,35 @@ def _session_resources(s: ReleaseSession, patient: str, zone: ZoneInfo, notes: b
         yield _urn(f"session-{kind}", s.pk), observation
 
 
-def fhir_bundle(scope: Scope, now: datetime | None = None) -> dict[str, Any]:
-    zone = ZoneInfo(scope.person.time_zone)
-    patient = _urn("person", scope.person.pk)
-    entries: list[tuple[str, dict[str, Any]]] = [
-        (patient, {"resourceType": "Patient", "name": [{"text": scope.person.name}]})
-    ]
-    for s in scope.sessions():
-        entries.extend(_session_resources(s, patient, zone, scope.include_notes))
-    for e in scope.journal_entries():
+def _fhir_entries(scope: Scope, zone: ZoneInfo, patient: str):
+    yield patient, {"resourceType": "Patient", "name": [{"text": scope.person.name}]}
+    for s in scope.sessions().iterator(chunk_size=CHUNK):
+        yield from _session_resources(s, patient, zone, scope.include_notes)
+    for e in scope.journal_entries().iterator(chunk_size=CHUNK):
         observation = _observation(
             patient, LOINC_PAIN, "Pain, journal entry", e.pain, e.recorded_at, zone
         )
         if scope.include_notes and e.note:
             observation["note"] = [{"text": e.note}]
-        entries.append((_urn("journal", e.pk), observation))
-    return {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "timestamp": timezone.localtime(now or timezone.now(), zone).isoformat(),
-        "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
-    }
+        yield _urn("journal", e.pk), observation
+
+
+def fhir_lines(scope: Scope, now: datetime | None = None) -> Iterator[str]:
+    """The FHIR R4 `collection` Bundle as JSON text, written entry by entry as rows are read."""
+    zone = ZoneInfo(scope.person.time_zone)
+    timestamp = timezone.localtime(now or timezone.now(), zone).isoformat()
+    yield (
+        '{"resourceType": "Bundle", "type": "collection", '
+        f'"timestamp": {json.dumps(timestamp)}, "entry": ['
+    )
+    separator = ""
+    for url, resource in _fhir_entries(scope, zone, _urn("person", scope.person.pk)):
+        yield separator + json.dumps({"fullUrl": url, "resource": resource})
+        separator = ",\n"
+    yield "]}\n"
+
+
+def fhir_response(scope: Scope, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(fhir_lines(scope), content_type="application/fhir+json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -155,7 +155,7 @@ def test_it_shows_the_import_page_and_partial(person_client, htmx_headers):
 
 def test_it_exports_everything_as_csv(record, person_client):
     response = person_client.get(reverse("export-csv"))
-    table = list(csv.DictReader(io.StringIO(response.content.decode())))
+    table = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert [r["kind"] for r in table] == ["session", "journal", "weekly check-in"]
     assert table[0]["note"] == "a <b>note</b>"
 
@@ -163,7 +163,7 @@ def test_it_exports_everything_as_csv(record, person_client):
 def test_it_exports_only_the_persons_own_data(record, person_client, other_person):
     JournalEntryFactory(person=other_person, note="someone else")
     assert "someone else" not in person_client.get(reverse("export-json")).text
-    assert "someone else" not in person_client.get(reverse("export-csv")).content.decode()
+    assert "someone else" not in person_client.get(reverse("export-csv")).getvalue().decode()
 
 
 def test_it_deletes_the_account_and_everything_in_it(record, person_client, other_person):

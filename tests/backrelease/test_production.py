@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import runpy
 import subprocess
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from gunicorn.config import Config
 from psycopg_pool import PoolTimeout
 
@@ -82,6 +84,11 @@ def test_it_serves_the_first_request_after_the_database_dropped_every_connection
     assert client.get(reverse("journal:list")).status_code == 200
     # The test client keeps its connection between requests; a real request hands it back.
     connections.close_all()
+    # Several idle connections in the pool, as a busy server has when the database restarts.
+    pool = connection.pool
+    held = [pool.getconn() for _ in range(4)]
+    for conn in held:
+        pool.putconn(conn)
     dsn = connection.get_connection_params()
     admin_dsn = {k: v for k, v in dsn.items() if k not in {"cursor_factory", "context"}}
     with psycopg.connect(**admin_dsn, autocommit=True) as admin:
@@ -149,3 +156,23 @@ def test_it_keeps_share_tokens_out_of_gunicorns_logs(capsys):
     written = "".join(capsys.readouterr())
     assert "secret-token-123" not in written
     assert written.count("/shared/[token]") >= 2
+
+
+def test_it_compresses_pages_and_streamed_exports(person, person_client):
+    JournalEntryFactory.create_batch(30, person=person, note="stiff after sitting all day")
+    page = person_client.get(reverse("journal:list"), HTTP_ACCEPT_ENCODING="gzip")
+    assert page["Content-Encoding"] == "gzip"
+    export = person_client.get(reverse("export-csv"), HTTP_ACCEPT_ENCODING="gzip")
+    assert export["Content-Encoding"] == "gzip"
+    assert export.streaming
+    assert b"stiff after sitting" in gzip.decompress(export.getvalue())
+
+
+def test_it_never_compresses_the_page_that_shows_a_new_share_token(person_client):
+    response = person_client.post(
+        reverse("sharing:list"),
+        {"label": "Dr Lee", "expires_on": str(timezone.localdate() + timedelta(days=30))},
+        HTTP_ACCEPT_ENCODING="gzip",
+    )
+    assert "/shared/" in response.text
+    assert response["Content-Encoding"] == "identity"

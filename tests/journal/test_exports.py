@@ -60,7 +60,7 @@ def test_it_exports_sessions_and_journal_as_csv(person):
     response = get("back-release.csv", person, include_notes=True)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert [r["kind"] for r in rows] == ["session", "session", "journal"]
     assert rows[0]["local_time"] == "2026-11-22T23:30:00+11:00"
     assert (rows[0]["pain_before"], rows[0]["pain_after"], rows[0]["note"]) == (
@@ -73,7 +73,7 @@ def test_it_exports_sessions_and_journal_as_csv(person):
 
 
 def test_it_leaves_notes_out_of_the_csv_unless_allowed(person):
-    text = get("back-release.csv", person).content.decode()
+    text = get("back-release.csv", person).getvalue().decode()
     assert "session note" not in text
     assert "journal note" not in text
 
@@ -81,7 +81,7 @@ def test_it_leaves_notes_out_of_the_csv_unless_allowed(person):
 def bundle(person, **link) -> dict:
     response = get("fhir.json", person, **link)
     assert response["Content-Type"] == "application/fhir+json"
-    return json.loads(response.content)
+    return json.loads(response.getvalue())
 
 
 def test_it_exports_a_fhir_r4_collection_bundle(person):
@@ -177,7 +177,7 @@ def test_it_neutralises_cells_a_spreadsheet_would_run(person, formula):
         get("back-release.csv", person, include_notes=True),
         own.get("/accounts/export.csv"),
     ):
-        notes = [r["note"] for r in csv.DictReader(io.StringIO(response.content.decode()))]
+        notes = [r["note"] for r in csv.DictReader(io.StringIO(response.getvalue().decode()))]
         assert notes.count(f"'{formula}") == 2
         assert formula not in notes
 
