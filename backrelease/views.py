@@ -40,7 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "recent_sessions": sessions.filter(finished_at__isnull=False)[:RECENT_SESSIONS],
             "form": JournalEntryForm(person=request.user),
             "quick": True,
-            "summary": trends.summarize(trends.weekly(request.user)),
+            # This week against last week: only those two are read.
+            "summary": trends.summarize(trends.weekly(request.user, last=2)),
             "checked_in": WeeklyCheckIn.objects.filter(
                 person=request.user, week_start=this_week
             ).exists(),

@@ -17,15 +17,25 @@ from sessions.forms import note_field, rating_field
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def known_tags(person) -> list[str]:
-    """The built-in tags, then every tag of the person's own, in one query."""
-    own = (
+def own_tags(person):
+    """Every tag the person has used, once each, de-duplicated and sorted in SQL.
+
+    `order_by()` first: the model's default ordering would otherwise join the DISTINCT and give
+    back one row per use.
+    """
+    return (
         JournalEntry.objects.of(person)
+        .order_by()
         .annotate(tag=Func(F("tags"), function="unnest"))
         .values_list("tag", flat=True)
         .distinct()
+        .order_by("tag")
     )
-    return BUILT_IN_TAGS + sorted(set(own) - set(BUILT_IN_TAGS))
+
+
+def known_tags(person) -> list[str]:
+    """The built-in tags, then every tag of the person's own, in one query."""
+    return BUILT_IN_TAGS + [t for t in own_tags(person) if t not in BUILT_IN_TAGS]
 
 
 class JournalEntryForm(forms.ModelForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +16,8 @@ from backrelease.ownership import owned
 from journal import charts, exports, sharing, trends
 from journal.forms import ShareLinkForm
 from journal.models import ShareLink, week_start
+
+REPORT_PAGE_SIZE = 50
 
 
 @login_required
@@ -126,8 +129,13 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
                     summary, week_start(timezone.localdate()), whose="their"
                 ),
                 "figures": charts.figures(weeks),
-                "sessions": scope.sessions(),
-                "journal_entries": scope.journal_entries(),
+                # The most recent rows; older ones a page at a time, all of them in the downloads.
+                "sessions": Paginator(
+                    scope.sessions().order_by("-started_at"), REPORT_PAGE_SIZE
+                ).get_page(request.GET.get("sessions_page")),
+                "journal_entries": Paginator(
+                    scope.journal_entries().order_by("-recorded_at"), REPORT_PAGE_SIZE
+                ).get_page(request.GET.get("journal_page")),
             },
         )
 

@@ -8,7 +8,8 @@ thresholds for chronic pain (Dworkin et al., 2008).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.utils import timezone
@@ -22,17 +23,34 @@ DEFAULT_RANGE = "12w"
 
 
 def _in_scope(column: str) -> str:
-    """A share link may show only some dates: both ends are optional and inclusive, local dates."""
+    """A share link may show only some dates: both ends are optional and inclusive, local dates.
+
+    `from_at` is the first instant of the first week shown: a plain comparison with the column, so
+    PostgreSQL reads only the weeks shown from the (person, time) index, however long the history.
+    """
     local_date = f"({column} AT TIME ZONE %(zone)s)::date"
     return (
         f"(%(since)s::date IS NULL OR {local_date} >= %(since)s::date)"
         f" AND (%(until)s::date IS NULL OR {local_date} <= %(until)s::date)"
+        f" AND (%(from_at)s::timestamptz IS NULL OR {column} >= %(from_at)s::timestamptz)"
     )
 
 
+def _week(edge: str, column: str, table: str, rated: str = "TRUE") -> str:
+    """The first (`min`) or latest (`max`) local week of a person's rows: an index lookup."""
+    return f"""(SELECT date_trunc('week', {edge}({column}) AT TIME ZONE %(zone)s)::date
+        FROM {table} WHERE person_id = %(person)s AND {rated}
+        AND (%(since)s::date IS NULL OR ({column} AT TIME ZONE %(zone)s)::date >= %(since)s::date)
+        AND (%(until)s::date IS NULL OR ({column} AT TIME ZONE %(zone)s)::date <= %(until)s::date))"""
+
+
+SESSIONS = ReleaseSession._meta.db_table
+ENTRIES = JournalEntry._meta.db_table
+CHECK_INS = WeeklyCheckIn._meta.db_table
+
 # Weeks are cut in SQL in the person's zone (AT TIME ZONE), never by shifting times in Python. The
-# series runs from the first week with any data to the current week, so empty weeks come back as
-# rows of NULLs (gaps), never as zeros and never skipped.
+# series runs from the first week with any data (or the first week shown) to the current week, so
+# empty weeks come back as rows of NULLs (gaps), never as zeros and never skipped.
 WEEKLY_SQL = f"""
 WITH session_weeks AS (
     SELECT date_trunc('week', started_at AT TIME ZONE %(zone)s)::date AS week,
@@ -46,7 +64,7 @@ WITH session_weeks AS (
            count(pain_before - pain_after) AS relief_n,
            avg(arch_before)::float8 AS arch_before, count(arch_before) AS arch_before_n,
            avg(arch_after)::float8 AS arch_after, count(arch_after) AS arch_after_n
-    FROM {ReleaseSession._meta.db_table}
+    FROM {SESSIONS}
     WHERE person_id = %(person)s
       AND {_in_scope("started_at")}
     GROUP BY 1
@@ -54,27 +72,35 @@ WITH session_weeks AS (
     SELECT date_trunc('week', recorded_at AT TIME ZONE %(zone)s)::date AS week,
            avg(pain)::float8 AS journal_pain, count(*) AS journal_pain_n,
            sum(pain) AS journal_pain_sum
-    FROM {JournalEntry._meta.db_table}
+    FROM {ENTRIES}
     WHERE person_id = %(person)s
       AND {_in_scope("recorded_at")}
     GROUP BY 1
 ), check_in_weeks AS (
     SELECT week_start AS week,
            (pain_average + enjoyment_interference + activity_interference) / 3.0::float8 AS peg
-    FROM {WeeklyCheckIn._meta.db_table}
+    FROM {CHECK_INS}
     WHERE person_id = %(person)s
       AND (%(since)s::date IS NULL OR week_start >= date_trunc('week', %(since)s::date)::date)
       AND (%(until)s::date IS NULL OR week_start <= %(until)s::date)
+      AND (%(from_week)s::date IS NULL OR week_start >= %(from_week)s::date)
 ), bounds AS (
-    SELECT least(
-               (SELECT min(week) FROM session_weeks),
-               (SELECT min(week) FROM journal_weeks),
-               (SELECT min(week) FROM check_in_weeks)
-           ) AS first_week,
+    SELECT CASE WHEN first_data.week IS NOT NULL
+                THEN greatest(first_data.week, %(from_week)s::date) END AS first_week,
            least(
                date_trunc('week', %(now)s AT TIME ZONE %(zone)s)::date,
                date_trunc('week', %(until)s::date)::date
            ) AS this_week
+    FROM (
+        SELECT least(
+                   {_week("min", "started_at", SESSIONS)},
+                   {_week("min", "recorded_at", ENTRIES)},
+                   (SELECT min(week_start) FROM {CHECK_INS} WHERE person_id = %(person)s
+                      AND (%(since)s::date IS NULL
+                           OR week_start >= date_trunc('week', %(since)s::date)::date)
+                      AND (%(until)s::date IS NULL OR week_start <= %(until)s::date))
+               ) AS week
+    ) AS first_data
 )
 SELECT w.week::date AS week,
        coalesce(s.sessions_completed, 0) AS sessions_completed,
@@ -96,6 +122,15 @@ LEFT JOIN session_weeks s ON s.week = w.week
 LEFT JOIN journal_weeks j ON j.week = w.week
 LEFT JOIN check_in_weeks c ON c.week = w.week
 ORDER BY w.week
+"""
+
+# The first and the latest week with a pain rating (usual pain): index lookups, however long the
+# history, so the baseline need not come from reading every week.
+RATED_WEEKS_SQL = f"""
+SELECT least({_week("min", "started_at", SESSIONS, "pain_before IS NOT NULL")},
+             {_week("min", "recorded_at", ENTRIES)}) AS first_week,
+       greatest({_week("max", "started_at", SESSIONS, "pain_before IS NOT NULL")},
+                {_week("max", "recorded_at", ENTRIES)}) AS latest_week
 """
 
 
@@ -130,23 +165,58 @@ class Week:
         )
 
 
-def weekly(
-    person, now: datetime | None = None, since: date | None = None, until: date | None = None
-) -> list[Week]:
-    """Every week from the person's first week with data to this week, in one query.
-
-    `since` and `until` (local dates, inclusive) narrow it to what a share link covers.
-    """
-    params = {
+def _params(person, now, since, until, from_week) -> dict:
+    zone = ZoneInfo(person.time_zone)
+    return {
         "person": person.pk,
         "zone": person.time_zone,
         "now": now or timezone.now(),
         "since": since,
         "until": until,
+        "from_week": from_week,
+        "from_at": datetime.combine(from_week, time.min, zone) if from_week else None,
     }
+
+
+def weekly(
+    person,
+    now: datetime | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    last: int | None = None,
+) -> list[Week]:
+    """Every week from the person's first week with data to this week, in one query.
+
+    `since` and `until` (local dates, inclusive) narrow it to what a share link covers; `last`
+    keeps the last so many weeks only, and reads only their rows.
+    """
+    from_week = None
+    if last:
+        today = timezone.localtime(now or timezone.now(), ZoneInfo(person.time_zone)).date()
+        from_week = today - timedelta(days=today.weekday(), weeks=last - 1)
     with connection.cursor() as cursor:
-        cursor.execute(WEEKLY_SQL, params)
+        cursor.execute(WEEKLY_SQL, _params(person, now, since, until, from_week))
         return [Week(*row) for row in cursor.fetchall()]
+
+
+def rated_weeks(
+    person, since: date | None = None, until: date | None = None
+) -> tuple[date | None, date | None]:
+    """The first and the latest week with a pain rating, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(RATED_WEEKS_SQL, _params(person, None, since, until, None))
+        return cursor.fetchone()
+
+
+def week_of(person, week: date | None, shown: list[Week]) -> Week | None:
+    """That week's figures: from the weeks already read, or with one query when not among them."""
+    if week is None:
+        return None
+    for w in shown:
+        if w.week == week:
+            return w
+    found = weekly(person, since=week, until=week + timedelta(days=6))
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -196,13 +266,19 @@ class Summary:
     against_baseline: Change | None
 
 
-def summarize(weeks: list[Week]) -> Summary:
-    """This week against last week, and the latest week with usual pain against the first one."""
+def summarize(
+    weeks: list[Week], baseline: Week | None = None, latest: Week | None = None
+) -> Summary:
+    """This week against last week, and the latest week with usual pain against the first one.
+
+    When `weeks` are only the last few, the caller passes the first and latest rated weeks
+    (`rated_weeks`, `week_of`); otherwise they are found among `weeks`.
+    """
     this_week = weeks[-1] if weeks else None
     last_week = weeks[-2] if len(weeks) > 1 else None
     rated = [w for w in weeks if w.usual_pain is not None]
-    baseline = rated[0] if rated else None
-    latest = rated[-1] if rated else None
+    baseline = baseline or (rated[0] if rated else None)
+    latest = latest or (rated[-1] if rated else None)
     against_last_week = None
     if (
         this_week
@@ -222,6 +298,13 @@ def summarize(weeks: list[Week]) -> Summary:
             latest.usual_pain, latest.usual_pain_n, baseline.usual_pain, baseline.usual_pain_n
         )
     return Summary(this_week, last_week, baseline, latest, against_last_week, against_baseline)
+
+
+def summary_of(person, shown: list[Week]) -> Summary:
+    """The summary of the weeks shown, against the first and latest rated weeks of the whole
+    history, which are looked up rather than read week by week."""
+    first, latest = rated_weeks(person)
+    return summarize(shown, week_of(person, first, shown), week_of(person, latest, shown))
 
 
 LABEL_PHRASES = {

@@ -105,9 +105,9 @@ def trend_view(request: HttpRequest) -> HttpResponse:
     range_key = request.GET.get("range", trends.DEFAULT_RANGE)
     if range_key not in trends.RANGES:
         range_key = trends.DEFAULT_RANGE
-    weeks = trends.weekly(request.user)
-    summary = trends.summarize(weeks)
-    shown = weeks[-trends.RANGES[range_key] :] if trends.RANGES[range_key] else weeks
+    last = trends.RANGES[range_key]
+    shown = trends.weekly(request.user, last=last)
+    summary = trends.summarize(shown) if last is None else trends.summary_of(request.user, shown)
     this_week = week_start(timezone.localdate())
     return render(
         request,

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from journal.forms import known_tags, own_tags
 from journal.models import JournalEntry
 from journal.views import ENTRIES_PAGE_SIZE
 from tests.factories import JournalEntryFactory
@@ -210,3 +211,10 @@ def test_it_asks_for_a_reload_when_the_key_is_missing(person, person_client, htm
     assert response.status_code == 422
     assert "reload the page" in response.text
     assert not JournalEntry.objects.exists()
+
+
+def test_it_reads_each_own_tag_once_from_the_database(person):
+    JournalEntryFactory.create_batch(40, person=person, tags=["sleep", "long drive"])
+    JournalEntryFactory(person=person, tags=["garden"])
+    assert list(own_tags(person)) == ["garden", "long drive", "sleep"]
+    assert known_tags(person)[-2:] == ["garden", "long drive"]

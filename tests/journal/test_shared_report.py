@@ -17,6 +17,7 @@ from tests.factories import (
     ReleaseSessionFactory,
     ShareLinkFactory,
     UserFactory,
+    every,
 )
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +232,18 @@ def test_it_loads_nothing_from_another_origin(link):
     assert "http://" not in text.replace("http://www.w3.org", "")
     assert "https://" not in text
     assert "//cdn" not in text
+
+
+def test_it_shows_recent_rows_a_page_at_a_time(link, person, django_assert_max_num_queries):
+    start = timezone.now() - timedelta(days=3 * 365)
+    JournalEntryFactory.create_batch(
+        60, person=person, note="n", recorded_at=every(start, timedelta(days=1), 60)
+    )
+    with django_assert_max_num_queries(12):
+        first = Client().get(url())
+    journal = first.text.split("<h2>Journal</h2>")[1]
+    assert journal.count('<th scope="row">') == 50
+    assert "Older entries" in first.text
+    second = Client().get(url() + "?journal_page=2").text
+    assert "Newer entries" in second
+    assert "Page 2 of 2" in second

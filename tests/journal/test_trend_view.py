@@ -104,3 +104,20 @@ def test_it_uses_the_same_queries_for_one_week_or_three_years(
 
 def test_it_sends_anonymous_visitors_to_log_in(db):
     assert Client().get(URL).url.startswith(reverse("login"))
+
+
+def test_it_reads_only_the_weeks_shown_with_a_bounded_number_of_queries(
+    person, other_person, django_assert_max_num_queries
+):
+    start = timezone.now() - timedelta(days=3 * 365)
+    JournalEntryFactory.create_batch(
+        3 * 365, person=person, pain=8, recorded_at=every(start, timedelta(days=1), 3 * 365)
+    )
+    JournalEntryFactory.create_batch(3, person=person, pain=2)
+    client = Client()
+    client.force_login(person)
+    with django_assert_max_num_queries(6):
+        page = client.get(URL, {"range": "12w"}, HTTP_HX_REQUEST="true")
+    assert page.text.count('<th scope="row"') == 12
+    # The headline still compares with the very first week, three years back.
+    assert "from your first week" in page.text
