@@ -38,10 +38,11 @@ def _in_scope(column: str) -> str:
 
 def _week(edge: str, column: str, table: str, rated: str = "TRUE") -> str:
     """The first (`min`) or latest (`max`) local week of a person's rows: an index lookup."""
+    local_date = f"({column} AT TIME ZONE %(zone)s)::date"
     return f"""(SELECT date_trunc('week', {edge}({column}) AT TIME ZONE %(zone)s)::date
         FROM {table} WHERE person_id = %(person)s AND {rated}
-        AND (%(since)s::date IS NULL OR ({column} AT TIME ZONE %(zone)s)::date >= %(since)s::date)
-        AND (%(until)s::date IS NULL OR ({column} AT TIME ZONE %(zone)s)::date <= %(until)s::date))"""
+        AND (%(since)s::date IS NULL OR {local_date} >= %(since)s::date)
+        AND (%(until)s::date IS NULL OR {local_date} <= %(until)s::date))"""
 
 
 SESSIONS = ReleaseSession._meta.db_table
