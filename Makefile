@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
+.PHONY: bench run serve test db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
 LIGHTHOUSE_VERSION := 13.5.0
 
 $(STAMP): pyproject.toml .python-version
@@ -74,6 +74,11 @@ audit: seed chromium node_modules/.package-lock.json .audit/node_modules/.bin/li
 screenshots: seed chromium node_modules/.package-lock.json
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false $(PY) manage.py screenshots
+
+# Median and p95 of every main page for a three-year person and the demo person, against floors
+# measured in the same run; writes docs/benchmarks/bench.json.
+bench: migrate node_modules/.package-lock.json
+	DEBUG=false $(PY) manage.py bench $(if $(REQUESTS),--requests $(REQUESTS))
 
 # The plan and timing of the weekly trend query for a person with three years of daily data.
 explain-trends: migrate

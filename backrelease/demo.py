@@ -62,10 +62,10 @@ def _session(person: User, rng: random.Random, day: date, progress: float) -> Re
 
 
 def _journal_entries(
-    person: User, rng: random.Random, day: date, progress: float
+    person: User, rng: random.Random, day: date, progress: float, per_day: list[int]
 ) -> list[JournalEntry]:
     entries = []
-    for hour in sorted(rng.sample(range(8, 22), rng.choice([0, 1, 1, 2]))):
+    for hour in sorted(rng.sample(range(8, 22), rng.choice(per_day))):
         at = timezone.make_aware(datetime.combine(day, time(hour, rng.randint(0, 59))), person.zone)
         tags = rng.sample(BUILT_IN_TAGS[:6], rng.choice([0, 1, 1, 2]))
         entries.append(
@@ -93,6 +93,38 @@ def _check_in(person: User, rng: random.Random, monday: date, progress: float) -
     )
 
 
+def fill(
+    person: User,
+    days: int,
+    today: date,
+    *,
+    rng: random.Random,
+    session_days: float = 0.8,
+    entries_a_day: tuple[int, ...] = (0, 1, 1, 2),
+    kinds: set[str] | None = None,
+) -> None:
+    """`days` days of history up to yesterday: sessions on a share of days, journal entries
+    (`entries_a_day` picks how many each day), a check-in every week. `kinds` limits which."""
+    kinds = kinds or {"sessions", "journal", "check_ins"}
+    first_day = today - timedelta(days=days - 1)
+    dated = [(first_day + timedelta(days=n), n / days) for n in range(days - 1)]
+    if "sessions" in kinds:
+        ReleaseSession.objects.bulk_create(
+            [_session(person, rng, day, p) for day, p in dated if rng.random() < session_days],
+            batch_size=2000,
+        )
+    if "journal" in kinds:
+        JournalEntry.objects.bulk_create(
+            [e for day, p in dated for e in _journal_entries(person, rng, day, p, entries_a_day)],
+            batch_size=2000,
+        )
+    if "check_ins" in kinds:
+        mondays = sorted({week_start(day) for day, _ in dated if week_start(day) >= first_day})
+        WeeklyCheckIn.objects.bulk_create(
+            [_check_in(person, rng, m, (m - first_day).days / days) for m in mondays]
+        )
+
+
 @transaction.atomic
 def seed(password: str, today: date | None = None) -> tuple[User, bool]:
     """Creates the demo person and their history once; a second run changes nothing."""
@@ -104,21 +136,14 @@ def seed(password: str, today: date | None = None) -> tuple[User, bool]:
     person.save(update_fields=["password"])
     rng = random.Random(20261125)
     today = today or timezone.localdate(timezone=person.zone)
-    first_day = today - timedelta(days=DEMO_DAYS - 1)
-    days = [(first_day + timedelta(days=n), n / DEMO_DAYS) for n in range(DEMO_DAYS - 1)]
-    created = False
     # Each kind is filled once, so a demo made before the journal existed gains one.
+    missing = set()
     if not ReleaseSession.objects.of(person).exists():
-        sessions = [_session(person, rng, day, p) for day, p in days if rng.random() < 0.8]
-        ReleaseSession.objects.bulk_create(sessions)
-        created = True
+        missing.add("sessions")
     if not JournalEntry.objects.of(person).exists():
-        entries = [e for day, p in days for e in _journal_entries(person, rng, day, p)]
-        JournalEntry.objects.bulk_create(entries)
-        created = True
+        missing.add("journal")
     if not WeeklyCheckIn.objects.filter(person=person).exists():
-        mondays = sorted({week_start(day) for day, _ in days if week_start(day) >= first_day})
-        check_ins = [_check_in(person, rng, m, (m - first_day).days / DEMO_DAYS) for m in mondays]
-        WeeklyCheckIn.objects.bulk_create(check_ins)
-        created = True
-    return person, created
+        missing.add("check_ins")
+    if missing:
+        fill(person, DEMO_DAYS, today, rng=rng, kinds=missing)
+    return person, bool(missing)
