@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: bench run serve test db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
+.PHONY: loadtest nginx bench run serve test db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
 LIGHTHOUSE_VERSION := 13.5.0
 
 $(STAMP): pyproject.toml .python-version
@@ -79,6 +79,18 @@ screenshots: seed chromium node_modules/.package-lock.json
 # measured in the same run; writes docs/benchmarks/bench.json.
 bench: migrate node_modules/.package-lock.json
 	DEBUG=false $(PY) manage.py bench $(if $(REQUESTS),--requests $(REQUESTS))
+
+# Debian's nginx, the reverse proxy of the load test.
+nginx:
+	@if ! command -v nginx >/dev/null; then \
+		if [ "$$(id -u)" -ne 0 ]; then echo "nginx is missing: run 'sudo apt-get install -y nginx'."; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; fi
+
+# Two app servers (make serve twice) behind nginx on one PostgreSQL, 50 simulated people under
+# Locust, then again with PostgreSQL restarted; loopback only, bounded, stops by itself.
+loadtest: migrate nginx node_modules/.package-lock.json
+	$(PY) -m pip install --quiet --disable-pip-version-check -e . --group load
+	$(PY) tests/load/run.py
 
 # The plan and timing of the weekly trend query for a person with three years of daily data.
 explain-trends: migrate

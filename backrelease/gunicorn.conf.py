@@ -14,6 +14,9 @@ workers = int(os.environ.get("WEB_WORKERS", max(2, os.cpu_count() or 1)))
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", 4))
 timeout = 30
+# Longer than a reverse proxy keeps idle upstream connections (nginx: keepalive_timeout 15s in the
+# upstream), so the proxy never reuses one gunicorn has just closed (a 502 on a POST).
+keepalive = int(os.environ.get("WEB_KEEPALIVE", 20))
 graceful_timeout = 20
 # Off unless asked for; when on, share tokens are redacted like every other log line.
 accesslog = "-" if os.environ.get("ACCESS_LOG", "").lower() in {"1", "true", "yes", "on"} else None

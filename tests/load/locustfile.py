@@ -1,0 +1,137 @@
+"""Simulated people for `make loadtest`: log in, do guided sessions, save journal entries, look at
+trends. Every request is written to a log with its time and outcome, and every write the app
+acknowledged is counted, so the driver can check them against the database afterwards."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import time
+
+from locust import HttpUser, constant, events, task
+
+PASSWORD = os.environ.get("LOAD_PASSWORD", "load-test-password")
+LOG = os.environ.get("LOAD_LOG", "/tmp/backrelease-load.jsonl")
+people = itertools.count()
+log_file = open(LOG, "a", buffering=1)  # noqa: SIM115  (open for the whole run)
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+KEY = re.compile(r'name="submission_key" value="([^"]+)"')
+STEP = re.compile(r'data-step="([a-z_]+)"')
+
+
+@events.request.add_listener
+def record(request_type, name, response_time, response_length, response, exception, **kw):
+    status = getattr(response, "status_code", 0)
+    log_file.write(
+        json.dumps(
+            {
+                "at": time.time(),
+                "name": name,
+                "status": status,
+                "ms": response_time,
+                "failed": bool(exception) or status >= 500 or status == 0,
+            }
+        )
+        + "\n"
+    )
+
+
+class Person(HttpUser):
+    """Someone using the app: mostly sessions and journal entries, now and then the trends."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.username = f"load-{next(people) % int(os.environ.get('LOAD_PEOPLE', 50))}"
+        page = self.client.get("/accounts/login/", name="login page")
+        self.client.post(
+            "/accounts/login/",
+            {
+                "username": self.username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+            },
+            name="login",
+            headers={"Referer": self.host + "/accounts/login/"},
+        )
+
+    def _post(self, url: str, data: dict, name: str):
+        return self.client.post(
+            url,
+            data,
+            name=name,
+            headers={
+                "X-CSRFToken": self.client.cookies.get("csrftoken", ""),
+                "HX-Request": "true",
+                "Referer": self.host + url,
+            },
+        )
+
+    @task(3)
+    def journal_save(self) -> None:
+        form = self.client.get("/journal/new/", name="journal new")
+        if form.status_code != 200:
+            return
+        response = self._post(
+            "/journal/new/",
+            {"pain": "5", "submission_key": KEY.search(form.text).group(1)},
+            "journal save",
+        )
+        if response.status_code == 200 and "Saved: pain 5" in response.text:
+            log_file.write(json.dumps({"acknowledged": "journal", "who": self.username}) + "\n")
+
+    @task(2)
+    def session(self) -> None:
+        start = self.client.post(
+            "/sessions/new/",
+            {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
+            name="session start",
+            headers={"Referer": self.host + "/sessions/new/"},
+        )
+        if start.status_code != 200:
+            return
+        url = start.url.replace(self.host, "")
+        answers = {
+            "pain_before": {"pain_before": "6"},
+            "breathe": {},
+            "arch_before": {"arch_before": "3"},
+            "ball": {"ball_setup": "one"},
+            "relax": {},
+            "roll_off": {"arch_after": "1", "pain_after": "3"},
+            "extras": {},
+        }
+        step = STEP.search(start.text)
+        for _ in range(len(answers)):
+            if not step or step.group(1) not in answers:
+                break
+            response = self._post(
+                url,
+                {"step": step.group(1), "action": "next", **answers[step.group(1)]},
+                f"session step {step.group(1)}",
+            )
+            if response.status_code != 200:
+                return
+            step = STEP.search(response.text)
+        if step and step.group(1) == "done":
+            log_file.write(json.dumps({"acknowledged": "session", "who": self.username}) + "\n")
+
+    @task(1)
+    def trends(self) -> None:
+        self.client.get("/trends/?range=12w", name="trends 12w")
+
+    @task(1)
+    def home(self) -> None:
+        self.client.get("/", name="home")
+
+
+class Minimal(HttpUser):
+    """The floor: a view through the same middleware that does nothing (robots.txt)."""
+
+    wait_time = constant(0)
+
+    @task
+    def robots(self) -> None:
+        self.client.get("/robots.txt", name="minimal view")

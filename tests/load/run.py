@@ -1,0 +1,330 @@
+"""`make loadtest`: two app servers behind nginx on one PostgreSQL, under Locust, on loopback only.
+
+1. the floor: 50 simulated people on a minimal view for the run's length;
+2. the mix: 50 people logging in, doing sessions, saving journal entries, looking at trends;
+3. the mix again, with PostgreSQL restarted part-way;
+then every acknowledged write is looked for in the database, and the login and share-link limits
+are tried through the proxy, so that both servers answer. Everything started here is stopped here;
+figures go to docs/benchmarks/loadtest.json.
+"""
+
+from __future__ import annotations
+
+import csv
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backrelease.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from datetime import timedelta  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+from django.db import connections  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from backrelease import devdb  # noqa: E402
+from backrelease.models import User  # noqa: E402
+from journal import sharing  # noqa: E402
+from journal.models import JournalEntry, ShareLink, ShareTokenMiss  # noqa: E402
+from sessions.models import ReleaseSession  # noqa: E402
+
+PROXY_PORT = 8180
+APP_PORTS = (8181, 8182)
+PEOPLE = 50
+SECONDS = int(os.environ.get("LOAD_SECONDS", 60))
+RESTART_AT = SECONDS // 3
+PASSWORD = "load-test-password"
+OUT = ROOT / "docs" / "benchmarks" / "loadtest.json"
+PY = sys.executable
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+NGINX_CONF = """
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream app {{
+        server 127.0.0.1:{a};
+        server 127.0.0.1:{b};
+        keepalive 32;
+        keepalive_timeout 15s;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+    }}
+}}
+"""
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def people() -> list[User]:
+    """The simulated people, each with a fresh, empty record and the load-test password."""
+    password = make_password(PASSWORD)
+    found = []
+    for n in range(PEOPLE):
+        person, _ = User.objects.update_or_create(
+            username=f"load-{n}", defaults={"password": password, "time_zone": "Europe/London"}
+        )
+        ReleaseSession.objects.of(person).delete()
+        JournalEntry.objects.of(person).delete()
+        found.append(person)
+    return found
+
+
+def locust(user_class: str, tag: str, log: Path) -> dict:
+    prefix = Path(tempfile.mkdtemp()) / tag
+    subprocess.run(
+        [
+            str(Path(PY).parent / "locust"),
+            "-f",
+            str(ROOT / "tests" / "load" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(PEOPLE),
+            "--spawn-rate",
+            "25",
+            "--run-time",
+            f"{SECONDS}s",
+            "--host",
+            f"http://127.0.0.1:{PROXY_PORT}",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            user_class,
+        ],
+        env={**os.environ, "LOAD_LOG": str(log), "LOAD_PEOPLE": str(PEOPLE)},
+        check=False,
+    )
+    with open(f"{prefix}_stats.csv") as stats:
+        total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+    return {
+        "requests": int(total["Request Count"]),
+        "requests_per_second": round(float(total["Requests/s"]), 1),
+        "p50_ms": float(total["50%"]),
+        "p95_ms": float(total["95%"]),
+        "p99_ms": float(total["99%"]),
+        "failures_counted_by_locust": int(total["Failure Count"]),
+    }
+
+
+def read_log(log: Path) -> tuple[list[dict], dict[str, int]]:
+    requests, acknowledged = [], {"journal": 0, "session": 0}
+    for line in log.read_text().splitlines():
+        row = json.loads(line)
+        if "acknowledged" in row:
+            acknowledged[row["acknowledged"]] += 1
+        else:
+            requests.append(row)
+    return requests, acknowledged
+
+
+def stored(load_people: list[User]) -> dict[str, int]:
+    # This process's own connection may predate a restart: hand it back, the pool checks it.
+    connections.close_all()
+    return {
+        "journal": JournalEntry.objects.filter(person__in=load_people).count(),
+        "session": ReleaseSession.objects.filter(
+            person__in=load_people, finished_at__isnull=False
+        ).count(),
+    }
+
+
+def restart_database_after(delay: float) -> subprocess.Popen:
+    """Restarts the local PostgreSQL in the background after `delay` seconds."""
+    script = (
+        "import time, json, sys; from backrelease import devdb; "
+        f"time.sleep({delay}); t0 = time.time(); devdb.stop(); time.sleep(3); devdb.up(); "
+        "print(json.dumps({'down_at': t0, 'up_at': time.time()}))"
+    )
+    return subprocess.Popen(
+        [PY, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True, env=os.environ
+    )
+
+
+def limits(person: User) -> dict:
+    """Wrong passwords and wrong share tokens through the proxy: both servers take turns."""
+    base = f"http://127.0.0.1:{PROXY_PORT}"
+    statuses = []
+    for n in range(sharing.WRONG_TOKENS_PER_MINUTE + 5):
+        try:
+            urllib.request.urlopen(f"{base}/shared/wrong-token-{n}/", timeout=5)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+    link_token = "load-test-valid-share-token"
+    ShareLink.objects.filter(token_hash=sharing.hash_token(link_token)).delete()
+    sharing.create(person, link_token, label="load", expires_at=timezone.now() + timedelta(days=1))
+    with urllib.request.urlopen(f"{base}/shared/{link_token}/", timeout=5) as response:
+        valid_after_limit = response.status
+    return {
+        "share_misses_before_429": statuses.index(429) if 429 in statuses else None,
+        "share_statuses": statuses,
+        "valid_link_while_limited": valid_after_limit,
+        "login_statuses": logins(base, person.username),
+    }
+
+
+def logins(base: str, username: str) -> list[int]:
+    """Wrong passwords for one account from one address, then the right one."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    statuses = []
+    for password in ["wrong"] * (settings.AXES_FAILURE_LIMIT + 1) + [PASSWORD]:
+        page = opener.open(f"{base}/accounts/login/", timeout=5).read().decode()
+        data = urllib.parse.urlencode(
+            {
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": CSRF.search(page).group(1),
+            }
+        ).encode()
+        try:
+            with opener.open(f"{base}/accounts/login/", data=data, timeout=10) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+    return statuses
+
+
+def main() -> int:
+    if not shutil.which("nginx"):
+        print("nginx is missing: make loadtest installs Debian's nginx first.")
+        return 1
+    workdir = Path(tempfile.mkdtemp(prefix="backrelease-load-"))
+    for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (workdir / folder).mkdir()
+    (workdir / "nginx.conf").write_text(
+        NGINX_CONF.format(dir=workdir, a=APP_PORTS[0], b=APP_PORTS[1], port=PROXY_PORT)
+    )
+    load_people = people()
+    ShareTokenMiss.objects.all().delete()
+    env = {**os.environ, "TRUSTED_PROXY_COUNT": "1", "DEBUG": "false"}
+    servers = []
+    nginx = None
+    results: dict = {"people": PEOPLE, "seconds": SECONDS, "servers": len(APP_PORTS)}
+    try:
+        for port in APP_PORTS:
+            servers.append(
+                subprocess.Popen(
+                    ["make", "--no-print-directory", "serve", f"PORT={port}"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            )
+            wait_for(f"http://127.0.0.1:{port}/healthz", 120)
+        nginx = subprocess.Popen(
+            ["nginx", "-p", str(workdir), "-c", str(workdir / "nginx.conf"), "-g", "daemon off;"]
+        )
+        wait_for(f"http://127.0.0.1:{PROXY_PORT}/healthz")
+
+        print(f"Floor: {PEOPLE} people on a minimal view for {SECONDS} s…")
+        results["minimal view"] = locust("Minimal", "minimal", workdir / "minimal.jsonl")
+
+        print(f"Mix: {PEOPLE} people for {SECONDS} s…")
+        log = workdir / "mix.jsonl"
+        results["mix"] = locust("Person", "mix", log)
+        requests, acknowledged = read_log(log)
+        results["mix"]["errors"] = sum(r["failed"] for r in requests)
+        results["mix"]["acknowledged_writes"] = acknowledged
+        results["mix"]["stored_writes"] = stored(load_people)
+
+        print(f"Mix with PostgreSQL restarted after {RESTART_AT} s…")
+        before = stored(load_people)
+        log = workdir / "restart.jsonl"
+        restarter = restart_database_after(RESTART_AT + 3)
+        results["mix with restart"] = locust("Person", "restart", log)
+        window = json.loads(restarter.communicate(timeout=120)[0].strip().splitlines()[-1])
+        requests, acknowledged = read_log(log)
+        # Each request by when it was sent: one sent while the database was down may only come
+        # back (as a 503) after it is up again.
+        for r in requests:
+            r["sent"] = r["at"] - r["ms"] / 1000
+        failed = [r for r in requests if r["failed"]]
+        down, up = window["down_at"], window["up_at"]
+        results["mix with restart"] |= {
+            "database_down_for_s": round(up - down, 1),
+            "errors_sent_before_restart": sum(r["sent"] < down for r in failed),
+            "errors_sent_while_down": sum(down <= r["sent"] <= up for r in failed),
+            "errors_sent_after_restart": sum(r["sent"] > up for r in failed),
+            "first_ok_after_restart_s": round(
+                min((r["at"] for r in requests if r["at"] > up and not r["failed"]), default=up)
+                - up,
+                2,
+            ),
+            "acknowledged_writes": acknowledged,
+            "stored_writes_added": {
+                kind: count - before[kind] for kind, count in stored(load_people).items()
+            },
+        }
+        connections.close_all()
+        results["limits"] = limits(load_people[0])
+        floor = results["minimal view"]["requests_per_second"]
+        results["mix_throughput_over_minimal"] = round(
+            results["mix"]["requests_per_second"] / floor, 3
+        )
+    finally:
+        if nginx:
+            nginx.send_signal(signal.SIGQUIT)
+            nginx.wait(timeout=10)
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        devdb.up()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+    print(f"Written to {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
