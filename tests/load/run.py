@@ -37,8 +37,8 @@ django.setup()
 from datetime import timedelta  # noqa: E402
 
 from django.conf import settings  # noqa: E402
-from django.db import connections  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.db import connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from backrelease import devdb  # noqa: E402
