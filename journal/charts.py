@@ -6,10 +6,15 @@ import math
 from typing import Any
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from journal.trends import Week
 
 WEEK_MS = 7 * 24 * 60 * 60 * 1000
+# The figures are fixed shapes, validated in full by tests/journal/test_charts.py, so plotly's
+# per-request validation of every property, most of the trend page's render time, is skipped.
+UNVALIDATED = {"_validate": False}
+NO_TEMPLATE = pio.templates["none"].to_plotly_json()
 # Colour is never the only signal: every line also has its own dash and marker.
 LINES = {
     "usual_pain": ("Usual pain", "#1f5f8b", "solid", "circle"),
@@ -24,7 +29,8 @@ def _layout(weeks: list[Week], title: str, y_title: str, y_max: int | None) -> d
     # Ticks fall on Mondays, where each week's point sits, and thin out to about eight.
     tick_weeks = max(1, math.ceil(len(weeks) / 8))
     return {
-        "template": "none",
+        # Plain plotly.js defaults; unvalidated figures would otherwise get plotly.py's default.
+        "template": NO_TEMPLATE,
         "title": {"text": title, "x": 0, "font": {"size": 16}},
         "height": 300,
         "margin": {"l": 40, "r": 10, "t": 40, "b": 40},
@@ -33,13 +39,13 @@ def _layout(weeks: list[Week], title: str, y_title: str, y_max: int | None) -> d
         "xaxis": {
             "type": "date",
             "tickformat": "%-d %b",
-            "tick0": weeks[0].week.isoformat() if weeks else None,
+            **({"tick0": weeks[0].week.isoformat()} if weeks else {}),
             "dtick": tick_weeks * WEEK_MS,
             "fixedrange": True,
         },
         "yaxis": {
             "title": {"text": y_title},
-            "range": [0, y_max] if y_max else None,
+            **({"range": [0, y_max]} if y_max else {}),
             "fixedrange": True,
             "rangemode": "tozero",
         },
@@ -60,6 +66,7 @@ def _line(weeks: list[Week], field: str) -> go.Scatter:
         line={"color": colour, "dash": dash, "width": 3},
         marker={"symbol": symbol, "size": 8},
         hovertemplate="%{y:.1f} (%{customdata} ratings)<extra>" + name + "</extra>",
+        _validate=False,
     )
 
 
@@ -68,6 +75,7 @@ def figures(weeks: list[Week]) -> dict[str, str]:
     pain = go.Figure(
         [_line(weeks, f) for f in ("usual_pain", "pain_before", "pain_after")],
         _layout(weeks, "Pain per week", "Pain (0-10)", 10),
+        **UNVALIDATED,
     )
     sessions = go.Figure(
         [
@@ -77,15 +85,18 @@ def figures(weeks: list[Week]) -> dict[str, str]:
                 name="Sessions completed",
                 marker={"color": "#1f5f8b"},
                 hovertemplate="%{y} sessions<extra></extra>",
+                _validate=False,
             )
         ],
         _layout(weeks, "Sessions per week", "Sessions", None),
+        **UNVALIDATED,
     )
     arch = go.Figure(
         [_line(weeks, f) for f in ("arch_before", "arch_after")],
         _layout(weeks, "Lower-back arch per week", "Arch (0-4)", 4),
+        **UNVALIDATED,
     )
     return {
-        name: figure.to_json()
+        name: figure.to_json(validate=False)
         for name, figure in {"pain": pain, "sessions": sessions, "arch": arch}.items()
     }
