@@ -101,14 +101,29 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+ERROR_PAGES = {
+    503: {
+        "status": 503,
+        "title": "Back in a moment",
+        "message": "Back Release cannot reach its database just now, usually because it is "
+        "restarting. Nothing you entered before this was lost. Wait a few seconds, then try again.",
+    },
+    500: {
+        "status": 500,
+        "title": "Something went wrong",
+        "message": "That did not work, and it is our fault, not yours. Nothing you entered before "
+        "this was lost. Try again, or go back to the home page.",
+    },
+}
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """A plain 503 when the database is down or restarting (the person can simply retry), else
     the usual 500. Renders without the database: no session, no person."""
     error = sys.exc_info()[1]
     down = isinstance(error, DATABASE_DOWN) and not isinstance(error, IntegrityError | DataError)
-    response = HttpResponse(
-        loader.render_to_string("503.html" if down else "500.html"), status=503 if down else 500
-    )
+    page = ERROR_PAGES[503 if down else 500]
+    response = HttpResponse(loader.render_to_string("error.html", page), status=page["status"])
     if down:
         response["Retry-After"] = "5"
     return response

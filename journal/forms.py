@@ -99,7 +99,7 @@ class JournalEntryForm(forms.ModelForm):
     def clean_recorded_at(self):
         return self.cleaned_data["recorded_at"] or timezone.now()
 
-    def validate_unique(self) -> None:
+    def validate_constraints(self) -> None:
         """Skips asking PostgreSQL about each check constraint (four queries a save): the field
         validators hold the same bounds and have given any message already, the constraints stay
         the last word, and the one unique constraint is the submission key `save` relies on."""

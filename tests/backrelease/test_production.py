@@ -53,27 +53,26 @@ def test_it_answers_503_from_the_health_check_when_the_database_is_down(monkeypa
     assert Client().head("/healthz").status_code == 503
 
 
-def test_it_answers_a_plain_503_when_the_database_is_down(person_client, monkeypatch):
-    def down(*args, **kwargs):
-        raise OperationalError("consuming input failed: server closed the connection")
+@pytest.mark.parametrize(
+    ("error", "status", "says"),
+    [
+        (OperationalError("server closed the connection"), 503, "cannot reach its database"),
+        (PoolTimeout("couldn't get a connection"), 503, "cannot reach its database"),
+        (ValueError("a bug"), 500, "it is our fault"),
+    ],
+)
+def test_it_answers_503_when_the_database_is_down_and_500_otherwise(
+    person_client, monkeypatch, error, status, says
+):
+    def failing(*args, **kwargs):
+        raise error
 
-    monkeypatch.setattr("journal.trends.weekly", down)
+    monkeypatch.setattr("journal.trends.weekly", failing)
     person_client.raise_request_exception = False
     response = person_client.get(reverse("trends"))
-    assert response.status_code == 503
-    assert response["Retry-After"] == "5"
-    assert "cannot reach its database just now" in response.text
-
-
-def test_it_keeps_a_500_for_other_errors(person_client, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ValueError("a bug")
-
-    monkeypatch.setattr("journal.trends.weekly", broken)
-    person_client.raise_request_exception = False
-    response = person_client.get(reverse("trends"))
-    assert response.status_code == 500
-    assert "it is our fault" in response.text
+    assert response.status_code == status
+    assert says in response.text
+    assert (response.get("Retry-After") == "5") == (status == 503)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -36,6 +36,7 @@ django.setup()
 
 from datetime import timedelta  # noqa: E402
 
+from axes.models import AccessAttempt  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connections  # noqa: E402
@@ -103,7 +104,9 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 
 def people() -> list[User]:
-    """The simulated people, each with a fresh, empty record and the load-test password."""
+    """The simulated people, each with a fresh, empty record, the load-test password and no
+    wrong passwords counted against them from an earlier run."""
+    AccessAttempt.objects.filter(username__startswith="load-").delete()
     password = make_password(PASSWORD)
     found = []
     for n in range(PEOPLE):
