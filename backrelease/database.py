@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
+from psycopg_pool.base import AttemptWithBackoff
+
+# While the database is down the pool retries its connections with a back-off that doubles each
+# time (1, 2, 4, 8 s…), so once it is back the next try may be many seconds away and every request
+# meanwhile times out. Retrying about once a second instead costs a failed connect a second during
+# an outage and lets the first request after the restart be served.
+AttemptWithBackoff.DELAY_BACKOFF = 1.0
 
 
 def check_pooled_connection(conn: Connection) -> None:
