@@ -22,27 +22,26 @@ RANGES = {"4w": 4, "12w": 12, "all": None}
 DEFAULT_RANGE = "12w"
 
 
-def _in_scope(column: str) -> str:
-    """A share link may show only some dates: both ends are optional and inclusive, local dates.
+def _in_scope(column: str, *, window: bool = True) -> str:
+    """Rows from `since` to `until` (a share link's local dates, both inclusive and optional),
+    and from the first week shown (`window`).
 
-    `from_at` is the first instant of the first week shown: a plain comparison with the column, so
-    PostgreSQL reads only the weeks shown from the (person, time) index, however long the history.
+    The dates arrive as the instants their local days start and end (`query_params`), compared with
+    the column as it is stored: PostgreSQL then reads only those rows from the (person, time)
+    index, however long the history.
     """
-    local_date = f"({column} AT TIME ZONE %(zone)s)::date"
+    start = "from_at" if window else "since_at"
     return (
-        f"(%(since)s::date IS NULL OR {local_date} >= %(since)s::date)"
-        f" AND (%(until)s::date IS NULL OR {local_date} <= %(until)s::date)"
-        f" AND (%(from_at)s::timestamptz IS NULL OR {column} >= %(from_at)s::timestamptz)"
+        f"(%({start})s::timestamptz IS NULL OR {column} >= %({start})s::timestamptz)"
+        f" AND (%(until_at)s::timestamptz IS NULL OR {column} < %(until_at)s::timestamptz)"
     )
 
 
 def _week(edge: str, column: str, table: str, rated: str = "TRUE") -> str:
     """The first (`min`) or latest (`max`) local week of a person's rows: an index lookup."""
-    local_date = f"({column} AT TIME ZONE %(zone)s)::date"
     return f"""(SELECT date_trunc('week', {edge}({column}) AT TIME ZONE %(zone)s)::date
         FROM {table} WHERE person_id = %(person)s AND {rated}
-        AND (%(since)s::date IS NULL OR {local_date} >= %(since)s::date)
-        AND (%(until)s::date IS NULL OR {local_date} <= %(until)s::date))"""
+        AND {_in_scope(column, window=False)})"""
 
 
 SESSIONS = ReleaseSession._meta.db_table
@@ -166,8 +165,15 @@ class Week:
         )
 
 
-def _params(person, now, since, until, from_week) -> dict:
+def _day_starts(day: date | None, zone: ZoneInfo) -> datetime | None:
+    """The first instant of a local day (where midnight is skipped, the moment the day begins)."""
+    return datetime.combine(day, time.min, zone) if day else None
+
+
+def query_params(person, now, since, until, from_week) -> dict:
     zone = ZoneInfo(person.time_zone)
+    since_at = _day_starts(since, zone)
+    window_at = _day_starts(from_week, zone)
     return {
         "person": person.pk,
         "zone": person.time_zone,
@@ -175,7 +181,9 @@ def _params(person, now, since, until, from_week) -> dict:
         "since": since,
         "until": until,
         "from_week": from_week,
-        "from_at": datetime.combine(from_week, time.min, zone) if from_week else None,
+        "since_at": since_at,
+        "from_at": max(filter(None, [since_at, window_at]), default=None),
+        "until_at": _day_starts(until + timedelta(days=1), zone) if until else None,
     }
 
 
@@ -196,7 +204,7 @@ def weekly(
         today = timezone.localtime(now or timezone.now(), ZoneInfo(person.time_zone)).date()
         from_week = today - timedelta(days=today.weekday(), weeks=last - 1)
     with connection.cursor() as cursor:
-        cursor.execute(WEEKLY_SQL, _params(person, now, since, until, from_week))
+        cursor.execute(WEEKLY_SQL, query_params(person, now, since, until, from_week))
         return [Week(*row) for row in cursor.fetchall()]
 
 
@@ -205,7 +213,7 @@ def rated_weeks(
 ) -> tuple[date | None, date | None]:
     """The first and the latest week with a pain rating, in one query."""
     with connection.cursor() as cursor:
-        cursor.execute(RATED_WEEKS_SQL, _params(person, None, since, until, None))
+        cursor.execute(RATED_WEEKS_SQL, query_params(person, None, since, until, None))
         return cursor.fetchone()
 
 

@@ -143,7 +143,7 @@ class Command(BaseCommand):
         }
 
     def _raw_sql(self, person: User) -> dict:
-        params = trends._params(person, None, None, None, None)
+        params = trends.query_params(person, None, None, None, None)
         conninfo = {
             k: v
             for k, v in connection.get_connection_params().items()

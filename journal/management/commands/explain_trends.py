@@ -25,13 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         person = self._bench_person()
         sql = "EXPLAIN (ANALYZE, BUFFERS) " + trends.WEEKLY_SQL
-        params = {
-            "person": person.pk,
-            "zone": person.time_zone,
-            "now": timezone.now(),
-            "since": None,
-            "until": None,
-        }
+        params = trends.query_params(person, None, None, None, None)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for (line,) in cursor.fetchall():
