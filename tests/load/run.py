@@ -295,7 +295,8 @@ def main() -> int:
         down, up = window["down_at"], window["up_at"]
         results["mix with restart"] |= {
             "database_down_for_s": round(up - down, 1),
-            "errors_sent_before_restart": sum(r["sent"] < down for r in failed),
+            # Sent before the stop began, still waiting on PostgreSQL when it went away.
+            "errors_in_flight_as_it_stopped": sum(r["sent"] < down for r in failed),
             "errors_sent_while_down": sum(down <= r["sent"] <= up for r in failed),
             "errors_sent_after_restart": sum(r["sent"] > up for r in failed),
             "first_ok_after_restart_s": round(
