@@ -73,10 +73,11 @@ class JournalEntryForm(forms.ModelForm):
         model = JournalEntry
         fields = ("pain", "tags", "recorded_at", "note")
 
-    def __init__(self, *args, person, **kwargs) -> None:
+    def __init__(self, *args, person, tags: list[str] | None = None, **kwargs) -> None:
+        """`tags`: the person's known tags when the caller has them already."""
         super().__init__(*args, **kwargs)
         self.instance.person = person
-        tags = known_tags(person)
+        tags = list(tags) if tags is not None else known_tags(person)
         tags += [t for t in self.instance.tags if t not in tags]
         self.fields["tags"].choices = [(t, t) for t in tags]
         if self.instance.pk:
@@ -98,6 +99,12 @@ class JournalEntryForm(forms.ModelForm):
 
     def clean_recorded_at(self):
         return self.cleaned_data["recorded_at"] or timezone.now()
+
+    @property
+    def known_tags(self) -> list[str]:
+        """Every tag offered, with any new one this form saved."""
+        offered = [tag for tag, _ in self.fields["tags"].choices]
+        return offered + [t for t in self.cleaned_data.get("tags", []) if t not in offered]
 
     def validate_constraints(self) -> None:
         """Skips asking PostgreSQL about each check constraint (four queries a save): the field

@@ -124,13 +124,37 @@ LEFT JOIN check_in_weeks c ON c.week = w.week
 ORDER BY w.week
 """
 
-# The first and the latest week with a pain rating (usual pain): index lookups, however long the
-# history, so the baseline need not come from reading every week.
+
+def _usual_pain_of(week: str) -> str:
+    """Usual pain of one local week, pooled as the weekly query pools it: sum and count."""
+    start = f"({week}::timestamp AT TIME ZONE %(zone)s)"
+    end = f"(({week} + 7)::timestamp AT TIME ZONE %(zone)s)"
+    return f"""(
+        SELECT coalesce(s.total, 0) + coalesce(j.total, 0) AS total,
+               coalesce(s.n, 0) + coalesce(j.n, 0) AS n
+        FROM (SELECT sum(pain_before) AS total, count(pain_before) AS n FROM {SESSIONS}
+              WHERE person_id = %(person)s AND started_at >= {start} AND started_at < {end}
+                AND {_in_scope("started_at", window=False)}) AS s,
+             (SELECT sum(pain) AS total, count(*) AS n FROM {ENTRIES}
+              WHERE person_id = %(person)s AND recorded_at >= {start} AND recorded_at < {end}
+                AND {_in_scope("recorded_at", window=False)}) AS j
+    )"""
+
+
+# The first and the latest week with a pain rating and their usual pain: index lookups, however
+# long the history, so the baseline need not come from reading every week.
 RATED_WEEKS_SQL = f"""
-SELECT least({_week("min", "started_at", SESSIONS, "pain_before IS NOT NULL")},
-             {_week("min", "recorded_at", ENTRIES)}) AS first_week,
-       greatest({_week("max", "started_at", SESSIONS, "pain_before IS NOT NULL")},
-                {_week("max", "recorded_at", ENTRIES)}) AS latest_week
+WITH edges AS (
+    SELECT least({_week("min", "started_at", SESSIONS, "pain_before IS NOT NULL")},
+                 {_week("min", "recorded_at", ENTRIES)}) AS first_week,
+           greatest({_week("max", "started_at", SESSIONS, "pain_before IS NOT NULL")},
+                    {_week("max", "recorded_at", ENTRIES)}) AS latest_week
+)
+SELECT edges.first_week, first.total::float8 / nullif(first.n, 0), first.n,
+       edges.latest_week, latest.total::float8 / nullif(latest.n, 0), latest.n
+FROM edges
+CROSS JOIN LATERAL {_usual_pain_of("edges.first_week")} AS first
+CROSS JOIN LATERAL {_usual_pain_of("edges.latest_week")} AS latest
 """
 
 
@@ -208,24 +232,32 @@ def weekly(
         return [Week(*row) for row in cursor.fetchall()]
 
 
-def rated_weeks(
-    person, since: date | None = None, until: date | None = None
-) -> tuple[date | None, date | None]:
-    """The first and the latest week with a pain rating, in one query."""
+def rated_weeks(person) -> tuple[Week | None, Week | None]:
+    """The first and the latest week with a pain rating, with their usual pain, in one query."""
     with connection.cursor() as cursor:
-        cursor.execute(RATED_WEEKS_SQL, query_params(person, None, since, until, None))
-        return cursor.fetchone()
+        cursor.execute(RATED_WEEKS_SQL, query_params(person, None, None, None, None))
+        first, first_pain, first_n, latest, latest_pain, latest_n = cursor.fetchone()
+    return _usual_pain_week(first, first_pain, first_n), _usual_pain_week(
+        latest, latest_pain, latest_n
+    )
 
 
-def week_of(person, week: date | None, shown: list[Week]) -> Week | None:
-    """That week's figures: from the weeks already read, or with one query when not among them."""
+def _usual_pain_week(week: date | None, usual_pain: float | None, count: int) -> Week | None:
+    """A week known only by its usual pain, all a comparison with it needs."""
     if week is None:
         return None
-    for w in shown:
-        if w.week == week:
-            return w
-    found = weekly(person, since=week, until=week + timedelta(days=6))
-    return found[0] if found else None
+    nothing = dict.fromkeys(Week.__dataclass_fields__)
+    counts = {name: 0 for name in nothing if name.endswith("_n")}
+    return Week(
+        **{
+            **nothing,
+            **counts,
+            "week": week,
+            "sessions_completed": 0,
+            "usual_pain": usual_pain,
+            "usual_pain_n": count,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -313,7 +345,7 @@ def summary_of(person, shown: list[Week]) -> Summary:
     """The summary of the weeks shown, against the first and latest rated weeks of the whole
     history, which are looked up rather than read week by week."""
     first, latest = rated_weeks(person)
-    return summarize(shown, week_of(person, first, shown), week_of(person, latest, shown))
+    return summarize(shown, first, latest)
 
 
 LABEL_PHRASES = {

@@ -46,7 +46,8 @@ def _entry_form_page(request: HttpRequest, entry: JournalEntry | None) -> HttpRe
         saved = form.save()
         if not request.htmx:
             return redirect("journal:list")
-        form = JournalEntryForm(instance=entry, person=request.user)
+        # A blank form for the next entry, without reading the tags again.
+        form = JournalEntryForm(instance=entry, person=request.user, tags=form.known_tags)
     return render(
         request,
         page_or_partial(request, "journal/entry_form.html", "entry-form"),

@@ -52,3 +52,10 @@ def test_it_refuses_bad_input_and_saves_nothing(htmx_headers, change, message):
     assert response.status_code == 422
     assert message in response.text
     assert not User.objects.exists()
+
+
+def test_it_sends_an_htmx_sign_up_to_the_whole_home_page(htmx_headers):
+    response = Client().post(URL, GOOD, **htmx_headers)
+    # A redirect the browser follows as a whole page: never the home page inside the form.
+    assert response["HX-Redirect"] == "/"
+    assert "<main" not in response.text

@@ -218,3 +218,9 @@ def test_it_reads_each_own_tag_once_from_the_database(person):
     JournalEntryFactory(person=person, tags=["garden"])
     assert list(own_tags(person)) == ["garden", "long drive", "sleep"]
     assert known_tags(person)[-2:] == ["garden", "long drive"]
+
+
+def test_it_offers_a_new_own_tag_on_the_next_blank_form(person, person_client, htmx_headers):
+    response = person_client.post(NEW, new_entry(pain="3", new_tag="Long walk"), **htmx_headers)
+    assert "Saved: pain 3" in response.text
+    assert 'value="long walk"' in response.text

@@ -166,3 +166,21 @@ def test_it_uses_one_query_for_one_week_or_three_years(django_assert_num_queries
         assert len(trends.weekly(small, now=NOW)) == 1
     with django_assert_num_queries(1):
         assert len(trends.weekly(large, now=NOW)) >= 156
+
+
+def test_it_finds_the_same_baseline_from_a_window_as_from_every_week(person):
+    person.time_zone = "Australia/Sydney"
+    person.save()
+    start = NOW - timedelta(weeks=30)
+    JournalEntryFactory.create_batch(
+        4, person=person, pain=8, recorded_at=every(start, timedelta(hours=7), 4)
+    )
+    ReleaseSessionFactory(person=person, finished=True, pain_before=9, started_at=start)
+    JournalEntryFactory.create_batch(
+        5, person=person, pain=3, recorded_at=every(NOW - timedelta(days=2), timedelta(hours=5), 5)
+    )
+    everything = trends.summarize(trends.weekly(person, now=NOW))
+    window = trends.summary_of(person, trends.weekly(person, now=NOW, last=4))
+    assert window.baseline.week == everything.baseline.week
+    assert window.baseline.usual_pain == everything.baseline.usual_pain == (4 * 8 + 9) / 5
+    assert window.against_baseline == everything.against_baseline
