@@ -5,15 +5,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.io.json import to_json_plotly
 
 from journal.trends import Week
 
 WEEK_MS = 7 * 24 * 60 * 60 * 1000
-# The figures are fixed shapes, validated in full by tests/journal/test_charts.py, so plotly's
-# per-request validation of every property, most of the trend page's render time, is skipped.
-UNVALIDATED = {"_validate": False}
+# The figures are written as plotly's own figure dictionaries and serialised by plotly, without
+# building graph objects: their validation and copying were most of the trend page's render time.
+# tests/journal/test_charts.py checks each against the validated plotly figure.
 NO_TEMPLATE = pio.templates["none"].to_plotly_json()
 # Colour is never the only signal: every line also has its own dash and marker.
 LINES = {
@@ -54,49 +54,44 @@ def _layout(weeks: list[Week], title: str, y_title: str, y_max: int | None) -> d
     }
 
 
-def _line(weeks: list[Week], field: str) -> go.Scatter:
+def _line(weeks: list[Week], field: str) -> dict[str, Any]:
     name, colour, dash, symbol = LINES[field]
-    return go.Scatter(
-        x=[w.week.isoformat() for w in weeks],
-        y=[getattr(w, field) for w in weeks],
-        customdata=[getattr(w, f"{field}_n") for w in weeks],
-        name=name,
-        mode="lines+markers",
-        connectgaps=False,
-        line={"color": colour, "dash": dash, "width": 3},
-        marker={"symbol": symbol, "size": 8},
-        hovertemplate="%{y:.1f} (%{customdata} ratings)<extra>" + name + "</extra>",
-        _validate=False,
-    )
+    return {
+        "type": "scatter",
+        "x": [w.week.isoformat() for w in weeks],
+        "y": [getattr(w, field) for w in weeks],
+        "customdata": [getattr(w, f"{field}_n") for w in weeks],
+        "name": name,
+        "mode": "lines+markers",
+        "connectgaps": False,
+        "line": {"color": colour, "dash": dash, "width": 3},
+        "marker": {"symbol": symbol, "size": 8},
+        "hovertemplate": "%{y:.1f} (%{customdata} ratings)<extra>" + name + "</extra>",
+    }
 
 
 def figures(weeks: list[Week]) -> dict[str, str]:
     """The three trend charts as plotly JSON, for a data attribute (htmx drops script elements)."""
-    pain = go.Figure(
-        [_line(weeks, f) for f in ("usual_pain", "pain_before", "pain_after")],
-        _layout(weeks, "Pain per week", "Pain (0-10)", 10),
-        **UNVALIDATED,
-    )
-    sessions = go.Figure(
-        [
-            go.Bar(
-                x=[w.week.isoformat() for w in weeks],
-                y=[w.sessions_completed for w in weeks],
-                name="Sessions completed",
-                marker={"color": "#1f5f8b"},
-                hovertemplate="%{y} sessions<extra></extra>",
-                _validate=False,
-            )
-        ],
-        _layout(weeks, "Sessions per week", "Sessions", None),
-        **UNVALIDATED,
-    )
-    arch = go.Figure(
-        [_line(weeks, f) for f in ("arch_before", "arch_after")],
-        _layout(weeks, "Lower-back arch per week", "Arch (0-4)", 4),
-        **UNVALIDATED,
-    )
-    return {
-        name: figure.to_json(validate=False)
-        for name, figure in {"pain": pain, "sessions": sessions, "arch": arch}.items()
+    sessions = {
+        "type": "bar",
+        "x": [w.week.isoformat() for w in weeks],
+        "y": [w.sessions_completed for w in weeks],
+        "name": "Sessions completed",
+        "marker": {"color": "#1f5f8b"},
+        "hovertemplate": "%{y} sessions<extra></extra>",
     }
+    charts = {
+        "pain": {
+            "data": [_line(weeks, f) for f in ("usual_pain", "pain_before", "pain_after")],
+            "layout": _layout(weeks, "Pain per week", "Pain (0-10)", 10),
+        },
+        "sessions": {
+            "data": [sessions],
+            "layout": _layout(weeks, "Sessions per week", "Sessions", None),
+        },
+        "arch": {
+            "data": [_line(weeks, f) for f in ("arch_before", "arch_after")],
+            "layout": _layout(weeks, "Lower-back arch per week", "Arch (0-4)", 4),
+        },
+    }
+    return {name: to_json_plotly(figure) for name, figure in charts.items()}

@@ -38,12 +38,15 @@ def one_decimal(value: float | None) -> str:
 
 @register.filter
 def week_cells(week: Week) -> str:
-    """A week's row of the table in one go: 157 weeks of cells through the template language
-    were most of the time of the trend page over three years."""
+    """A week's row of the table in one go (its heading, then its cells): 157 weeks of cells
+    through the template language were most of the time of the trend page over three years."""
+    heading = f'<th scope="row">{week.week.day} {week.week:%b %Y}</th>'
+    if week.is_empty:
+        return mark_safe(f'{heading}<td colspan="9">Nothing recorded</td>')
     cells = [str(int(week.sessions_completed))]
     cells += [_mean(getattr(week, value), getattr(week, count)) for value, count in MEAN_COLUMNS]
     cells.append(one_decimal(week.peg))
-    return mark_safe("".join(f"<td>{cell}</td>" for cell in cells))
+    return mark_safe(heading + "".join(f"<td>{cell}</td>" for cell in cells))
 
 
 @register.filter
