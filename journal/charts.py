@@ -75,7 +75,8 @@ def figures(weeks: list[Week]) -> dict[str, str]:
     sessions = {
         "type": "bar",
         "x": [w.week.isoformat() for w in weeks],
-        "y": [w.sessions_completed for w in weeks],
+        # A week with nothing recorded is a gap, as in the table, not a bar of zero.
+        "y": [None if w.is_empty else w.sessions_completed for w in weeks],
         "name": "Sessions completed",
         "marker": {"color": "#1f5f8b"},
         "hovertemplate": "%{y} sessions<extra></extra>",

@@ -38,3 +38,9 @@ def test_it_builds_figures_plotly_accepts_in_full():
         # validating changes nothing: the unvalidated figure is the one plotly would make.
         assert json.loads(go.Figure(figure).to_json()) == figure, name
         assert figure["data"], name
+
+
+def test_it_leaves_a_gap_for_a_week_with_nothing_recorded():
+    weeks = [week(0, sessions_completed=2), week(1), week(2, usual_pain=4.0, usual_pain_n=3)]
+    bars = json.loads(charts.figures(weeks)["sessions"])["data"][0]["y"]
+    assert bars == [2, None, 0]
