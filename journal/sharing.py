@@ -103,7 +103,7 @@ def expiry(expires_on: date, zone: tzinfo, now: datetime | None = None) -> datet
     """The end of the chosen day in the person's zone, within the year the database allows.
 
     When summer time ends between today and the last day, that day's end lies a year, a day and
-    an hour away; the link then ends the hour before midnight rather than break the bound.
+    an hour away; the link then ends up to an hour early rather than break the bound.
     """
     end_of_day = datetime.combine(expires_on + timedelta(days=1), time.min, zone)
     # In UTC: an aware local time plus a timedelta counts wall-clock hours, not elapsed ones.
