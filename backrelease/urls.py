@@ -27,8 +27,8 @@ urlpatterns = [
     path("sessions/", include("sessions.urls")),
     path("journal/", include("journal.urls")),
     path("trends/", journal_views.trend_view, name="trends"),
-    path("sharing/", include("journal.sharing_urls")),
-    path("shared/", include("journal.share_urls")),
+    path("sharing/", include("journal.sharing.urls")),
+    path("shared/", include("journal.sharing.clinician_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

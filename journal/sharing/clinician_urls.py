@@ -1,0 +1,12 @@
+"""The clinician's read-only pages: every one lives under /shared/<token>/."""
+
+from django.urls import path
+
+from journal.sharing import views
+
+app_name = "shared"
+urlpatterns = [
+    path("<str:token>/", views.report, name="report"),
+    path("<str:token>/back-release.csv", views.export_csv, name="csv"),
+    path("<str:token>/fhir.json", views.export_fhir, name="fhir"),
+]
