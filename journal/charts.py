@@ -8,6 +8,7 @@ from typing import Any
 import plotly.io as pio
 from plotly.io.json import to_json_plotly
 
+from journal import display
 from journal.trends import Week
 
 WEEK_MS = 7 * 24 * 60 * 60 * 1000
@@ -61,12 +62,15 @@ def _line(weeks: list[Week], field: str) -> dict[str, Any]:
         "x": [w.week.isoformat() for w in weeks],
         "y": [getattr(w, field) for w in weeks],
         "customdata": [getattr(w, f"{field}_n") for w in weeks],
+        # The figure as the table prints it, rounded in one place (plotly.js would round the
+        # binary float, and 6.05 would read 6.0 on the chart and 6.1 in the table).
+        "text": [display.one_decimal(getattr(w, field)) for w in weeks],
         "name": name,
         "mode": "lines+markers",
         "connectgaps": False,
         "line": {"color": colour, "dash": dash, "width": 3},
         "marker": {"symbol": symbol, "size": 8},
-        "hovertemplate": "%{y:.1f} (%{customdata} ratings)<extra>" + name + "</extra>",
+        "hovertemplate": "%{text} (%{customdata} ratings)<extra>" + name + "</extra>",
     }
 
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.utils import timezone
 
+from journal import display
 from journal.models import JournalEntry, WeeklyCheckIn
 from sessions.models import ReleaseSession
 
-UNCERTAIN_BELOW = 3
+# A mean from fewer ratings is marked uncertain, and no comparison with it is labelled.
+ENOUGH_RATINGS = 3
 RANGES = {"4w": 4, "12w": 12, "all": None}
 DEFAULT_RANGE = "12w"
 
@@ -57,20 +60,20 @@ WITH session_weeks AS (
            count(*) FILTER (
                WHERE finished_at IS NOT NULL AND stopped_early_reason = ''
            ) AS sessions_completed,
-           avg(pain_before)::float8 AS pain_before, count(pain_before) AS pain_before_n,
+           avg(pain_before) AS pain_before, count(pain_before) AS pain_before_n,
            sum(pain_before) AS pain_before_sum,
-           avg(pain_after)::float8 AS pain_after, count(pain_after) AS pain_after_n,
-           avg(pain_before - pain_after)::float8 AS relief,
+           avg(pain_after) AS pain_after, count(pain_after) AS pain_after_n,
+           avg(pain_before - pain_after) AS relief,
            count(pain_before - pain_after) AS relief_n,
-           avg(arch_before)::float8 AS arch_before, count(arch_before) AS arch_before_n,
-           avg(arch_after)::float8 AS arch_after, count(arch_after) AS arch_after_n
+           avg(arch_before) AS arch_before, count(arch_before) AS arch_before_n,
+           avg(arch_after) AS arch_after, count(arch_after) AS arch_after_n
     FROM {SESSIONS}
     WHERE person_id = %(person)s
       AND {_in_scope("started_at")}
     GROUP BY 1
 ), journal_weeks AS (
     SELECT date_trunc('week', recorded_at AT TIME ZONE %(zone)s)::date AS week,
-           avg(pain)::float8 AS journal_pain, count(*) AS journal_pain_n,
+           avg(pain) AS journal_pain, count(*) AS journal_pain_n,
            sum(pain) AS journal_pain_sum
     FROM {ENTRIES}
     WHERE person_id = %(person)s
@@ -78,7 +81,7 @@ WITH session_weeks AS (
     GROUP BY 1
 ), check_in_weeks AS (
     SELECT week_start AS week,
-           (pain_average + enjoyment_interference + activity_interference) / 3.0::float8 AS peg
+           (pain_average + enjoyment_interference + activity_interference) / 3.0 AS peg
     FROM {CHECK_INS}
     WHERE person_id = %(person)s
       AND (%(since)s::date IS NULL OR week_start >= date_trunc('week', %(since)s::date)::date)
@@ -110,7 +113,7 @@ SELECT w.week::date AS week,
        s.arch_before, coalesce(s.arch_before_n, 0) AS arch_before_n,
        s.arch_after, coalesce(s.arch_after_n, 0) AS arch_after_n,
        j.journal_pain, coalesce(j.journal_pain_n, 0) AS journal_pain_n,
-       (coalesce(s.pain_before_sum, 0) + coalesce(j.journal_pain_sum, 0))::float8
+       (coalesce(s.pain_before_sum, 0) + coalesce(j.journal_pain_sum, 0))::numeric
            / nullif(coalesce(s.pain_before_n, 0) + coalesce(j.journal_pain_n, 0), 0) AS usual_pain,
        coalesce(s.pain_before_n, 0) + coalesce(j.journal_pain_n, 0) AS usual_pain_n,
        c.peg
@@ -150,11 +153,32 @@ WITH edges AS (
            greatest({_week("max", "started_at", SESSIONS, "pain_before IS NOT NULL")},
                     {_week("max", "recorded_at", ENTRIES)}) AS latest_week
 )
-SELECT edges.first_week, first.total::float8 / nullif(first.n, 0), first.n,
-       edges.latest_week, latest.total::float8 / nullif(latest.n, 0), latest.n
+SELECT edges.first_week, first.total::numeric / nullif(first.n, 0), first.n,
+       edges.latest_week, latest.total::numeric / nullif(latest.n, 0), latest.n
 FROM edges
 CROSS JOIN LATERAL {_usual_pain_of("edges.first_week")} AS first
 CROSS JOIN LATERAL {_usual_pain_of("edges.latest_week")} AS latest
+"""
+
+
+# The first week with enough pain ratings, when it is not the first rated week: reads every rating.
+BASELINE_SQL = f"""
+SELECT week, total::numeric / n, n FROM (
+    SELECT date_trunc('week', at AT TIME ZONE %(zone)s)::date AS week,
+           sum(pain) AS total, count(pain) AS n
+    FROM (
+        SELECT started_at AS at, pain_before AS pain FROM {SESSIONS}
+        WHERE person_id = %(person)s AND pain_before IS NOT NULL
+          AND {_in_scope("started_at", window=False)}
+        UNION ALL
+        SELECT recorded_at, pain FROM {ENTRIES}
+        WHERE person_id = %(person)s AND {_in_scope("recorded_at", window=False)}
+    ) AS ratings
+    GROUP BY 1
+) AS weeks
+WHERE n >= {ENOUGH_RATINGS}
+ORDER BY week
+LIMIT 1
 """
 
 
@@ -162,21 +186,21 @@ CROSS JOIN LATERAL {_usual_pain_of("edges.latest_week")} AS latest
 class Week:
     week: date
     sessions_completed: int
-    pain_before: float | None
+    pain_before: Decimal | None
     pain_before_n: int
-    pain_after: float | None
+    pain_after: Decimal | None
     pain_after_n: int
-    relief: float | None
+    relief: Decimal | None
     relief_n: int
-    arch_before: float | None
+    arch_before: Decimal | None
     arch_before_n: int
-    arch_after: float | None
+    arch_after: Decimal | None
     arch_after_n: int
-    journal_pain: float | None
+    journal_pain: Decimal | None
     journal_pain_n: int
-    usual_pain: float | None
+    usual_pain: Decimal | None
     usual_pain_n: int
-    peg: float | None
+    peg: Decimal | None
 
     @property
     def is_empty(self) -> bool:
@@ -233,16 +257,22 @@ def weekly(
 
 
 def rated_weeks(person) -> tuple[Week | None, Week | None]:
-    """The first and the latest week with a pain rating, with their usual pain, in one query."""
+    """The baseline (the first week with enough pain ratings) and the latest week with any, with
+    their usual pain: one indexed query, and a second only when the very first rated week holds
+    too few ratings to be the baseline."""
+    params = query_params(person, None, None, None, None)
     with connection.cursor() as cursor:
-        cursor.execute(RATED_WEEKS_SQL, query_params(person, None, None, None, None))
+        cursor.execute(RATED_WEEKS_SQL, params)
         first, first_pain, first_n, latest, latest_pain, latest_n = cursor.fetchone()
+        if first is not None and first_n < ENOUGH_RATINGS:
+            cursor.execute(BASELINE_SQL, params)
+            first, first_pain, first_n = cursor.fetchone() or (None, None, 0)
     return _usual_pain_week(first, first_pain, first_n), _usual_pain_week(
         latest, latest_pain, latest_n
     )
 
 
-def _usual_pain_week(week: date | None, usual_pain: float | None, count: int) -> Week | None:
+def _usual_pain_week(week: date | None, usual_pain: Decimal | None, count: int) -> Week | None:
     """A week known only by its usual pain, all a comparison with it needs."""
     if week is None:
         return None
@@ -262,10 +292,11 @@ def _usual_pain_week(week: date | None, usual_pain: float | None, count: int) ->
 
 @dataclass(frozen=True)
 class Change:
-    points: float
-    percent: float | None
-    label: str
-    uncertain: bool
+    """One mean against another, exactly; `label` is None when either rests on too few ratings."""
+
+    points: Decimal
+    percent: Decimal | None
+    label: str | None
 
     @property
     def direction(self) -> str:
@@ -274,8 +305,8 @@ class Change:
         return "up" if self.points > 0 else "unchanged"
 
 
-def change_label(percent: float | None) -> str:
-    """IMMPACT thresholds; percent is the change against the reference, negative is relief."""
+def change_label(percent: Decimal | None) -> str:
+    """IMMPACT thresholds on the exact percent; negative is relief."""
     if percent is None:
         return "no clear change"
     if percent <= -50:
@@ -287,14 +318,15 @@ def change_label(percent: float | None) -> str:
     return "no clear change"
 
 
-def change(current: float, current_n: int, reference: float, reference_n: int) -> Change:
+def change(current, current_n: int, reference, reference_n: int) -> Change:
+    current, reference = display.exact(current), display.exact(reference)
     points = current - reference
-    # Rounded as shown, so a label never disagrees with the percentage printed beside it.
-    percent = round(points / reference * 100, 1) if reference else None
+    percent = points / reference * 100 if reference else None
+    if min(current_n, reference_n) < ENOUGH_RATINGS:
+        return Change(points=points, percent=percent, label=None)
     # From no pain at all any rise is a real rise, though no percentage can say how big.
     label = "worse" if reference == 0 and current > 0 else change_label(percent)
-    uncertain = min(current_n, reference_n) < UNCERTAIN_BELOW
-    return Change(points=points, percent=percent, label=label, uncertain=uncertain)
+    return Change(points=points, percent=percent, label=label)
 
 
 @dataclass(frozen=True)
@@ -318,7 +350,8 @@ def summarize(
     this_week = weeks[-1] if weeks else None
     last_week = weeks[-2] if len(weeks) > 1 else None
     rated = [w for w in weeks if w.usual_pain is not None]
-    baseline = baseline or (rated[0] if rated else None)
+    enough = [w for w in rated if w.usual_pain_n >= ENOUGH_RATINGS]
+    baseline = baseline or (enough[0] if enough else None)
     latest = latest or (rated[-1] if rated else None)
     against_last_week = None
     if (
@@ -356,26 +389,46 @@ LABEL_PHRASES = {
 }
 
 
-def describe(points: float, percent: float | None) -> str:
-    size = f"{abs(points):.1f} points"
-    return f"{size} ({abs(percent):.0f}%)" if percent is not None else size
+def size_of(result: Change) -> str:
+    """How big a change is: points, and the percent when the ratings allow a label."""
+    size = f"{display.one_decimal(abs(result.points))} points"
+    if result.label is not None and result.percent is not None:
+        size += f" ({display.percent(result.percent)})"
+    return size
+
+
+def verdict(result: Change) -> str:
+    if result.label is None:
+        return f"too few ratings yet to say (fewer than {ENOUGH_RATINGS} in a week)"
+    return LABEL_PHRASES[result.label]
 
 
 def sentence(summary: Summary, this_week_start: date, whose: str = "your") -> str:
     """The one plain sentence at the top of the trends; a clinician reads "their" for "your"."""
     if summary.baseline is None:
-        return "Rate your pain in a session or the journal, and your trend will start here."
+        return (
+            f"Rate your pain in a session or the journal on a few days: once a week holds "
+            f"{ENOUGH_RATINGS} ratings, later weeks are compared with it."
+        )
     result = summary.against_baseline
     if result is None:
-        return f"This is {whose} first week with ratings: later weeks are compared with it."
+        return f"This is {whose} first week with enough ratings: later weeks are compared with it."
     latest = summary.latest.week
-    when = "this week" if latest == this_week_start else f"in the week of {latest:%-d %b}"
-    phrase = LABEL_PHRASES[result.label]
+    when = (
+        "this week"
+        if latest == this_week_start
+        else f"in the week of {week_name(latest, this_week_start)}"
+    )
     if result.direction == "unchanged":
-        text = f"Usual pain {when} is the same as in {whose} first week: {phrase}"
-    else:
-        size = describe(result.points, result.percent)
-        text = f"Usual pain {when} is {result.direction} {size} from {whose} first week: {phrase}"
-    if result.uncertain:
-        text += " (uncertain: fewer than 3 ratings behind a mean)"
-    return text + "."
+        return f"Usual pain {when} is the same as in {whose} first week: {verdict(result)}."
+    return (
+        f"Usual pain {when} is {result.direction} {size_of(result)} from {whose} first week: "
+        f"{verdict(result)}."
+    )
+
+
+def week_name(week: date, this_week_start: date) -> str:
+    """ "23 Nov", with the year when it is not this year's."""
+    return (
+        f"{week.day} {week:%b}" if week.year == this_week_start.year else f"{week.day} {week:%b %Y}"
+    )

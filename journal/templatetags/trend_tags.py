@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import mark_safe
 
-from journal.trends import LABEL_PHRASES, UNCERTAIN_BELOW, Change, Week, describe
+from journal import display
+from journal.trends import ENOUGH_RATINGS, Change, Week, size_of, verdict
 
 register = template.Library()
 
@@ -27,13 +28,13 @@ def _mean(value: float | None, count: int) -> str:
     Built from numbers and fixed text only, so nothing here needs escaping."""
     if value is None:
         return "–"
-    shown = f'{value:.1f} <span class="count">({int(count)})</span>'
-    return shown + UNCERTAIN if count < UNCERTAIN_BELOW else shown
+    shown = f'{display.one_decimal(value)} <span class="count">({int(count)})</span>'
+    return shown + UNCERTAIN if count < ENOUGH_RATINGS else shown
 
 
 @register.filter
-def one_decimal(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+def one_decimal(value) -> str:
+    return display.one_decimal(value)
 
 
 @register.filter
@@ -52,8 +53,5 @@ def week_cells(week: Week) -> str:
 @register.filter
 def change_text(result: Change) -> str:
     if result.direction == "unchanged":
-        text = f"unchanged: {LABEL_PHRASES[result.label]}"
-    else:
-        text = f"{result.direction} {describe(result.points, result.percent)}: "
-        text += LABEL_PHRASES[result.label]
-    return text + (" (uncertain: fewer than 3 ratings)" if result.uncertain else "")
+        return f"unchanged: {verdict(result)}"
+    return f"{result.direction} {size_of(result)}: {verdict(result)}"

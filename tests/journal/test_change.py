@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from journal import trends
+from journal import display, trends
 
 
 @pytest.mark.parametrize(
@@ -28,18 +29,45 @@ def test_it_labels_changes_at_the_immpact_thresholds(current, reference, label):
     assert trends.change(current, 5, reference, 5).label == label
 
 
-def test_it_gives_points_and_percent():
+def test_it_gives_points_and_percent_exactly():
     result = trends.change(4.9, 5, 7.0, 5)
-    assert result.points == pytest.approx(-2.1)
-    assert result.percent == pytest.approx(-30)
+    assert result.points == Decimal("-2.1")
+    assert result.percent == Decimal(-30)
     assert result.direction == "down"
 
 
+@pytest.mark.parametrize(("current_n", "reference_n"), [(2, 9), (9, 1), (0, 5)])
+def test_it_labels_nothing_from_fewer_than_3_ratings(current_n, reference_n):
+    result = trends.change(4, current_n, 6, reference_n)
+    assert result.label is None
+    assert trends.verdict(result).startswith("too few ratings yet")
+    assert "%" not in trends.size_of(result)
+
+
 @pytest.mark.parametrize(
-    ("current_n", "reference_n", "uncertain"), [(3, 3, False), (2, 9, True), (9, 1, True)]
+    ("current", "reference", "label", "shown"),
+    [
+        # -29.954%: no clear change, and never printed as the 30% it does not reach.
+        (Decimal("7.0046"), 10, "no clear change", "3.0 points (just under 30%)"),
+        (Decimal("5.0043"), 10, "moderately important improvement", "5.0 points (just under 50%)"),
+        (Decimal("11.346"), 10, "no clear change", "1.3 points (13%)"),
+        (Decimal("4.9"), 7, "moderately important improvement", "2.1 points (30%)"),
+    ],
 )
-def test_it_marks_a_mean_from_fewer_than_3_ratings_as_uncertain(current_n, reference_n, uncertain):
-    assert trends.change(4, current_n, 6, reference_n).uncertain is uncertain
+def test_it_never_prints_a_percent_across_a_threshold_from_its_label(
+    current, reference, label, shown
+):
+    result = trends.change(current, 5, reference, 5)
+    assert result.label == label
+    assert trends.size_of(result) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(2.25, "2.3"), (-0.25, "-0.3"), (Decimal(121) / 20, "6.1"), (6.05, "6.1"), (0.04, "0.0")],
+)
+def test_it_rounds_half_up_once(value, shown):
+    assert display.one_decimal(value) == shown
 
 
 def week(day: date, usual: float | None, n: int) -> trends.Week:
@@ -79,16 +107,33 @@ def test_it_says_the_change_from_the_first_week_in_one_sentence():
 
 def test_it_names_the_week_when_this_week_has_no_ratings_yet():
     weeks = [
-        week(date(2026, 11, 2), 8.0, 2),
-        week(date(2026, 11, 9), 8.0, 3),
+        week(date(2026, 10, 26), 9.0, 2),
+        week(date(2026, 11, 2), 8.0, 3),
+        week(date(2026, 11, 9), 8.0, 2),
         week(date(2026, 11, 16), None, 0),
     ]
     summary = trends.summarize(weeks)
+    assert summary.baseline.week == date(2026, 11, 2)
     assert summary.against_last_week is None
     assert trends.sentence(summary, date(2026, 11, 16)) == (
-        "Usual pain in the week of 9 Nov is the same as in your first week: no clear change "
-        "(uncertain: fewer than 3 ratings behind a mean)."
+        "Usual pain in the week of 9 Nov is the same as in your first week: "
+        "too few ratings yet to say (fewer than 3 in a week)."
     )
+
+
+def test_it_takes_the_first_week_with_3_ratings_as_the_baseline_and_names_other_years():
+    weeks = [
+        week(date(2025, 12, 22), 2.0, 1),
+        week(date(2025, 12, 29), 8.0, 4),
+        week(date(2026, 1, 5), 4.0, 3),
+    ]
+    summary = trends.summarize(weeks)
+    assert summary.baseline.week == date(2025, 12, 29)
+    assert trends.sentence(summary, date(2026, 11, 16)) == (
+        "Usual pain in the week of 5 Jan is down 4.0 points (50%) from your first week: "
+        "a substantial improvement."
+    )
+    assert trends.week_name(date(2025, 12, 29), date(2026, 11, 16)) == "29 Dec 2025"
 
 
 def test_it_invites_a_first_rating():

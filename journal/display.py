@@ -1,0 +1,36 @@
+"""How every figure is shown: rounded half-up, once, here, from its exact value.
+
+Means and changes are computed exactly (PostgreSQL `numeric`, Python `Decimal`) and labelled on the
+exact value; the table, the sentences, the chart hovers and the clinician's report all print through
+these functions, so no two places can round one figure differently.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+# The IMMPACT thresholds a printed percent must not appear to cross.
+THRESHOLDS = (Decimal(30), Decimal(50))
+
+
+def exact(value: float | int | Decimal) -> Decimal:
+    """A value as the decimal it was written as (2.25 stays 2.25, never 2.2499…)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def one_decimal(value: float | int | Decimal | None) -> str:
+    if value is None:
+        return "–"
+    shown = exact(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{shown:.1f}".replace("-0.0", "0.0")
+
+
+def percent(value: Decimal) -> str:
+    """A size of change in percent (no sign), whole, and never across a threshold from its label:
+    29.95% would round to 30%, the threshold it does not reach, so it reads "just under 30%"."""
+    size = abs(exact(value))
+    shown = size.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    for threshold in THRESHOLDS:
+        if size < threshold <= shown:
+            return f"just under {threshold}%"
+    return f"{shown}%"
