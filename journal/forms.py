@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.db import IntegrityError, transaction
 from django.db.models import F, Func
+from django.forms.fields import BaseTemporalField
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from backrelease import bounds
 from journal import sharing
@@ -38,6 +40,37 @@ def known_tags(person) -> list[str]:
     return BUILT_IN_TAGS + [t for t in own_tags(person) if t not in BUILT_IN_TAGS]
 
 
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time on the person's own clock, summer-time changes included.
+
+    Django refuses a local time that happens twice or never; a person on that night should not
+    be refused. A repeated hour means its first occurrence (the form's `second_time_round` picks
+    the other), and a skipped one is moved forward by the gap, as `zoneinfo` does.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            parsed = value
+        else:
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError as error:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from error
+            parsed = parsed or BaseTemporalField.to_python(self, value)
+        # The ends of the calendar cannot even be moved to UTC; the bounds would refuse them anyway.
+        if parsed.year < bounds.EARLIEST.year:
+            bounds.validate_not_before_2000(parsed.replace(tzinfo=UTC))
+        if parsed.year > timezone.now().year + 1:
+            bounds.validate_not_in_future(parsed.replace(tzinfo=UTC))
+        if timezone.is_aware(parsed):
+            return parsed
+        return parsed.replace(tzinfo=timezone.get_current_timezone())
+
+
 class JournalEntryForm(forms.ModelForm):
     pain = rating_field(PAIN_MAX, required=True, what="pain right now")
     tags = forms.MultipleChoiceField(
@@ -52,12 +85,17 @@ class JournalEntryForm(forms.ModelForm):
         validators=[bounds.validate_single_line],
         error_messages={"max_length": "Keep a tag under 30 characters."},
     )
-    recorded_at = forms.DateTimeField(
+    recorded_at = LocalDateTimeField(
         required=False,
         label="When",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Leave as it is for now, or pick an earlier time.",
         error_messages={"invalid": "Enter a date and time, such as 2026-11-20 18:30."},
+    )
+    second_time_round = forms.BooleanField(
+        required=False,
+        label="The second time that hour came round",
+        help_text="Only on the night the clocks go back, when the same hour happens twice.",
     )
     note = note_field()
     # Minted with each blank form, so a double tap or a retry cannot store the entry twice.
@@ -83,7 +121,10 @@ class JournalEntryForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["submission_key"]
         else:
-            self.initial.setdefault("recorded_at", timezone.localtime().replace(second=0))
+            now = timezone.localtime().replace(second=0)
+            self.initial.setdefault("recorded_at", now)
+            # During the repeated hour, the pre-filled time is the second one if it is now.
+            self.initial.setdefault("second_time_round", bool(now.fold))
             self.initial.setdefault("submission_key", uuid.uuid4())
 
     def clean_new_tag(self) -> str:
@@ -129,6 +170,12 @@ class JournalEntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("recorded_at"):
+            recorded_at = cleaned["recorded_at"]
+            if cleaned.get("second_time_round"):
+                recorded_at = recorded_at.replace(fold=1)
+            # Stored as the instant it names: a skipped time becomes the moment after the gap.
+            cleaned["recorded_at"] = recorded_at.astimezone(UTC)
         tags = list(cleaned.get("tags") or [])
         if cleaned.get("new_tag") and cleaned["new_tag"] not in tags:
             tags.append(cleaned["new_tag"])
@@ -198,4 +245,9 @@ class ShareLinkForm(forms.Form):
         since, until = cleaned.get("shows_from"), cleaned.get("shows_until")
         if since and until and since > until:
             self.add_error("shows_until", "The end of the range comes before its start.")
+        if since and since > self.today:
+            self.add_error("shows_from", "Start the range today or earlier.")
+        expires_on = cleaned.get("expires_on")
+        if until and expires_on and until > expires_on:
+            self.add_error("shows_until", "End the range by the day the link stops working.")
         return cleaned

@@ -204,6 +204,10 @@ class ShareLink(models.Model):
                 & (Q(shows_until__isnull=True) | Q(shows_until__gte=bounds.EARLIEST_DAY)),
                 name="share_link_range_from_2000",
             ),
+            models.CheckConstraint(
+                condition=Q(shows_until__isnull=True) | Q(shows_until__lte=F("expires_at")),
+                name="share_link_range_ends_by_expiry",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -224,3 +224,39 @@ def test_it_offers_a_new_own_tag_on_the_next_blank_form(person, person_client, h
     response = person_client.post(NEW, new_entry(pain="3", new_tag="Long walk"), **htmx_headers)
     assert "Saved: pain 3" in response.text
     assert 'value="long walk"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("local", "second", "stored"),
+    [
+        # Los Angeles, 1 Nov 2026: 01:00-02:00 happens twice (PDT, then PST).
+        ("2026-11-01T01:30", False, datetime(2026, 11, 1, 8, 30, tzinfo=UTC)),
+        ("2026-11-01T01:30", True, datetime(2026, 11, 1, 9, 30, tzinfo=UTC)),
+        # 8 Mar 2026: 02:00-03:00 never happens; 02:30 is moved forward by the gap, to 03:30 PDT.
+        ("2026-03-08T02:30", False, datetime(2026, 3, 8, 10, 30, tzinfo=UTC)),
+    ],
+)
+def test_it_accepts_times_on_the_nights_the_clocks_change(
+    person, person_client, htmx_headers, local, second, stored
+):
+    person.time_zone = "America/Los_Angeles"
+    person.save()
+    post = new_entry(pain="4", recorded_at=local, **({"second_time_round": "on"} if second else {}))
+    response = person_client.post(NEW, post, **htmx_headers)
+    assert response.status_code == 200
+    entry = JournalEntry.objects.get(person=person)
+    assert entry.recorded_at == stored
+    # The page shows the time as stored.
+    shown = timezone.localtime(stored, person.zone)
+    assert f"{shown:%H:%M}." in response.text
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "Pacific/Kiritimati", "America/Adak"])
+@pytest.mark.parametrize("local", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_it_refuses_the_ends_of_the_calendar_in_any_zone(person, person_client, zone, local):
+    person.time_zone = zone
+    person.save()
+    response = person_client.post(NEW, new_entry(pain="4", recorded_at=local))
+    assert response.status_code == 422
+    assert "Pick a date in 2000 or later." in response.text or "still to come" in response.text
+    assert not JournalEntry.objects.exists()

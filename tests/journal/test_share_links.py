@@ -60,6 +60,8 @@ def test_it_creates_a_link_and_shows_its_url_once(person, person_client, htmx_he
         ({"shows_from": "1900-01-01"}, "Pick a date in 2000 or later."),
         ({"shows_until": "0001-01-01"}, "Pick a date in 2000 or later."),
         ({"label": "Dr\x00Lee"}, "on one line"),
+        ({"shows_until": "9999-12-31"}, "End the range by the day the link stops working."),
+        ({"shows_from": "2090-01-01"}, "Start the range today or earlier."),
     ],
 )
 def test_it_refuses_bad_input_and_creates_nothing(person_client, htmx_headers, change, message):
