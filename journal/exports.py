@@ -16,6 +16,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from journal.models import JournalEntry, WeeklyCheckIn
+from journal.trends import Week
 from sessions.models import ReleaseSession
 
 LOINC_PAIN = {
@@ -66,9 +67,11 @@ class Scope:
         return bounds
 
     def sessions(self) -> QuerySet[ReleaseSession]:
+        """Every session, unfinished ones too: their pain-before counts in the week's usual pain,
+        so the weekly table can only be recomputed from an export that holds them."""
         return (
             ReleaseSession.objects.of(self.person)
-            .filter(finished_at__isnull=False, **self._bounds("started_at"))
+            .filter(**self._bounds("started_at"))
             .order_by("started_at")
         )
 
@@ -91,6 +94,7 @@ class Scope:
 CSV_COLUMNS = [
     "kind",
     "local_time",
+    "session_state",
     "pain_before",
     "pain_after",
     "arch_before",
@@ -148,6 +152,7 @@ def csv_lines(scope: Scope) -> Iterator[str]:
             {
                 "kind": "session",
                 "local_time": timezone.localtime(s.started_at, zone).isoformat(),
+                "session_state": s.state,
                 "pain_before": s.pain_before,
                 "pain_after": s.pain_after,
                 "arch_before": s.arch_before,
@@ -206,26 +211,30 @@ def _observation(
 
 def _session_resources(s: ReleaseSession, patient: str, zone: ZoneInfo, notes: bool):
     procedure_url = _urn("session", s.pk)
+    period = {"start": timezone.localtime(s.started_at, zone).isoformat()}
+    if s.is_finished:
+        period["end"] = timezone.localtime(s.finished_at, zone).isoformat()
     procedure: dict[str, Any] = {
         "resourceType": "Procedure",
-        "status": "stopped" if s.stopped_early else "completed",
+        "status": "stopped"
+        if s.stopped_early
+        else ("completed" if s.is_finished else "in-progress"),
         "code": {"text": "Self-release with a soft ball under the sacrum"},
         "subject": {"reference": patient},
-        "performedPeriod": {
-            "start": timezone.localtime(s.started_at, zone).isoformat(),
-            "end": timezone.localtime(s.finished_at, zone).isoformat(),
-        },
+        "performedPeriod": period,
     }
     if s.stopped_early:
         procedure["statusReason"] = {"text": s.get_stopped_early_reason_display()}
     if notes and s.note:
         procedure["note"] = [{"text": s.note}]
     yield procedure_url, procedure
+    # An unfinished session's after-ratings were given when its current step began.
+    after = s.finished_at or s.step_started_at
     ratings = [
         ("pain-before", LOINC_PAIN, "Pain before the session", s.pain_before, s.started_at),
         ("arch-before", ARCH_CODE, "Lumbar arch before the session", s.arch_before, s.started_at),
-        ("arch-after", ARCH_CODE, "Lumbar arch after the session", s.arch_after, s.finished_at),
-        ("pain-after", LOINC_PAIN, "Pain after the session", s.pain_after, s.finished_at),
+        ("arch-after", ARCH_CODE, "Lumbar arch after the session", s.arch_after, after),
+        ("pain-after", LOINC_PAIN, "Pain after the session", s.pain_after, after),
     ]
     for kind, code, text, value, at in ratings:
         if value is None:
@@ -266,5 +275,42 @@ def fhir_lines(scope: Scope, now: datetime | None = None) -> Iterator[str]:
 
 def fhir_response(scope: Scope, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(fhir_lines(scope), content_type="application/fhir+json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+WEEKLY_COLUMNS = [
+    ("sessions_completed", None),
+    ("usual_pain", "usual_pain_n"),
+    ("pain_before", "pain_before_n"),
+    ("pain_after", "pain_after_n"),
+    ("relief", "relief_n"),
+    ("arch_before", "arch_before_n"),
+    ("arch_after", "arch_after_n"),
+    ("journal_pain", "journal_pain_n"),
+    ("peg", None),
+]
+
+
+def weekly_lines(weeks: list[Week]) -> Iterator[str]:
+    """The weekly table with exact, unrounded means and the count behind each, for checking
+    the page's figures and for a clinician's own analysis."""
+    header = ["week_start"]
+    for mean, count in WEEKLY_COLUMNS:
+        header += [mean, count] if count else [mean]
+    writer = csv.writer(_Lines())
+    yield writer.writerow(header)
+    for week in weeks:
+        row = [week.week.isoformat()]
+        for mean, count in WEEKLY_COLUMNS:
+            value = getattr(week, mean)
+            row.append("" if value is None else str(value))
+            if count:
+                row.append(getattr(week, count))
+        yield writer.writerow(row)
+
+
+def weekly_csv_response(weeks: list[Week], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(weekly_lines(weeks), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backrelease.htmx import page_or_partial
 from backrelease.ownership import owned
-from journal import charts, trends
+from journal import charts, exports, trends
 from journal.forms import JournalEntryForm, WeeklyCheckInForm, known_tags
 from journal.models import JournalEntry, WeeklyCheckIn, week_start
 
@@ -122,3 +122,9 @@ def trend_view(request: HttpRequest) -> HttpResponse:
             "ranges": trends.RANGES,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def trend_weekly_csv(request: HttpRequest) -> HttpResponse:
+    return exports.weekly_csv_response(trends.weekly(request.user), "back-release-weekly.csv")

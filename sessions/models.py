@@ -167,6 +167,15 @@ class ReleaseSession(models.Model):
         return bool(self.stopped_early_reason)
 
     @property
+    def state(self) -> str:
+        """Where the session ended, in words: finished, stopped early, or not finished yet."""
+        if self.stopped_early:
+            return f"stopped early: {self.get_stopped_early_reason_display().lower()}"
+        if self.is_finished:
+            return "finished"
+        return f"not finished (at: {self.get_step_display().lower()})"
+
+    @property
     def pain_change(self) -> int | None:
         if self.pain_before is None or self.pain_after is None:
             return None

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:token>/", views.report, name="report"),
     path("<str:token>/back-release.csv", views.export_csv, name="csv"),
     path("<str:token>/fhir.json", views.export_fhir, name="fhir"),
+    path("<str:token>/weekly.csv", views.export_weekly_csv, name="weekly-csv"),
 ]

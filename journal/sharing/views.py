@@ -156,3 +156,13 @@ def export_fhir(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(link, HttpResponse):
         return link
     return exports.fhir_response(_scope(link), "back-release-fhir.json")
+
+
+@csrf_exempt
+@require_safe
+def export_weekly_csv(request: HttpRequest, token: str) -> HttpResponse:
+    link = _open(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    weeks = trends.weekly(link.person, since=link.shows_from, until=link.shows_until)
+    return exports.weekly_csv_response(weeks, "back-release-weekly.csv")

@@ -156,8 +156,14 @@ def test_it_shows_the_import_page_and_partial(person_client, htmx_headers):
 def test_it_exports_everything_as_csv(record, person_client):
     response = person_client.get(reverse("export-csv"))
     table = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
-    assert [r["kind"] for r in table] == ["session", "journal", "weekly check-in"]
+    # The unfinished session too, with its state: its pain-before counts in the week.
+    assert [r["kind"] for r in table] == ["session", "session", "journal", "weekly check-in"]
+    assert [r["session_state"] for r in table[:2]] == [
+        "finished",
+        "not finished (at: relax into it)",
+    ]
     assert table[0]["note"] == "a <b>note</b>"
+    assert table[1]["pain_before"] == "6"
 
 
 def test_it_exports_only_the_persons_own_data(record, person_client, other_person):

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -188,3 +189,19 @@ def test_it_keeps_the_json_export_exact(person):
     own.force_login(person)
     exported = json.loads(own.get("/accounts/export.json").content)
     assert FORMULAS[0] in [e["note"] for e in exported["journal_entries"]]
+
+
+def test_it_downloads_the_weekly_table_with_exact_means_and_counts(person):
+    JournalEntryFactory(person=person, pain=6, recorded_at=datetime(2026, 11, 24, 9, tzinfo=UTC))
+    JournalEntryFactory(person=person, pain=7, recorded_at=datetime(2026, 11, 24, 10, tzinfo=UTC))
+    own = Client()
+    own.force_login(person)
+    for response in (get("weekly.csv", person), own.get("/trends/weekly.csv")):
+        assert "attachment" in response["Content-Disposition"]
+        rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
+        week = next(r for r in rows if r["week_start"] == "2026-11-23")
+        # The fixture's 5 and these 6 and 7: the exact mean, unrounded, and its count.
+        assert Decimal(week["journal_pain"]) * int(week["journal_pain_n"]) == sum(
+            Decimal(p) for p in (5, 6, 7)
+        )
+        assert "." in week["journal_pain"] and len(week["journal_pain"]) > 4
