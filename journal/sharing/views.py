@@ -114,6 +114,7 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
     person = link.person
     scope = _scope(link)
     with timezone.override(person.zone):
+        this_week = week_start(timezone.localdate())
         weeks = trends.weekly(person, since=link.shows_from, until=link.shows_until)
         summary = trends.summarize(weeks)
         return render(
@@ -125,9 +126,11 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
                 "time_zone": person.time_zone,
                 "weeks": weeks,
                 "summary": summary,
-                "sentence": trends.sentence(
-                    summary, week_start(timezone.localdate()), whose="their"
-                ),
+                "sentence": trends.sentence(summary, this_week, whose="their"),
+                # A range that ended before this week compares its own last week.
+                "compare_label": "The last week shown against the week before"
+                if weeks and weeks[-1].week < this_week
+                else None,
                 "figures": charts.figures(weeks),
                 # The most recent rows; older ones a page at a time, all of them in the downloads.
                 "sessions": Paginator(

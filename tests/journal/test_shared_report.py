@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from hashlib import sha256
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -247,3 +248,26 @@ def test_it_shows_recent_rows_a_page_at_a_time(link, person, django_assert_max_n
     second = Client().get(url() + "?journal_page=2").text
     assert "Newer entries" in second
     assert "Page 2 of 2" in second
+
+
+@time_machine.travel("2026-11-25 12:00Z", tick=False)
+def test_it_compares_a_past_ranges_last_week_and_names_its_year(person):
+    person.time_zone = "UTC"
+    person.save()
+    for day, pain in [(date(2025, 6, 2), 8), (date(2025, 6, 9), 4)]:
+        JournalEntryFactory.create_batch(
+            3, person=person, pain=pain, recorded_at=datetime.combine(day, datetime.min.time(), UTC)
+        )
+    ShareLinkFactory(
+        person=person,
+        token=TOKEN,
+        shows_from=date(2025, 6, 1),
+        shows_until=date(2025, 6, 15),
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    page = Client().get(url()).text
+    assert (
+        "The last week shown against the week before: usual pain 8.0 → 4.0, down 4.0 points (50%)"
+        in page
+    )
+    assert "in the week of 9 Jun 2025" in page
