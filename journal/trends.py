@@ -25,7 +25,7 @@ RANGES = {"4w": 4, "12w": 12, "all": None}
 DEFAULT_RANGE = "12w"
 
 
-def _in_scope(column: str, *, window: bool = True) -> str:
+def in_scope(column: str, *, window: bool = True) -> str:
     """Rows from `since` to `until` (a share link's local dates, both inclusive and optional),
     and from the first week shown (`window`).
 
@@ -44,7 +44,7 @@ def _week(edge: str, column: str, table: str, rated: str = "TRUE") -> str:
     """The first (`min`) or latest (`max`) local week of a person's rows: an index lookup."""
     return f"""(SELECT date_trunc('week', {edge}({column}) AT TIME ZONE %(zone)s)::date
         FROM {table} WHERE person_id = %(person)s AND {rated}
-        AND {_in_scope(column, window=False)})"""
+        AND {in_scope(column, window=False)})"""
 
 
 SESSIONS = ReleaseSession._meta.db_table
@@ -69,7 +69,7 @@ WITH session_weeks AS (
            avg(arch_after) AS arch_after, count(arch_after) AS arch_after_n
     FROM {SESSIONS}
     WHERE person_id = %(person)s
-      AND {_in_scope("started_at")}
+      AND {in_scope("started_at")}
     GROUP BY 1
 ), journal_weeks AS (
     SELECT date_trunc('week', recorded_at AT TIME ZONE %(zone)s)::date AS week,
@@ -77,7 +77,7 @@ WITH session_weeks AS (
            sum(pain) AS journal_pain_sum
     FROM {ENTRIES}
     WHERE person_id = %(person)s
-      AND {_in_scope("recorded_at")}
+      AND {in_scope("recorded_at")}
     GROUP BY 1
 ), check_in_weeks AS (
     SELECT week_start AS week,
@@ -137,10 +137,10 @@ def _usual_pain_of(week: str) -> str:
                coalesce(s.n, 0) + coalesce(j.n, 0) AS n
         FROM (SELECT sum(pain_before) AS total, count(pain_before) AS n FROM {SESSIONS}
               WHERE person_id = %(person)s AND started_at >= {start} AND started_at < {end}
-                AND {_in_scope("started_at", window=False)}) AS s,
+                AND {in_scope("started_at", window=False)}) AS s,
              (SELECT sum(pain) AS total, count(*) AS n FROM {ENTRIES}
               WHERE person_id = %(person)s AND recorded_at >= {start} AND recorded_at < {end}
-                AND {_in_scope("recorded_at", window=False)}) AS j
+                AND {in_scope("recorded_at", window=False)}) AS j
     )"""
 
 
@@ -169,10 +169,10 @@ SELECT week, total::numeric / n, n FROM (
     FROM (
         SELECT started_at AS at, pain_before AS pain FROM {SESSIONS}
         WHERE person_id = %(person)s AND pain_before IS NOT NULL
-          AND {_in_scope("started_at", window=False)}
+          AND {in_scope("started_at", window=False)}
         UNION ALL
         SELECT recorded_at, pain FROM {ENTRIES}
-        WHERE person_id = %(person)s AND {_in_scope("recorded_at", window=False)}
+        WHERE person_id = %(person)s AND {in_scope("recorded_at", window=False)}
     ) AS ratings
     GROUP BY 1
 ) AS weeks

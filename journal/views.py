@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backrelease.htmx import page_or_partial
 from backrelease.ownership import owned
-from journal import charts, exports, trends
+from journal import charts, exports, insights, trends
 from journal.forms import JournalEntryForm, WeeklyCheckInForm, known_tags
 from journal.models import JournalEntry, WeeklyCheckIn, week_start
 
@@ -118,6 +118,7 @@ def trend_view(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "sentence": trends.sentence(summary, this_week),
             "figures": charts.figures(shown),
+            "insights": insights.statements(insights.compute(request.user)),
             "range_key": range_key,
             "ranges": trends.RANGES,
         },

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from backrelease.htmx import page_or_partial
 from backrelease.ownership import owned
-from journal import charts, exports, sharing, trends
+from journal import charts, exports, insights, sharing, trends
 from journal.forms import ShareLinkForm
 from journal.models import ShareLink, week_start
 
@@ -132,6 +132,9 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
                 if weeks and weeks[-1].week < this_week
                 else None,
                 "figures": charts.figures(weeks),
+                "insights": insights.statements(
+                    insights.compute(person, since=link.shows_from, until=link.shows_until)
+                ),
                 # The most recent rows; older ones a page at a time, all of them in the downloads.
                 "sessions": Paginator(
                     scope.sessions().order_by("-started_at"), REPORT_PAGE_SIZE

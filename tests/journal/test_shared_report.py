@@ -240,7 +240,7 @@ def test_it_shows_recent_rows_a_page_at_a_time(link, person, django_assert_max_n
     JournalEntryFactory.create_batch(
         60, person=person, note="n", recorded_at=every(start, timedelta(days=1), 60)
     )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         first = Client().get(url())
     journal = first.text.split("<h2>Journal</h2>")[1]
     assert journal.count('<th scope="row">') == 50

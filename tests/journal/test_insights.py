@@ -1,0 +1,151 @@
+"""Is it helping? Each figure against a worked example computed here by another route."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from datetime import UTC, datetime, timedelta
+from itertools import combinations
+
+import pytest
+from django.test import Client
+from scipy import stats
+
+from journal import insights
+from tests.factories import JournalEntryFactory, ReleaseSessionFactory, ShareLinkFactory, every
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def median_interval(values: list[float]) -> tuple[float, float]:
+    """The distribution-free 95% interval for a median from order statistics: the widest pair
+    (k-th smallest, k-th largest) whose binomial coverage is still at least 95%."""
+    ordered = sorted(values)
+    n = len(ordered)
+    best = None
+    for k in range(1, n // 2 + 1):
+        coverage = 1 - 2 * sum(math.comb(n, i) for i in range(k)) / 2**n
+        if coverage >= 0.95:
+            best = (ordered[k - 1], ordered[n - k])
+    return best
+
+
+def test_it_gives_the_median_drop_with_its_interval_and_the_important_ones():
+    drops = [(7, 4), (6, 6), (8, 5), (5, 4), (7, 3), (6, 5), (9, 6), (4, 4), (7, 5), (6, 2)]
+    result = insights.relief(drops)
+    changes = [b - a for b, a in drops]
+    assert result.sessions == 10
+    assert result.median.value == statistics.median(changes)
+    assert (result.median.low, result.median.high) == median_interval(changes)
+    # 2 points or 30%: 7→4, 8→5, 7→3, 9→6, 7→5, 6→2 by points; 5→4 is 20%, 6→5 17%.
+    assert result.important == 6
+
+
+def test_it_says_not_enough_for_a_median_from_five_sessions():
+    result = insights.relief([(7, 4)] * 5)
+    assert result.median is None
+    text = insights.statements(
+        insights.Insights(
+            result,
+            result,
+            insights.Trend(0, None),
+            insights.Trend(0, None),
+            insights.Difference(0, 0, None),
+            {},
+        )
+    )
+    assert (
+        "not enough data yet (5 sessions with both ratings, 6 needed)"
+        in text["Right after a session"][0]
+    )
+
+
+def test_it_gives_the_theil_sen_trend_a_week():
+    usual = [6.0, 5.5, None, 5.0, 4.0, 4.5]
+    result = insights.trend(usual)
+    points = [(i, y) for i, y in enumerate(usual) if y is not None]
+    slopes = [(y2 - y1) / (x2 - x1) for (x1, y1), (x2, y2) in combinations(points, 2)]
+    assert result.weeks == 5
+    assert result.slope.value == pytest.approx(statistics.median(slopes))
+    assert result.slope.low <= result.slope.value <= result.slope.high
+
+
+def test_it_keeps_ties_in_the_trend():
+    result = insights.trend([5.0, 5.0, 5.0, 5.0])
+    assert result.slope.value == 0
+    assert insights._trend_text(result, "Since the start").startswith(
+        "Since the start: usual pain is flat"
+    )
+
+
+def test_it_gives_welchs_difference_and_interval():
+    first, second = [3.0, 4, 5, 4, 3, 2], [5.0, 6, 5, 7, 6]
+    result = insights.difference(first, second)
+    diff = statistics.mean(first) - statistics.mean(second)
+    v1, v2 = statistics.variance(first) / 6, statistics.variance(second) / 5
+    se = math.sqrt(v1 + v2)
+    dof = (v1 + v2) ** 2 / (v1**2 / 5 + v2**2 / 4)
+    half = stats.t.ppf(0.975, dof) * se
+    assert result.difference.value == pytest.approx(diff)
+    assert result.difference.low == pytest.approx(diff - half)
+    assert result.difference.high == pytest.approx(diff + half)
+
+
+@pytest.mark.parametrize(("first", "second"), [([], [1.0] * 9), ([1.0] * 4, [2.0] * 9)])
+def test_it_compares_nothing_when_a_group_is_small_or_empty(first, second):
+    result = insights.difference(first, second)
+    assert result.difference is None
+    assert "not enough data yet" in insights._difference_text(result, "Relief", "sessions")
+
+
+def test_it_answers_every_question_from_the_database_in_three_queries(
+    person, django_assert_num_queries
+):
+    person.time_zone = "America/Los_Angeles"
+    person.save()
+    start = NOW - timedelta(weeks=10)
+    ReleaseSessionFactory.create_batch(
+        12,
+        person=person,
+        finished=True,
+        pain_before=7,
+        pain_after=4,
+        started_at=every(start, timedelta(days=5), 12),
+    )
+    JournalEntryFactory.create_batch(
+        30, person=person, pain=5, recorded_at=every(start, timedelta(days=2), 30)
+    )
+    with django_assert_num_queries(3):
+        found = insights.compute(person, now=NOW)
+    assert found.relief_all.sessions == 12
+    assert found.relief_all.median.value == 3
+    assert found.relief_all.important == 12
+    assert found.trend_all.weeks >= 4
+    text = insights.statements(found)
+    assert all(
+        "causes" not in line or "not proof" in line for lines in text.values() for line in lines
+    )
+
+
+def test_it_keeps_a_share_links_insights_to_its_dates(person):
+    old = NOW - timedelta(weeks=40)
+    ReleaseSessionFactory.create_batch(
+        8,
+        person=person,
+        finished=True,
+        pain_before=9,
+        pain_after=1,
+        started_at=every(old, timedelta(days=1), 8),
+    )
+    link = ShareLinkFactory(
+        person=person, token="insights-token", shows_from=(NOW - timedelta(weeks=4)).date()
+    )
+    assert insights.compute(person, now=NOW, since=link.shows_from).relief_all.sessions == 0
+    page = Client().get("/shared/insights-token/").text
+    assert "Is it helping?" in page
+    assert "0 sessions with both ratings" in page
+
+
+def test_it_gives_an_exact_difference_when_neither_group_varies():
+    result = insights.difference([3.0] * 5, [1.0] * 6)
+    assert (result.difference.value, result.difference.low, result.difference.high) == (2, 2, 2)
