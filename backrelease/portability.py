@@ -29,6 +29,7 @@ SESSION_FIELDS = [
     "arch_before",
     "ball_setup",
     "knees_lifted",
+    "breathing_skipped",
     "repositions",
     "relax_seconds",
     "arch_after",

@@ -10,6 +10,7 @@ import math
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
@@ -31,7 +32,7 @@ TREND_MINIMUM_WEEKS = 4
 NOT_ENOUGH = "not enough data yet"
 
 SESSIONS_SQL = f"""
-SELECT pain_before, pain_after, ball_setup, knees_lifted,
+SELECT pain_before, pain_after, ball_setup, knees_lifted, breathing_skipped,
        extract(hour FROM started_at AT TIME ZONE %(zone)s)::int AS hour,
        started_at
 FROM {ReleaseSession._meta.db_table}
@@ -69,6 +70,16 @@ SELECT week, avg(pain) AS usual_pain FROM (
 ) AS ratings
 GROUP BY 1 ORDER BY 1
 """
+
+
+class SessionRow(NamedTuple):
+    pain_before: int
+    pain_after: int
+    ball_setup: str
+    knees_lifted: bool
+    breathing_skipped: bool
+    hour: int
+    started_at: datetime
 
 
 @dataclass(frozen=True)
@@ -177,7 +188,7 @@ def compute(
     params = trends.query_params(person, now, since, until, None)
     with connection.cursor() as cursor:
         cursor.execute(SESSIONS_SQL, params)
-        sessions = cursor.fetchall()
+        sessions = [SessionRow(*row) for row in cursor.fetchall()]
         cursor.execute(DAYS_SQL, params)
         days = cursor.fetchall()
         cursor.execute(WEEKS_SQL, params)
@@ -186,14 +197,14 @@ def compute(
     this_week = timezone.localtime(now, person.zone).date()
     eight_weeks_ago = this_week - timedelta(days=this_week.weekday(), weeks=7)
 
-    def drop(row) -> float:
-        return row[0] - row[1]
+    def drops(keep) -> list[float]:
+        return [s.pain_before - s.pain_after for s in sessions if keep(s)]
 
-    morning = [drop(s) for s in sessions if s[4] < 12]
-    later = [drop(s) for s in sessions if s[4] >= 12]
     return Insights(
-        relief_all=relief([(s[0], s[1]) for s in sessions]),
-        relief_recent=relief([(s[0], s[1]) for s in sessions if s[5] >= recent]),
+        relief_all=relief([(s.pain_before, s.pain_after) for s in sessions]),
+        relief_recent=relief(
+            [(s.pain_before, s.pain_after) for s in sessions if s.started_at >= recent]
+        ),
         trend_recent=trend(_weekly_series(weeks, eight_weeks_ago)),
         trend_all=trend(_weekly_series(weeks, None)),
         session_days=difference(
@@ -202,13 +213,18 @@ def compute(
         ),
         factors={
             "two balls against one": difference(
-                [drop(s) for s in sessions if s[2] == BallSetup.TWO],
-                [drop(s) for s in sessions if s[2] == BallSetup.ONE],
+                drops(lambda s: s.ball_setup == BallSetup.TWO),
+                drops(lambda s: s.ball_setup == BallSetup.ONE),
             ),
             "knees lifted against not": difference(
-                [drop(s) for s in sessions if s[3]], [drop(s) for s in sessions if not s[3]]
+                drops(lambda s: s.knees_lifted), drops(lambda s: not s.knees_lifted)
             ),
-            "morning against afternoon or evening": difference(morning, later),
+            "breathing done against skipped": difference(
+                drops(lambda s: not s.breathing_skipped), drops(lambda s: s.breathing_skipped)
+            ),
+            "morning against afternoon or evening": difference(
+                drops(lambda s: s.hour < 12), drops(lambda s: s.hour >= 12)
+            ),
         },
     )
 

@@ -103,6 +103,10 @@ def apply(
             locked.stopped_early_reason = values["stopped_early_reason"]
             locked.pain_after = values.get("pain_after")
             _move_to(locked, Step.DONE, now)
+        elif action == "skip":
+            # Breathing skipped: noted, so the insights can compare sessions with and without.
+            locked.breathing_skipped = True
+            _move_to(locked, NEXT_STEP[Step(locked.step)], now)
         elif action == "knees":
             locked.knees_lifted = values["knees_lifted"]
         elif action == "reposition":

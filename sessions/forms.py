@@ -111,6 +111,7 @@ class StopEarlyForm(forms.Form):
 FORMS: dict[tuple[str, str], type[forms.Form]] = {
     (Step.PAIN_BEFORE, "next"): PainBeforeForm,
     (Step.BREATHE, "next"): BreatheForm,
+    (Step.BREATHE, "skip"): BreatheForm,
     (Step.ARCH_BEFORE, "next"): ArchBeforeForm,
     (Step.BALL, "next"): BallForm,
     (Step.RELAX, "next"): RelaxForm,

@@ -71,6 +71,11 @@ class ReleaseSession(models.Model):
     arch_before = _rating(ARCH_MAX)
     ball_setup = models.CharField(max_length=8, choices=BallSetup, blank=True)
     knees_lifted = models.BooleanField(default=False)
+    breathing_skipped = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Skipped the breathing step, for the insights' comparison.",
+    )
     repositions = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(REPOSITIONS_MAX)]
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sessions import flow
 from sessions.models import RELAX_SECONDS, Step
-from tests.factories import ReleaseSessionFactory
+from tests.factories import ReleaseSessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,11 @@ def test_it_keeps_relax_time_when_stopping_during_relax(person):
         session, Step.RELAX, "stop", {"stopped_early_reason": "sharp_pain"}, now=later
     )
     assert (stopped.relax_seconds, stopped.finished_at) == (45, later)
+
+
+def test_it_notes_skipped_breathing(person):
+    session = ReleaseSessionFactory(person=person, step=Step.BREATHE, pain_before=5)
+    session = flow.apply(session, Step.BREATHE, "skip", {})
+    assert (session.step, session.breathing_skipped) == (Step.ARCH_BEFORE, True)
+    other = ReleaseSessionFactory(person=UserFactory(), step=Step.BREATHE, pain_before=5)
+    assert flow.apply(other, Step.BREATHE, "next", {}).breathing_skipped is False
