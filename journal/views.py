@@ -118,7 +118,6 @@ def trend_view(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "sentence": trends.sentence(summary, this_week),
             "figures": charts.figures(shown),
-            "insights": insights.statements(insights.compute(request.user)),
             "range_key": range_key,
             "ranges": trends.RANGES,
         },
@@ -129,3 +128,13 @@ def trend_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def trend_weekly_csv(request: HttpRequest) -> HttpResponse:
     return exports.weekly_csv_response(trends.weekly(request.user), "back-release-weekly.csv")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def trend_insights(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        page_or_partial(request, "journal/insights.html", "insights"),
+        {"insights": insights.statements(insights.compute(request.user))},
+    )

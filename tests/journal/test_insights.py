@@ -149,3 +149,23 @@ def test_it_keeps_a_share_links_insights_to_its_dates(person):
 def test_it_gives_an_exact_difference_when_neither_group_varies():
     result = insights.difference([3.0] * 5, [1.0] * 6)
     assert (result.difference.value, result.difference.low, result.difference.high) == (2, 2, 2)
+
+
+def test_it_serves_the_answers_as_a_page_and_as_the_partial_the_trends_load(person, person_client):
+    ReleaseSessionFactory.create_batch(6, person=person, finished=True, pain_before=6, pain_after=3)
+    trends_page = person_client.get("/trends/").text
+    assert 'hx-get="/trends/insights/"' in trends_page
+    page = person_client.get("/trends/insights/").text
+    assert "<h1>" in page and "Is it helping?" in page
+    partial = person_client.get("/trends/insights/", HTTP_HX_REQUEST="true").text
+    assert partial.lstrip().startswith('<section id="insights"')
+    assert "pain dropped by a median 3.0 points" in partial
+    assert "from 6 sessions; 6 of them reached a drop that matters" in partial
+
+
+def test_it_keeps_the_answers_to_the_persons_own_sessions(person, person_client, other_person):
+    ReleaseSessionFactory.create_batch(
+        6, person=other_person, finished=True, pain_before=9, pain_after=1
+    )
+    partial = person_client.get("/trends/insights/", HTTP_HX_REQUEST="true").text
+    assert "0 sessions with both ratings" in partial

@@ -180,6 +180,7 @@ class Command(BaseCommand):
             ),
             "trends 12w": lambda: client.get("/trends/", {"range": "12w"}),
             "trends all": lambda: client.get("/trends/", {"range": "all"}),
+            "insights (whole history)": lambda: client.get("/trends/insights/", **htmx),
             "history": lambda: client.get("/sessions/"),
             "clinician report": lambda: Client(HTTP_ACCEPT_ENCODING="gzip").get(
                 f"/shared/{token}/"
