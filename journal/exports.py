@@ -16,7 +16,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from journal.models import JournalEntry, WeeklyCheckIn
-from journal.trends import Week
+from journal.trends import MEANS, Week
 from sessions.models import ReleaseSession
 
 LOINC_PAIN = {
@@ -279,17 +279,7 @@ def fhir_response(scope: Scope, filename: str) -> StreamingHttpResponse:
     return response
 
 
-WEEKLY_COLUMNS = [
-    ("sessions_completed", None),
-    ("usual_pain", "usual_pain_n"),
-    ("pain_before", "pain_before_n"),
-    ("pain_after", "pain_after_n"),
-    ("relief", "relief_n"),
-    ("arch_before", "arch_before_n"),
-    ("arch_after", "arch_after_n"),
-    ("journal_pain", "journal_pain_n"),
-    ("peg", None),
-]
+WEEKLY_COLUMNS = [("sessions_completed", None), *MEANS, ("peg", None)]
 
 
 def weekly_lines(weeks: list[Week]) -> Iterator[str]:

@@ -182,6 +182,18 @@ LIMIT 1
 """
 
 
+# Each weekly mean with the count of ratings behind it, in the table's order.
+MEANS = [
+    ("usual_pain", "usual_pain_n"),
+    ("pain_before", "pain_before_n"),
+    ("pain_after", "pain_after_n"),
+    ("relief", "relief_n"),
+    ("arch_before", "arch_before_n"),
+    ("arch_after", "arch_after_n"),
+    ("journal_pain", "journal_pain_n"),
+]
+
+
 @dataclass(frozen=True)
 class Week:
     week: date

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -146,29 +148,30 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
         )
 
 
-@csrf_exempt
-@require_safe
-def export_csv(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open(request, token)
-    if isinstance(link, HttpResponse):
-        return link
+def clinician_download(view):
+    """A download under a share link: read-only and cookie-free like the report, given the link."""
+
+    @csrf_exempt
+    @require_safe
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        link = _open(request, token)
+        return link if isinstance(link, HttpResponse) else view(request, link)
+
+    return wrapper
+
+
+@clinician_download
+def export_csv(request: HttpRequest, link: ShareLink) -> HttpResponse:
     return exports.csv_response(_scope(link), "back-release.csv")
 
 
-@csrf_exempt
-@require_safe
-def export_fhir(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open(request, token)
-    if isinstance(link, HttpResponse):
-        return link
+@clinician_download
+def export_fhir(request: HttpRequest, link: ShareLink) -> HttpResponse:
     return exports.fhir_response(_scope(link), "back-release-fhir.json")
 
 
-@csrf_exempt
-@require_safe
-def export_weekly_csv(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open(request, token)
-    if isinstance(link, HttpResponse):
-        return link
+@clinician_download
+def export_weekly_csv(request: HttpRequest, link: ShareLink) -> HttpResponse:
     weeks = trends.weekly(link.person, since=link.shows_from, until=link.shows_until)
     return exports.weekly_csv_response(weeks, "back-release-weekly.csv")

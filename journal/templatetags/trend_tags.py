@@ -4,22 +4,12 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from journal import display
-from journal.trends import ENOUGH_RATINGS, Change, Week, size_of, verdict
+from journal.trends import ENOUGH_RATINGS, MEANS, Change, Week, size_of, verdict
 
 register = template.Library()
 
 
 UNCERTAIN = ' <abbr class="uncertain" title="Uncertain: fewer than 3 ratings">?</abbr>'
-# The table's columns after the sessions count: each mean with the count behind it.
-MEAN_COLUMNS = [
-    ("usual_pain", "usual_pain_n"),
-    ("pain_before", "pain_before_n"),
-    ("pain_after", "pain_after_n"),
-    ("relief", "relief_n"),
-    ("arch_before", "arch_before_n"),
-    ("arch_after", "arch_after_n"),
-    ("journal_pain", "journal_pain_n"),
-]
 
 
 def _mean(value: float | None, count: int) -> str:
@@ -45,7 +35,7 @@ def week_cells(week: Week) -> str:
     if week.is_empty:
         return mark_safe(f'{heading}<td colspan="9">Nothing recorded</td>')
     cells = [str(int(week.sessions_completed))]
-    cells += [_mean(getattr(week, value), getattr(week, count)) for value, count in MEAN_COLUMNS]
+    cells += [_mean(getattr(week, value), getattr(week, count)) for value, count in MEANS]
     cells.append(one_decimal(week.peg))
     return mark_safe(heading + "".join(f"<td>{cell}</td>" for cell in cells))
 
