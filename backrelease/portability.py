@@ -72,6 +72,11 @@ def export(person: User) -> dict[str, Any]:
     }
 
 
+FIELDS = {
+    "sessions": SESSION_FIELDS,
+    "journal_entries": ENTRY_FIELDS,
+    "weekly_check_ins": CHECK_IN_FIELDS,
+}
 # Ten years of near-daily sessions, several journal entries a day and a check-in every week.
 MAX_ROWS = {"sessions": 10_000, "journal_entries": 30_000, "weekly_check_ins": 600}
 WHAT = {"sessions": "Session", "journal_entries": "Journal entry", "weekly_check_ins": "Check-in"}
@@ -146,13 +151,6 @@ def _instances(data: dict[str, Any], key: str, model: type[models.Model], person
                 f"{where}: {name.replace('_', ' ')}: {messages[0]} Nothing was imported."
             ) from error
         yield instance
-
-
-FIELDS = {
-    "sessions": SESSION_FIELDS,
-    "journal_entries": ENTRY_FIELDS,
-    "weekly_check_ins": CHECK_IN_FIELDS,
-}
 
 
 def is_empty(person: User) -> bool:

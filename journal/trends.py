@@ -356,8 +356,8 @@ def summarize(
 ) -> Summary:
     """This week against last week, and the latest week with usual pain against the first one.
 
-    When `weeks` are only the last few, the caller passes the first and latest rated weeks
-    (`rated_weeks`, `week_of`); otherwise they are found among `weeks`.
+    When `weeks` are only the last few, the caller passes the baseline and the latest rated week
+    (`rated_weeks`); otherwise they are found among `weeks`.
     """
     this_week = weeks[-1] if weeks else None
     last_week = weeks[-2] if len(weeks) > 1 else None

@@ -103,14 +103,25 @@ def _scope(link: ShareLink) -> exports.Scope:
     )
 
 
-# Clinician pages are read-only and set no cookie, so CSRF has nothing to guard; exempt, every
-# other method reaches require_safe and answers 405 rather than CSRF's 403.
-@csrf_exempt
-@require_safe
-def report(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open(request, token)
-    if isinstance(link, HttpResponse):
-        return link
+def clinician_page(view):
+    """A page or download under /shared/<token>/, handed the link behind the token.
+
+    Clinician pages are read-only and set no cookie, so CSRF has nothing to guard; exempt, every
+    other method reaches require_safe and answers 405 rather than CSRF's 403.
+    """
+
+    @csrf_exempt
+    @require_safe
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        link = _open(request, token)
+        return link if isinstance(link, HttpResponse) else view(request, link)
+
+    return wrapper
+
+
+@clinician_page
+def report(request: HttpRequest, link: ShareLink) -> HttpResponse:
     if request.method == "GET":
         sharing.record_opening(link, request)
     person = link.person
@@ -148,30 +159,17 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
         )
 
 
-def clinician_download(view):
-    """A download under a share link: read-only and cookie-free like the report, given the link."""
-
-    @csrf_exempt
-    @require_safe
-    @wraps(view)
-    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-        link = _open(request, token)
-        return link if isinstance(link, HttpResponse) else view(request, link)
-
-    return wrapper
-
-
-@clinician_download
+@clinician_page
 def export_csv(request: HttpRequest, link: ShareLink) -> HttpResponse:
     return exports.csv_response(_scope(link), "back-release.csv")
 
 
-@clinician_download
+@clinician_page
 def export_fhir(request: HttpRequest, link: ShareLink) -> HttpResponse:
     return exports.fhir_response(_scope(link), "back-release-fhir.json")
 
 
-@clinician_download
+@clinician_page
 def export_weekly_csv(request: HttpRequest, link: ShareLink) -> HttpResponse:
     weeks = trends.weekly(link.person, since=link.shows_from, until=link.shows_until)
     return exports.weekly_csv_response(weeks, "back-release-weekly.csv")
