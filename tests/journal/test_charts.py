@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 
 import plotly.graph_objects as go
 
@@ -44,3 +45,11 @@ def test_it_leaves_a_gap_for_a_week_with_nothing_recorded():
     weeks = [week(0, sessions_completed=2), week(1), week(2, usual_pain=4.0, usual_pain_n=3)]
     bars = json.loads(charts.figures(weeks)["sessions"])["data"][0]["y"]
     assert bars == [2, None, 0]
+
+
+def test_it_prints_the_tables_figure_in_the_chart_hover():
+    # 121/20 = 6.05 exactly: the table shows 6.1, and plotly.js rounding the float would say 6.0.
+    weeks = [week(0, usual_pain=Decimal(121) / 20, usual_pain_n=20)]
+    line = json.loads(charts.figures(weeks)["pain"])["data"][0]
+    assert line["text"] == ["6.1"]
+    assert line["hovertemplate"].startswith("%{text}")
