@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 
 from backrelease.models import User, time_zone_choices
 
@@ -19,6 +19,11 @@ class TimeZoneField(forms.ChoiceField):
         )
 
 
+EMAIL_HELP = (
+    "Only to reset your password if you forget it: we send a link to confirm it, and nothing else."
+)
+
+
 class SignupForm(UserCreationForm):
     TAKEN_MESSAGE = User._meta.constraints[0].violation_error_message
 
@@ -29,7 +34,27 @@ class SignupForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "display_name", "time_zone")
+        fields = ("username", "display_name", "email", "time_zone")
+        labels = {"email": "E-mail address (optional)"}
+        help_texts = {"email": EMAIL_HELP}
+
+
+class EmailForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+        labels = {"email": "E-mail address"}
+        help_texts = {"email": EMAIL_HELP + " Leave it empty to remove it."}
+
+
+class ConfirmedAddressResetForm(PasswordResetForm):
+    """Sends a reset link only to an address its owner confirmed: a mistyped address at sign-up
+    must not let a stranger take the account over."""
+
+    def get_users(self, email):
+        return (
+            person for person in super().get_users(email) if person.email_confirmed_at is not None
+        )
 
 
 class ProfileForm(forms.ModelForm):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from backrelease.bounds import has_control_characters
+from backrelease.logging import CAPABILITY_PATHS
 
 
 class PersonTimeZoneMiddleware:
@@ -28,7 +29,8 @@ class PersonTimeZoneMiddleware:
 
 
 class SharedPageHeadersMiddleware:
-    """Keeps clinician pages out of referrers, search engines and caches, whatever the status."""
+    """Keeps clinician pages and calendar feeds out of referrers, search engines and caches,
+    whatever the status."""
 
     HEADERS = {
         "Referrer-Policy": "no-referrer",
@@ -41,7 +43,7 @@ class SharedPageHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith("/shared/"):
+        if request.path.startswith(CAPABILITY_PATHS):
             for name, value in self.HEADERS.items():
                 response[name] = value
         return response

@@ -38,6 +38,8 @@ class User(AbstractUser):
     voice_guidance = models.BooleanField(
         default=False, help_text="Speak each step aloud during a session."
     )
+    # Password resets go only to an address its owner has confirmed by following a link.
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         # The sign-up form refuses "Ann" when "ann" exists; this holds it for two at once.
@@ -52,6 +54,10 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def email_confirmed(self) -> bool:
+        return bool(self.email) and self.email_confirmed_at is not None
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -171,6 +171,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# E-mail (address confirmation and password resets only) goes out by SMTP. Without EMAIL_HOST in
+# development, messages are printed to the console, so a reset link can be followed there.
+_email_host = os.environ.get("EMAIL_HOST", "")
+if DEBUG and not _email_host:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host or "localhost",
+                "port": env_int("EMAIL_PORT", 25),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "use_ssl": env_bool("EMAIL_USE_SSL", False),
+                "timeout": env_int("EMAIL_TIMEOUT", 10),
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Back Release <no-reply@localhost>")
+# How long a password-reset link works.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 3) * 3600
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -232,13 +256,14 @@ PERMISSIONS_POLICY = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_share_tokens": {"()": "backrelease.logging.RedactShareTokens"}},
+    "filters": {"redact_capability_tokens": {"()": "backrelease.logging.RedactCapabilityTokens"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_share_tokens"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_capability_tokens"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # The loggers that write request paths, and so could write a share token.
     "loggers": {
-        name: {"filters": ["redact_share_tokens"]} for name in ("django.request", "django.server")
+        name: {"filters": ["redact_capability_tokens"]}
+        for name in ("django.request", "django.server")
     },
 }

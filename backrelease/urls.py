@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from backrelease import views
 from journal import views as journal_views
+from sessions.reminders import views as reminder_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +25,24 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/email/", views.email_address, name="email-address"),
+    path("accounts/email/confirm/<str:token>/", views.email_confirm, name="email-confirm"),
+    path("accounts/password_reset/", views.password_reset, name="password_reset"),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("sessions/", include("sessions.urls")),
     path("journal/", include("journal.urls")),
     path("trends/", journal_views.trend_view, name="trends"),
@@ -31,6 +50,8 @@ urlpatterns = [
     path("trends/insights/", journal_views.trend_insights, name="trends-insights"),
     path("sharing/", include("journal.sharing.urls")),
     path("shared/", include("journal.sharing.clinician_urls")),
+    path("reminders/", include("sessions.reminders.urls")),
+    path("calendar/<str:token>.ics", reminder_views.feed, name="calendar-feed"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

@@ -3,9 +3,11 @@ from __future__ import annotations
 import json
 import sys
 
+from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
@@ -13,12 +15,24 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from django_htmx.http import HttpResponseClientRedirect
 from psycopg_pool import PoolTimeout
 
-from backrelease import portability
-from backrelease.forms import DeleteAccountForm, ImportForm, ProfileForm, SignupForm
+from backrelease import email_confirmation, portability
+from backrelease.forms import (
+    ConfirmedAddressResetForm,
+    DeleteAccountForm,
+    EmailForm,
+    ImportForm,
+    ProfileForm,
+    SignupForm,
+)
 from backrelease.htmx import page_or_partial
 from journal import exports, trends
 from journal.forms import JournalEntryForm
@@ -63,6 +77,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error("username", SignupForm.TAKEN_MESSAGE)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if user.email:
+                messages.info(request, _sent_message(request, user))
             # The home page is a whole page, never a fragment inside the sign-up form.
             return HttpResponseClientRedirect("/") if request.htmx else redirect("home")
     template = page_or_partial(request, "registration/signup.html", "signup-form")
@@ -81,8 +97,85 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             return redirect("account-settings")
         saved = True
     template = page_or_partial(request, "account/settings.html", "profile-form")
-    context = {"form": form, "saved_message": SAVED_MESSAGE if saved else ""}
+    context = {
+        "form": form,
+        "saved_message": SAVED_MESSAGE if saved else "",
+        "email_form": EmailForm(instance=request.user),
+    }
     return render(request, template, context, status=422 if form.errors else 200)
+
+
+def _sent_message(request: HttpRequest, person) -> str:
+    if email_confirmation.send_link(request, person):
+        return f"We sent a link to {person.email}: open it to confirm the address."
+    return (
+        f"We could not send the confirmation to {person.email} just now. "
+        "Try again later with “Send the link again” in Settings."
+    )
+
+
+@login_required
+@require_POST
+def email_address(request: HttpRequest) -> HttpResponse:
+    """Sets, changes or removes the address; a new address waits for its confirmation link."""
+    person = request.user
+    before = person.email
+    form = EmailForm(request.POST, instance=person)
+    message = ""
+    if request.POST.get("action") == "resend" and person.email:
+        form = EmailForm(instance=person)
+        message = _sent_message(request, person)
+    elif form.is_valid():
+        person = form.save(commit=False)
+        if person.email.lower() != before.lower():
+            person.email_confirmed_at = None
+        person.save(update_fields=["email", "email_confirmed_at"])
+        if not person.email:
+            message = "Your e-mail address is removed."
+        elif person.email_confirmed_at is None:
+            message = _sent_message(request, person)
+        else:
+            message = "Nothing changed."
+    else:
+        # The form's failed validation must not leave the unsaved address on the session's person.
+        person.email = before
+    if not request.htmx and not form.errors:
+        messages.info(request, message)
+        return redirect("account-settings")
+    return render(
+        request,
+        page_or_partial(request, "account/settings.html", "email-form"),
+        {"form": ProfileForm(instance=person), "email_form": form, "email_message": message},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Confirms on a button press, not on GET: mail scanners open links before people do."""
+    person = email_confirmation.person_for(token)
+    confirmed = False
+    if person is not None and request.method == "POST":
+        email_confirmation.confirm(person)
+        confirmed = True
+    return render(
+        request,
+        "account/email_confirm.html",
+        {"person": person, "confirmed": confirmed},
+        status=200 if person else 400,
+    )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset, which also lifts a login lock-out: the person has just proven who they
+    are."""
+
+    def form_valid(self, form):
+        reset_login_failures(username=self.user.get_username())
+        return super().form_valid(form)
+
+
+password_reset = auth_views.PasswordResetView.as_view(form_class=ConfirmedAddressResetForm)
 
 
 # What a database that is down or restarting raises: the pool's wait running out, or a connection

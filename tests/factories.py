@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import factory
 from django.utils import timezone
@@ -8,7 +8,16 @@ from django.utils import timezone
 from backrelease.models import User
 from journal import sharing
 from journal.models import JournalEntry, ShareLink, WeeklyCheckIn, week_start
-from sessions.models import RELAX_SECONDS, BallSetup, ReleaseSession, Step
+from sessions.models import (
+    RELAX_SECONDS,
+    BallSetup,
+    CalendarFeed,
+    CheckInReminder,
+    ReleaseSession,
+    SessionReminder,
+    Step,
+    Weekday,
+)
 
 PASSWORD = "a-long-test-password"
 
@@ -89,3 +98,33 @@ class ShareLinkFactory(factory.django.DjangoModelFactory):
     token = factory.LazyFunction(sharing.new_token)
     token_hash = factory.LazyAttribute(lambda o: sharing.hash_token(o.token))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+
+class SessionReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionReminder
+
+    person = factory.SubFactory(UserFactory)
+    weekdays = factory.LazyFunction(lambda: [0, 2, 4])
+    at = time(7, 30)
+
+
+class CheckInReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckInReminder
+
+    person = factory.SubFactory(UserFactory)
+    weekday = Weekday.SUNDAY
+    at = time(19, 0)
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    """Pass `token=` to know the feed's URL; only its hash is stored."""
+
+    class Meta:
+        model = CalendarFeed
+        exclude = ("token",)
+
+    person = factory.SubFactory(UserFactory)
+    token = factory.LazyFunction(sharing.new_token)
+    token_hash = factory.LazyAttribute(lambda o: sharing.hash_token(o.token))

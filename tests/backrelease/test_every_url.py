@@ -1,7 +1,8 @@
 """Every URL the resolver knows, tried with every method: a new URL is covered without editing this.
 
 Anonymous visitors are sent to the login page, another person's objects are a 404 whatever the
-method, clinician pages answer 405 to all but GET and HEAD, and none of it changes the database.
+method, capability URLs (clinician pages, calendar feeds) answer 405 to all but GET and HEAD, and
+none of it changes the database.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from backrelease.models import User
 from journal.models import JournalEntry, ShareLink, ShareLinkOpening, WeeklyCheckIn
-from sessions.models import ReleaseSession
+from sessions.models import CalendarFeed, CheckInReminder, ReleaseSession, SessionReminder
 from tests.factories import (
+    CalendarFeedFactory,
     JournalEntryFactory,
     ReleaseSessionFactory,
+    SessionReminderFactory,
     ShareLinkFactory,
     WeeklyCheckInFactory,
 )
@@ -26,11 +29,29 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 METHODS = ["get", "head", "post", "put", "patch", "delete", "options"]
-# Pages anyone may open: the landing page, signing up and in, and what machines ask for.
-PUBLIC = {"home", "signup", "login", "logout", "healthz", "robots-txt"}
+# Pages anyone may open: the landing page, signing up and in, getting back in, and what machines
+# ask for.
+PUBLIC = {
+    "home",
+    "signup",
+    "login",
+    "logout",
+    "healthz",
+    "robots-txt",
+    "email-confirm",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 CLINICIAN_NAMESPACE = "shared"
 # The model behind a `<int:pk>` in each namespace: a namespace missing here fails the walk.
-OWNED_MODELS = {"sessions": ReleaseSession, "journal": JournalEntry, "sharing": ShareLink}
+OWNED_MODELS = {
+    "sessions": ReleaseSession,
+    "journal": JournalEntry,
+    "sharing": ShareLink,
+    "reminders": SessionReminder,
+}
 
 
 @dataclass(frozen=True)
@@ -39,11 +60,15 @@ class Route:
     namespace: str
     route: str
 
+    @property
+    def is_capability(self) -> bool:
+        return self.namespace == CLINICIAN_NAMESPACE or self.name == "calendar-feed"
+
     def url(self, **values: object) -> str:
         path = "/" + self.route
         for key, value in values.items():
-            for converter in ("int", "str"):
-                path = path.replace(f"<{converter}:{key}>", str(value))
+            for converter in ("int:", "str:", ""):
+                path = path.replace(f"<{converter}{key}>", str(value))
         assert "<" not in path, f"{self.name}: say how to fill {path} in this test"
         return path
 
@@ -65,7 +90,17 @@ ROUTES = routes()
 
 def snapshot() -> dict[str, list]:
     """Every row a person's actions could touch, to compare before and after."""
-    models = [User, ReleaseSession, JournalEntry, WeeklyCheckIn, ShareLink, ShareLinkOpening]
+    models = [
+        User,
+        ReleaseSession,
+        JournalEntry,
+        WeeklyCheckIn,
+        ShareLink,
+        ShareLinkOpening,
+        SessionReminder,
+        CheckInReminder,
+        CalendarFeed,
+    ]
     return {m.__name__: sorted(map(repr, m.objects.order_by("pk").values())) for m in models}
 
 
@@ -77,20 +112,29 @@ def others_objects(other_person):
         ReleaseSession: session,
         JournalEntry: JournalEntryFactory(person=other_person),
         ShareLink: ShareLinkFactory(person=other_person),
+        SessionReminder: SessionReminderFactory(person=other_person),
     }
 
 
 def test_it_knows_the_routes_it_walks():
     names = {f"{r.namespace}:{r.name}" if r.namespace else r.name for r in ROUTES}
-    assert {"home", "sessions:session", "journal:edit", "sharing:revoke", "shared:report"} <= names
+    assert {
+        "home",
+        "sessions:session",
+        "journal:edit",
+        "sharing:revoke",
+        "shared:report",
+        "reminders:remove",
+        "calendar-feed",
+    } <= names
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route or "/")
 def test_it_sends_anonymous_visitors_to_log_in(route, others_objects):
-    if route.name in PUBLIC or route.namespace == CLINICIAN_NAMESPACE:
+    if route.name in PUBLIC or route.is_capability:
         pytest.skip("open to everyone")
     owned = "<int:pk>" in route.route
-    url = route.url(pk=others_objects[OWNED_MODELS[route.namespace]].pk if owned else 0)
+    url = route.url(pk=others_objects[OWNED_MODELS[route.namespace]].pk if owned else 0, token="x")
     before = snapshot()
     for method in METHODS:
         response = getattr(Client(), method)(url)
@@ -114,14 +158,14 @@ def test_it_answers_404_to_another_persons_object_on_every_method(
     assert snapshot() == before
 
 
-@pytest.mark.parametrize(
-    "route", [r for r in ROUTES if r.namespace == CLINICIAN_NAMESPACE], ids=lambda r: r.route
-)
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.is_capability], ids=lambda r: r.route)
 @pytest.mark.parametrize("valid", [True, False], ids=["valid token", "wrong token"])
-def test_it_answers_405_to_clinician_urls_on_every_other_method(route, valid, person):
+def test_it_answers_405_to_capability_urls_on_every_other_method(route, valid, person):
     token = "a-token-nobody-holds"
     if valid:
-        ShareLinkFactory(person=person, token=(token := "a-valid-token-for-this-test"))
+        token = "a-valid-token-for-this-test"
+        ShareLinkFactory(person=person, token=token)
+        CalendarFeedFactory(person=person, token=token)
     client = Client(enforce_csrf_checks=True)
     before = snapshot()
     for method in ["post", "put", "patch", "delete", "options"]:
@@ -141,9 +185,10 @@ def test_it_never_repeats_an_element_id_on_a_page(route, person, person_client):
         ReleaseSession: ReleaseSessionFactory(person=person),
         JournalEntry: JournalEntryFactory(person=person, tags=["sleep"]),
         ShareLink: ShareLinkFactory(person=person, token="own-token-for-this-test"),
+        SessionReminder: SessionReminderFactory(person=person),
     }
     pk = objects[OWNED_MODELS[route.namespace]].pk if "<int:pk>" in route.route else 0
-    response = person_client.get(route.url(pk=pk, token="own-token-for-this-test"))
+    response = person_client.get(route.url(pk=pk, token="own-token-for-this-test", uidb64="MQ"))
     if response.status_code != 200 or "html" not in response["Content-Type"]:
         pytest.skip("not a page")
     ids = re.findall(r'\sid="([^"]+)"', response.text)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django import forms
+
+from sessions.models import CheckInReminder, SessionReminder, Weekday
+from sessions.reminders import MAX_SESSION_REMINDERS
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self) -> None:
+        super().__init__(format="%H:%M")
+
+
+TIME_ERRORS = {"required": "Pick a time.", "invalid": "Enter a time such as 07:30."}
+
+
+class SessionReminderForm(forms.ModelForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Days",
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Pick at least one day.",
+            "invalid_choice": "Pick days of the week from the list.",
+        },
+    )
+    at = forms.TimeField(label="Time", widget=TimeInput(), error_messages=TIME_ERRORS)
+
+    class Meta:
+        model = SessionReminder
+        fields = ("weekdays", "at")
+
+    def __init__(self, *args, person, **kwargs) -> None:
+        super().__init__(*args, instance=SessionReminder(person=person), **kwargs)
+        self.person = person
+        self.fields["weekdays"].initial = list(Weekday.values)
+
+    def clean_weekdays(self) -> list[int]:
+        return sorted(set(self.cleaned_data["weekdays"]))
+
+    def clean_at(self):
+        at = self.cleaned_data["at"].replace(second=0, microsecond=0)
+        # The form leaves the person out, so the model's unique check would not see this.
+        if SessionReminder.objects.of(self.person).filter(at=at).exists():
+            raise forms.ValidationError(
+                "You already have a reminder at that time: remove it first to change its days."
+            )
+        return at
+
+    def clean(self):
+        if SessionReminder.objects.of(self.person).count() >= MAX_SESSION_REMINDERS:
+            raise forms.ValidationError(
+                f"{MAX_SESSION_REMINDERS} reminders is the most: remove one to add another."
+            )
+        return super().clean()
+
+
+class CheckInReminderForm(forms.ModelForm):
+    # Shares the page with the session reminder form: its own names and ids.
+    prefix = "check_in"
+    weekday = forms.TypedChoiceField(
+        label="Day",
+        choices=Weekday.choices,
+        coerce=int,
+        error_messages={"invalid_choice": "Pick a day of the week from the list."},
+    )
+    at = forms.TimeField(label="Time", widget=TimeInput(), error_messages=TIME_ERRORS)
+
+    class Meta:
+        model = CheckInReminder
+        fields = ("weekday", "at")
+
+    def clean_at(self):
+        return self.cleaned_data["at"].replace(second=0, microsecond=0)

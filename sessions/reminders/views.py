@@ -1,0 +1,143 @@
+"""The reminders page, and the calendar feed a phone's calendar subscribes to."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from backrelease.htmx import page_or_partial
+from backrelease.ownership import owned
+from journal import sharing
+from sessions import reminders
+from sessions.models import CalendarFeed, CheckInReminder, SessionReminder
+from sessions.reminders.forms import CheckInReminderForm, SessionReminderForm
+
+TEMPLATE = "sessions/reminders.html"
+
+
+def _context(request: HttpRequest, **overrides) -> dict:
+    person = request.user
+    check_in = CheckInReminder.objects.filter(person=person).first()
+    return {
+        "session_reminders": SessionReminder.objects.of(person),
+        "session_form": SessionReminderForm(person=person),
+        "check_in_reminder": check_in,
+        "check_in_form": CheckInReminderForm(instance=check_in),
+        "feed": CalendarFeed.objects.filter(person=person).first(),
+        "time_zone": person.time_zone,
+        **overrides,
+    }
+
+
+def _answer(request: HttpRequest, partial: str, context: dict, status: int = 200) -> HttpResponse:
+    if not request.htmx and request.method == "POST" and status == 200:
+        return redirect("reminders:page")
+    return render(request, page_or_partial(request, TEMPLATE, partial), context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def page(request: HttpRequest) -> HttpResponse:
+    """The page; a POST adds a session reminder."""
+    form = SessionReminderForm(
+        request.POST if request.method == "POST" else None, person=request.user
+    )
+    message = ""
+    if request.method == "POST" and form.is_valid():
+        reminder = form.save()
+        message = f"Added: {', '.join(reminder.day_names)} at {reminder.at:%H:%M}."
+        form = SessionReminderForm(person=request.user)
+    context = _context(request, session_form=form, session_message=message)
+    return _answer(request, "session-reminders", context, status=422 if form.errors else 200)
+
+
+@login_required
+@owned(SessionReminder.objects.of)
+@require_POST
+def remove(request: HttpRequest, reminder: SessionReminder) -> HttpResponse:
+    reminder.delete()
+    message = f"Removed the reminder at {reminder.at:%H:%M}."
+    return _answer(request, "session-reminders", _context(request, session_message=message))
+
+
+@login_required
+@require_POST
+def check_in(request: HttpRequest) -> HttpResponse:
+    existing = CheckInReminder.objects.filter(person=request.user).first()
+    if request.POST.get("action") == "remove":
+        if existing:
+            existing.delete()
+        message = "The check-in reminder is off."
+        return _answer(request, "check-in-reminder", _context(request, check_in_message=message))
+    form = CheckInReminderForm(
+        request.POST, instance=existing or CheckInReminder(person=request.user)
+    )
+    if not form.is_valid():
+        context = _context(request, check_in_form=form)
+        return _answer(request, "check-in-reminder", context, status=422)
+    reminder = form.save()
+    message = f"Saved: {reminder.get_weekday_display()}s at {reminder.at:%H:%M}."
+    return _answer(request, "check-in-reminder", _context(request, check_in_message=message))
+
+
+@login_required
+@require_POST
+def new_feed(request: HttpRequest) -> HttpResponse:
+    token = reminders.create_feed(request.user)
+    # The only time the address is shown: it is stored as a hash from here on.
+    url = request.build_absolute_uri(reverse("calendar-feed", args=[token]))
+    context = _context(
+        request,
+        new_feed_url=url,
+        new_feed_webcal="webcal://" + url.split("://", 1)[1],
+        new_feed_qr=segno.make(url, error="m").svg_inline(
+            scale=4, dark="#000", light="#fff", title="QR code of your calendar address"
+        ),
+    )
+    response = render(request, page_or_partial(request, TEMPLATE, "calendar-feed"), context)
+    # The one body that holds a token is never compressed (BREACH).
+    response["Content-Encoding"] = "identity"
+    return response
+
+
+@login_required
+@require_POST
+def stop_feed(request: HttpRequest) -> HttpResponse:
+    CalendarFeed.objects.filter(person=request.user).delete()
+    message = "The calendar address is withdrawn: calendars subscribed to it stop updating."
+    return _answer(request, "calendar-feed", _context(request, feed_message=message))
+
+
+@csrf_exempt
+@require_safe
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The calendar itself. Read-only and cookie-free like a clinician's page (so CSRF-exempt:
+    every other method answers 405)."""
+    found = reminders.find_feed(token)
+    if found is None:
+        if sharing.count_miss(request):
+            return HttpResponse(
+                "Too many wrong addresses. Wait a minute.",
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+        raise Http404
+    if request.method == "GET":
+        reminders.record_fetch(found)
+    person = found.person
+    body = reminders.calendar(
+        person.zone,
+        SessionReminder.objects.of(person),
+        CheckInReminder.objects.filter(person=person).first(),
+        session_link=request.build_absolute_uri(reverse("sessions:new")),
+        check_in_link=request.build_absolute_uri(reverse("journal:check-in")),
+        host=request.get_host().split(":")[0],
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="back-release.ics"'
+    return response
