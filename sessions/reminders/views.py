@@ -122,7 +122,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         if sharing.count_miss(request):
             return HttpResponse(
-                "Too many wrong addresses. Wait a minute.",
+                "Too many tries with wrong addresses. Wait a minute, then try again.",
                 status=429,
                 content_type="text/plain; charset=utf-8",
             )

@@ -133,13 +133,19 @@ def test_it_refuses_the_public_development_key_without_debug():
     assert "the public development key works only with DEBUG=true" in result.stderr
 
 
-def test_it_keeps_share_tokens_out_of_gunicorns_logs(capsys):
+@pytest.mark.parametrize(
+    ("path", "redacted"),
+    [
+        ("/shared/secret-token-123/fhir.json", "/shared/[token]"),
+        ("/calendar/secret-token-123.ics", "/calendar/[token]"),
+    ],
+)
+def test_it_keeps_capability_tokens_out_of_gunicorns_logs(capsys, path, redacted):
     conf = runpy.run_path(str(settings.BASE_DIR / "backrelease" / "gunicorn.conf.py"))
     config = Config()
     config.set("accesslog", "-")
     config.set("errorlog", "-")
     logger = conf["RedactingLogger"](config)
-    path = "/shared/secret-token-123/fhir.json"
     environ = {
         "REQUEST_METHOD": "GET",
         "RAW_URI": path,
@@ -154,7 +160,7 @@ def test_it_keeps_share_tokens_out_of_gunicorns_logs(capsys):
     logger.error(f"Error handling request {path}")
     written = "".join(capsys.readouterr())
     assert "secret-token-123" not in written
-    assert written.count("/shared/[token]") >= 2
+    assert written.count(redacted) >= 2
 
 
 def test_it_compresses_pages_and_streamed_exports(person, person_client):
