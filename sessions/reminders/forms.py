@@ -34,9 +34,13 @@ class SessionReminderForm(forms.ModelForm):
         fields = ("weekdays", "at")
 
     def __init__(self, *args, person, **kwargs) -> None:
-        super().__init__(*args, instance=SessionReminder(person=person), **kwargs)
+        super().__init__(
+            *args,
+            instance=SessionReminder(person=person),
+            initial={"weekdays": Weekday.values},
+            **kwargs,
+        )
         self.person = person
-        self.fields["weekdays"].initial = list(Weekday.values)
 
     def clean_weekdays(self) -> list[int]:
         return sorted(set(self.cleaned_data["weekdays"]))
@@ -65,6 +69,7 @@ class CheckInReminderForm(forms.ModelForm):
         label="Day",
         choices=Weekday.choices,
         coerce=int,
+        initial=Weekday.SUNDAY,
         error_messages={"invalid_choice": "Pick a day of the week from the list."},
     )
     at = forms.TimeField(label="Time", widget=TimeInput(), error_messages=TIME_ERRORS)

@@ -1,0 +1,51 @@
+// After any htmx swap, the answer ("Saved", an error, "Offline") is brought on screen next to the
+// control that was used, and focus returns to that control (or its replacement), so a person never
+// taps Save and sees nothing happen.
+let lastControl = null;
+
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  const active = document.activeElement;
+  lastControl = active && active !== document.body ? describe(active) : null;
+});
+
+// What the control was, to find it again in the new markup: its id, or its form's action and the
+// button's name, value and text.
+function describe(element) {
+  return {
+    id: element.id,
+    name: element.getAttribute("name"),
+    value: element.getAttribute("value"),
+    text: element.textContent.trim(),
+    tag: element.tagName,
+  };
+}
+
+function findAgain(root, control) {
+  if (control.id) {
+    const byId = document.getElementById(control.id);
+    if (byId) return byId;
+  }
+  const candidates = root.querySelectorAll(control.tag.toLowerCase());
+  return (
+    [...candidates].find(
+      (el) =>
+        el.getAttribute("name") === control.name &&
+        el.getAttribute("value") === control.value &&
+        el.textContent.trim() === control.text,
+    ) || null
+  );
+}
+
+document.body.addEventListener("htmx:afterSettle", (event) => {
+  const root = event.detail.elt;
+  if (!(root instanceof Element) || !root.isConnected) return;
+  const control = lastControl && findAgain(root, lastControl);
+  lastControl = null;
+  // A page script that placed focus on purpose (the session's next step) keeps it.
+  const focusLost = !document.activeElement || document.activeElement === document.body;
+  if (!focusLost) return;
+  const answer = root.querySelector("[role=alert], [role=status], .error");
+  if (control) control.focus({ preventScroll: true });
+  (answer || control)?.scrollIntoView({ block: "nearest", behavior: "instant" });
+  if (answer && control) control.scrollIntoView({ block: "nearest", behavior: "instant" });
+});
