@@ -233,7 +233,8 @@ def login_locked(request: HttpRequest, credentials: dict | None = None, *args, *
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
-        "User-agent: *\nDisallow: /shared/\nDisallow: /calendar/\nDisallow: /\n", content_type="text/plain"
+        "User-agent: *\nDisallow: /shared/\nDisallow: /calendar/\nDisallow: /\n",
+        content_type="text/plain",
     )
 
 
