@@ -42,7 +42,7 @@ def note_field() -> forms.CharField:
 
 def arch_field() -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        choices=[(n, f"{n} · {label}") for n, label in ARCH_LABELS.items()],
+        choices=list(ARCH_LABELS.items()),
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={

@@ -94,7 +94,7 @@ def test_it_fits_a_small_phone_and_landscape_without_sideways_scrolling(
         page.goto(f"{live_server.url}{session.get_absolute_url()}")
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         smallest = page.evaluate(
-            """[...document.querySelectorAll('#step button, #step .rating-option span')]
+            """[...document.querySelectorAll('#step button, #step .rating-option > span')]
                  .map(e => e.getBoundingClientRect()).filter(r => r.width)
                  .reduce((m, r) => Math.min(m, r.width, r.height), 1e9)"""
         )
