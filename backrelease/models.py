@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from backrelease import bounds
 
@@ -62,3 +63,23 @@ class User(AbstractUser):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class DeletedRowQuerySet(models.QuerySet["DeletedRow"]):
+    def of(self, person: User) -> DeletedRowQuerySet:
+        return self.filter(person=person)
+
+
+class DeletedRow(models.Model):
+    """What a person just deleted, kept a few minutes so that "Undo" can put it back."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    what = models.CharField(max_length=200)
+    # Django's own serialisation of the rows, so they come back with their ids and every field.
+    rows = models.JSONField()
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeletedRowQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Deleted {self.what} of {self.person_id}"

@@ -39,6 +39,7 @@ SESSION_FIELDS = [
     "note",
     "stopped_early_reason",
     "finished_at",
+    "corrected_at",
 ]
 ENTRY_FIELDS = ["recorded_at", "pain", "tags", "note"]
 CHECK_IN_FIELDS = ["week_start", "pain_average", "enjoyment_interference", "activity_interference"]

@@ -52,6 +52,7 @@ urlpatterns = [
     path("shared/", include("journal.sharing.clinician_urls")),
     path("reminders/", include("sessions.reminders.urls")),
     path("calendar/<str:token>.ics", reminder_views.feed, name="calendar-feed"),
+    path("undo/<int:pk>/", views.undo, name="undo"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

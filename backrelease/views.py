@@ -13,6 +13,7 @@ from django.db import DatabaseError, DataError, IntegrityError, connection, tran
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
@@ -25,6 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from psycopg_pool import PoolTimeout
 
 from backrelease import email_confirmation, portability
+from backrelease import undo as undo_module
 from backrelease.forms import (
     ConfirmedAddressResetForm,
     DeleteAccountForm,
@@ -34,6 +36,9 @@ from backrelease.forms import (
     SignupForm,
 )
 from backrelease.htmx import page_or_partial
+from backrelease.models import DeletedRow
+from backrelease.ownership import owned
+from backrelease.redirects import local_next
 from journal import exports, trends
 from journal.forms import JournalEntryForm
 from journal.models import WeeklyCheckIn, week_start
@@ -296,3 +301,20 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         {"form": form},
         status=422 if form.errors else 200,
     )
+
+
+@login_required
+@owned(DeletedRow.objects.of)
+@require_POST
+def undo(request: HttpRequest, kept: DeletedRow) -> HttpResponse:
+    try:
+        undo_module.restore(
+            kept,
+            conflict="That cannot come back: something newer takes its place, such as another "
+            "open session or a reminder at the same time.",
+        )
+    except undo_module.CannotUndo as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Restored {kept.what}.")
+    return redirect(local_next(request, reverse("home")))

@@ -95,6 +95,7 @@ CSV_COLUMNS = [
     "kind",
     "local_time",
     "session_state",
+    "corrected_at",
     "pain_before",
     "pain_after",
     "arch_before",
@@ -153,6 +154,9 @@ def csv_lines(scope: Scope) -> Iterator[str]:
                 "kind": "session",
                 "local_time": timezone.localtime(s.started_at, zone).isoformat(),
                 "session_state": s.state,
+                "corrected_at": timezone.localtime(s.corrected_at, zone).isoformat()
+                if s.corrected_at
+                else "",
                 "pain_before": s.pain_before,
                 "pain_after": s.pain_after,
                 "arch_before": s.arch_before,

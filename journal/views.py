@@ -5,9 +5,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from backrelease import undo
 from backrelease.htmx import page_or_partial
 from backrelease.ownership import owned
 from journal import charts, exports, insights, trends
@@ -73,10 +75,11 @@ def entry_edit(request: HttpRequest, entry: JournalEntry) -> HttpResponse:
 @owned(JournalEntry.objects.of)
 @require_POST
 def entry_delete(request: HttpRequest, entry: JournalEntry) -> HttpResponse:
-    entry.delete()
+    when = date_format(timezone.localtime(entry.recorded_at), "j M, H:i")
+    undo.delete_and_offer(request, entry, f"the journal entry of {when}")
     if request.htmx:
-        # The row the request came from is swapped for nothing.
-        return HttpResponse("")
+        # The row the request came from is swapped for nothing; the answer comes out of band.
+        return render(request, "snackbar.html", {"oob": True})
     return redirect("journal:list")
 
 

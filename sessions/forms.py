@@ -5,7 +5,15 @@ from __future__ import annotations
 from django import forms
 
 from backrelease import bounds
-from sessions.models import ARCH_MAX, PAIN_MAX, TENSION_MAX, BallSetup, Step, StopReason
+from sessions.models import (
+    ARCH_MAX,
+    PAIN_MAX,
+    TENSION_MAX,
+    BallSetup,
+    ReleaseSession,
+    Step,
+    StopReason,
+)
 
 ARCH_LABELS = {
     0: "No gap: my lower back rests on the floor",
@@ -40,10 +48,12 @@ def note_field() -> forms.CharField:
     )
 
 
-def arch_field() -> forms.TypedChoiceField:
+def arch_field(*, required: bool = True) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         choices=list(ARCH_LABELS.items()),
         coerce=int,
+        empty_value=None,
+        required=required,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose how much of your hand fits under your lower back (0 to 4).",
@@ -105,6 +115,31 @@ class StopEarlyForm(forms.Form):
         error_messages={"required": "Choose why you are stopping, so your history explains it."},
     )
     pain_after = rating_field(PAIN_MAX, required=False, what="pain now")
+
+
+class CorrectionForm(forms.ModelForm):
+    """A finished session's ratings and note, changed afterwards. A rating the session never had
+    (it was stopped before that step) may stay empty."""
+
+    pain_before = rating_field(PAIN_MAX, required=True, what="pain before")
+    arch_before = arch_field(required=False)
+    arch_after = arch_field(required=False)
+    pain_after = rating_field(PAIN_MAX, required=False, what="pain after")
+    tension_before = rating_field(TENSION_MAX, required=False, what="tension before")
+    tension_after = rating_field(TENSION_MAX, required=False, what="tension after")
+    note = note_field()
+
+    class Meta:
+        model = ReleaseSession
+        fields = (
+            "pain_before",
+            "arch_before",
+            "arch_after",
+            "pain_after",
+            "tension_before",
+            "tension_after",
+            "note",
+        )
 
 
 # The form each posted (step, action) pair is read with.

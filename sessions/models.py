@@ -60,6 +60,9 @@ class ReleaseSessionQuerySet(models.QuerySet["ReleaseSession"]):
     def open(self) -> ReleaseSessionQuerySet:
         return self.filter(finished_at__isnull=True)
 
+    def finished(self) -> ReleaseSessionQuerySet:
+        return self.filter(finished_at__isnull=False)
+
 
 class ReleaseSession(models.Model):
     person = models.ForeignKey(
@@ -92,6 +95,8 @@ class ReleaseSession(models.Model):
     note = bounds.note_field()
     stopped_early_reason = models.CharField(max_length=16, choices=StopReason, blank=True)
     finished_at = bounds.recorded_time_field(null=True, blank=True)
+    # Set when the person changed a finished session's ratings or note afterwards.
+    corrected_at = bounds.recorded_time_field(null=True, blank=True)
     updated_at = bounds.updated_at_field()
 
     objects = ReleaseSessionQuerySet.as_manager()
@@ -151,6 +156,14 @@ class ReleaseSession(models.Model):
             models.CheckConstraint(
                 condition=Q(stopped_early_reason="") | Q(finished_at__isnull=False),
                 name="stopped_early_only_when_finished",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrected_at__isnull=True)
+                | (
+                    Q(finished_at__isnull=False, corrected_at__gte=F("finished_at"))
+                    & bounds.not_after_update("corrected_at")
+                ),
+                name="corrected_only_after_finishing",
             ),
             # One open session a person: a double tap on "Start" cannot open two.
             models.UniqueConstraint(

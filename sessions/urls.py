@@ -9,4 +9,6 @@ urlpatterns = [
     path("voice/", views.voice, name="voice"),
     path("<int:pk>/", views.session, name="session"),
     path("<int:pk>/discard/", views.discard, name="discard"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
+    path("<int:pk>/correct/", views.correct, name="correct"),
 ]

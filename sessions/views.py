@@ -1,33 +1,30 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from backrelease.bounds import has_control_characters
+from backrelease import undo
 from backrelease.htmx import page_or_partial
 from backrelease.ownership import owned
+from backrelease.redirects import local_next
 from sessions import flow
+from sessions.forms import CorrectionForm
 from sessions.models import ReleaseSession
 
 HISTORY_PAGE_SIZE = 20
 
 
 def _next_url(request: HttpRequest) -> str:
-    """Where a form asked to go back to, if that is a path on this site; else the history."""
-    next_url = request.POST.get("next", "")
-    if (
-        next_url.startswith("/")
-        and not has_control_characters(next_url, single_line=True)
-        and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure())
-    ):
-        return next_url
-    return reverse("sessions:history")
+    return local_next(request, reverse("sessions:history"))
 
 
 def _open_sessions(person) -> QuerySet[ReleaseSession]:
@@ -86,12 +83,53 @@ def session(request: HttpRequest, release_session: ReleaseSession) -> HttpRespon
     )
 
 
+def _what(release_session: ReleaseSession) -> str:
+    return "the session of " + date_format(
+        timezone.localtime(release_session.started_at), "j M, H:i"
+    )
+
+
 @login_required
 @owned(_open_sessions)
 @require_POST
 def discard(request: HttpRequest, release_session: ReleaseSession) -> HttpResponse:
-    release_session.delete()
+    undo.delete_and_offer(request, release_session, _what(release_session))
     return redirect(_next_url(request))
+
+
+@login_required
+@owned(ReleaseSession.objects.of)
+@require_POST
+def delete(request: HttpRequest, release_session: ReleaseSession) -> HttpResponse:
+    """Deletes any session of the person's, with Undo; its ratings leave the trends and reports."""
+    undo.delete_and_offer(request, release_session, _what(release_session))
+    if request.htmx:
+        # The history row the request came from is swapped for nothing.
+        return render(request, "snackbar.html", {"oob": True})
+    return redirect(_next_url(request))
+
+
+@login_required
+@owned(lambda person: ReleaseSession.objects.of(person).finished())
+@require_http_methods(["GET", "HEAD", "POST"])
+def correct(request: HttpRequest, release_session: ReleaseSession) -> HttpResponse:
+    form = CorrectionForm(
+        request.POST if request.method == "POST" else None, instance=release_session
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.has_changed():
+            form.instance.corrected_at = timezone.now()
+            form.save()
+            messages.success(request, "Corrected. Your trends and any share links show the change.")
+        if request.htmx:
+            return HttpResponseClientRedirect(release_session.get_absolute_url())
+        return redirect(release_session)
+    return render(
+        request,
+        page_or_partial(request, "sessions/correct.html", "correct-form"),
+        {"session": release_session, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required

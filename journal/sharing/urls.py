@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.share_links, name="list"),
     path("<int:pk>/", views.openings, name="openings"),
     path("<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("<int:pk>/restore/", views.restore, name="restore"),
 ]

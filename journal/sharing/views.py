@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,8 +14,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from backrelease import undo
 from backrelease.htmx import page_or_partial
 from backrelease.ownership import owned
+from backrelease.redirects import local_next
 from journal import charts, exports, insights, sharing, trends
 from journal.forms import ShareLinkForm
 from journal.models import ShareLink, week_start
@@ -60,6 +63,11 @@ def share_links(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, link: ShareLink) -> HttpResponse:
     ShareLink.objects.filter(pk=link.pk, revoked_at=None).update(revoked_at=timezone.now())
+    undo.offer(
+        request,
+        f"Withdrew the link for {link.label}: it no longer opens.",
+        reverse("sharing:restore", args=[link.pk]),
+    )
     if not request.htmx:
         return redirect("sharing:list")
     return render(
@@ -67,6 +75,21 @@ def revoke(request: HttpRequest, link: ShareLink) -> HttpResponse:
         "journal/share_links.html#link-list",
         {"links": ShareLink.objects.of(request.user)},
     )
+
+
+@login_required
+@owned(ShareLink.objects.of)
+@require_POST
+def restore(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    """Undoes a withdrawal made a few minutes ago; later, a new link is the way."""
+    restored = ShareLink.objects.filter(
+        pk=link.pk, revoked_at__gte=timezone.now() - undo.WINDOW
+    ).update(revoked_at=None)
+    if restored:
+        messages.success(request, f"The link for {link.label} works again.")
+    else:
+        messages.error(request, "It is too late to undo that: make a new link instead.")
+    return redirect(local_next(request, reverse("sharing:list")))
 
 
 @login_required

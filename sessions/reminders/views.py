@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from backrelease import undo
 from backrelease.htmx import page_or_partial
 from backrelease.ownership import owned
 from journal import sharing
@@ -60,9 +61,8 @@ def page(request: HttpRequest) -> HttpResponse:
 @owned(SessionReminder.objects.of)
 @require_POST
 def remove(request: HttpRequest, reminder: SessionReminder) -> HttpResponse:
-    reminder.delete()
-    message = f"Removed the reminder at {reminder.at:%H:%M}."
-    return _answer(request, "session-reminders", _context(request, session_message=message))
+    undo.delete_and_offer(request, reminder, f"the {reminder.at:%H:%M} reminder")
+    return _answer(request, "session-reminders", _context(request))
 
 
 @login_required
@@ -108,9 +108,12 @@ def new_feed(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def stop_feed(request: HttpRequest) -> HttpResponse:
-    CalendarFeed.objects.filter(person=request.user).delete()
-    message = "The calendar address is withdrawn: calendars subscribed to it stop updating."
-    return _answer(request, "calendar-feed", _context(request, feed_message=message))
+    feed = CalendarFeed.objects.filter(person=request.user).first()
+    if feed is not None:
+        undo.delete_and_offer(
+            request, feed, "your calendar address: calendars subscribed to it stop updating"
+        )
+    return _answer(request, "calendar-feed", _context(request))
 
 
 @csrf_exempt

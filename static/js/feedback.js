@@ -49,3 +49,8 @@ document.body.addEventListener("htmx:afterSettle", (event) => {
   (answer || control)?.scrollIntoView({ block: "nearest", behavior: "instant" });
   if (answer && control) control.scrollIntoView({ block: "nearest", behavior: "instant" });
 });
+
+document.body.addEventListener("click", (event) => {
+  const close = event.target.closest("[data-dismiss]");
+  if (close) close.closest(".snackbar-message")?.remove();
+});

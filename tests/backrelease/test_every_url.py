@@ -14,7 +14,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from backrelease.models import User
+from backrelease import undo
+from backrelease.models import DeletedRow, User
 from journal.models import JournalEntry, ShareLink, ShareLinkOpening, WeeklyCheckIn
 from sessions.models import CalendarFeed, CheckInReminder, ReleaseSession, SessionReminder
 from tests.factories import (
@@ -45,12 +46,14 @@ PUBLIC = {
     "password_reset_complete",
 }
 CLINICIAN_NAMESPACE = "shared"
-# The model behind a `<int:pk>` in each namespace: a namespace missing here fails the walk.
+# The model behind a `<int:pk>` in each namespace (or un-namespaced route): one missing here fails
+# the walk.
 OWNED_MODELS = {
     "sessions": ReleaseSession,
     "journal": JournalEntry,
     "sharing": ShareLink,
     "reminders": SessionReminder,
+    "undo": DeletedRow,
 }
 
 
@@ -59,6 +62,10 @@ class Route:
     name: str
     namespace: str
     route: str
+
+    @property
+    def owner_key(self) -> str:
+        return self.namespace or self.name
 
     @property
     def is_capability(self) -> bool:
@@ -100,6 +107,7 @@ def snapshot() -> dict[str, list]:
         SessionReminder,
         CheckInReminder,
         CalendarFeed,
+        DeletedRow,
     ]
     return {m.__name__: sorted(map(repr, m.objects.order_by("pk").values())) for m in models}
 
@@ -113,6 +121,7 @@ def others_objects(other_person):
         JournalEntry: JournalEntryFactory(person=other_person),
         ShareLink: ShareLinkFactory(person=other_person),
         SessionReminder: SessionReminderFactory(person=other_person),
+        DeletedRow: undo.delete(JournalEntryFactory(person=other_person), other_person, "it"),
     }
 
 
@@ -134,7 +143,7 @@ def test_it_sends_anonymous_visitors_to_log_in(route, others_objects):
     if route.name in PUBLIC or route.is_capability:
         pytest.skip("open to everyone")
     owned = "<int:pk>" in route.route
-    url = route.url(pk=others_objects[OWNED_MODELS[route.namespace]].pk if owned else 0, token="x")
+    url = route.url(pk=others_objects[OWNED_MODELS[route.owner_key]].pk if owned else 0, token="x")
     before = snapshot()
     for method in METHODS:
         response = getattr(Client(), method)(url)
@@ -149,8 +158,8 @@ def test_it_sends_anonymous_visitors_to_log_in(route, others_objects):
 def test_it_answers_404_to_another_persons_object_on_every_method(
     route, person_client, others_objects
 ):
-    assert route.namespace in OWNED_MODELS, f"say which model {route.route} names"
-    url = route.url(pk=others_objects[OWNED_MODELS[route.namespace]].pk)
+    assert route.owner_key in OWNED_MODELS, f"say which model {route.route} names"
+    url = route.url(pk=others_objects[OWNED_MODELS[route.owner_key]].pk)
     before = snapshot()
     for method in METHODS:
         response = getattr(person_client, method)(url, HTTP_HX_REQUEST="true")
@@ -186,8 +195,11 @@ def test_it_never_repeats_an_element_id_on_a_page(route, person, person_client):
         JournalEntry: JournalEntryFactory(person=person, tags=["sleep"]),
         ShareLink: ShareLinkFactory(person=person, token="own-token-for-this-test"),
         SessionReminder: SessionReminderFactory(person=person),
+        DeletedRow: undo.delete(JournalEntryFactory(person=person), person, "it"),
     }
-    pk = objects[OWNED_MODELS[route.namespace]].pk if "<int:pk>" in route.route else 0
+    if route.name == "correct":
+        objects[ReleaseSession] = ReleaseSessionFactory(person=person, finished=True)
+    pk = objects[OWNED_MODELS[route.owner_key]].pk if "<int:pk>" in route.route else 0
     response = person_client.get(route.url(pk=pk, token="own-token-for-this-test", uidb64="MQ"))
     if response.status_code != 200 or "html" not in response["Content-Type"]:
         pytest.skip("not a page")

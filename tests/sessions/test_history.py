@@ -59,7 +59,8 @@ def test_it_offers_resume_and_discard_for_an_unfinished_session(person, person_c
     page = person_client.get(URL).text
     assert "Not finished" in page
     assert session.get_absolute_url() in page
-    assert reverse("sessions:discard", args=[session.pk]) in page
+    assert reverse("sessions:delete", args=[session.pk]) in page
+    assert ">Discard</button>" in page
 
 
 def test_it_never_shows_another_persons_sessions(person_client, other_person):

@@ -124,7 +124,8 @@ def test_the_database_refuses_days_outside_the_week(person):
 def test_it_removes_a_reminder_and_says_which(person_client, person, htmx_headers):
     reminder = SessionReminderFactory(person=person, at=time(7, 30))
     response = person_client.post(reverse("reminders:remove", args=[reminder.pk]), **htmx_headers)
-    assert "Removed the reminder at 07:30." in response.text
+    assert "Deleted the 07:30 reminder." in response.text
+    assert 'hx-swap-oob="true"' in response.text
     assert not SessionReminder.objects.exists()
 
 
@@ -188,7 +189,9 @@ def test_a_new_address_replaces_the_old_one(person_client, person):
 def test_a_withdrawn_address_stops_working(person_client, person, htmx_headers):
     CalendarFeedFactory(person=person, token=TOKEN)
     response = person_client.post(reverse("reminders:stop-feed"), **htmx_headers)
-    assert "The calendar address is withdrawn" in response.text
+    assert (
+        "Deleted your calendar address: calendars subscribed to it stop updating." in response.text
+    )
     assert Client().get(FEED).status_code == 404
 
 
