@@ -16,23 +16,33 @@ WEEK_MS = 7 * 24 * 60 * 60 * 1000
 # building graph objects: their validation and copying were most of the trend page's render time.
 # tests/journal/test_charts.py checks each against the validated plotly figure.
 NO_TEMPLATE = pio.templates["none"].to_plotly_json()
-# Colour is never the only signal: every line also has its own dash and marker.
+# Colour is never the only signal: every line also has its own dash and marker. Each colour is
+# given for the light and the dark theme, at least 3:1 against that theme's background (WCAG's
+# non-text contrast); charts.js picks the dark one from the trace's `meta`.
+BLUE = ("#1f5f8b", "#8cc4ec")
+AMBER = ("#b45309", "#f0a35e")
+GREEN = ("#15803d", "#6fd08c")
 LINES = {
-    "usual_pain": ("Usual pain", "#1f5f8b", "solid", "circle"),
-    "pain_before": ("Pain before a session", "#b45309", "dash", "square"),
-    "pain_after": ("Pain after a session", "#15803d", "dot", "diamond"),
-    "arch_before": ("Arch before", "#b45309", "dash", "square"),
-    "arch_after": ("Arch after", "#15803d", "dot", "diamond"),
+    "usual_pain": ("Usual pain", BLUE, "solid", "circle"),
+    "pain_before": ("Pain before a session", AMBER, "dash", "square"),
+    "pain_after": ("Pain after a session", GREEN, "dot", "diamond"),
+    "arch_before": ("Arch before", AMBER, "dash", "square"),
+    "arch_after": ("Arch after", GREEN, "dot", "diamond"),
 }
+# Chart text no smaller than the page's small print.
+FONT_SIZE = 14
 
 
-def _layout(weeks: list[Week], title: str, y_title: str, y_max: int | None) -> dict[str, Any]:
+def _layout(
+    weeks: list[Week], title: str, y_title: str, y_max: int | None, *, counts: bool = False
+) -> dict[str, Any]:
     # Ticks fall on Mondays, where each week's point sits, and thin out to about eight.
     tick_weeks = max(1, math.ceil(len(weeks) / 8))
     return {
         # Plain plotly.js defaults; unvalidated figures would otherwise get plotly.py's default.
         "template": NO_TEMPLATE,
-        "title": {"text": title, "x": 0, "font": {"size": 16}},
+        "title": {"text": title, "x": 0, "font": {"size": 17}},
+        "font": {"size": FONT_SIZE},
         "height": 300,
         "margin": {"l": 40, "r": 10, "t": 40, "b": 40},
         "legend": {"orientation": "h", "y": -0.2},
@@ -47,6 +57,8 @@ def _layout(weeks: list[Week], title: str, y_title: str, y_max: int | None) -> d
         "yaxis": {
             "title": {"text": y_title},
             **({"range": [0, y_max]} if y_max else {}),
+            # Counts step in whole numbers: no "0.2 sessions".
+            **({"tickformat": "d", "dtick": _count_step(weeks)} if counts else {}),
             "fixedrange": True,
             "rangemode": "tozero",
         },
@@ -55,8 +67,14 @@ def _layout(weeks: list[Week], title: str, y_title: str, y_max: int | None) -> d
     }
 
 
+def _count_step(weeks: list[Week]) -> int:
+    """A whole-number tick step giving at most about five ticks."""
+    most = max((w.sessions_completed for w in weeks), default=0)
+    return max(1, math.ceil(most / 5))
+
+
 def _line(weeks: list[Week], field: str) -> dict[str, Any]:
-    name, colour, dash, symbol = LINES[field]
+    name, (colour, dark_colour), dash, symbol = LINES[field]
     return {
         "type": "scatter",
         "x": [w.week.isoformat() for w in weeks],
@@ -69,20 +87,23 @@ def _line(weeks: list[Week], field: str) -> dict[str, Any]:
         "mode": "lines+markers",
         "connectgaps": False,
         "line": {"color": colour, "dash": dash, "width": 3},
-        "marker": {"symbol": symbol, "size": 8},
+        "marker": {"symbol": symbol, "size": 8, "color": colour},
+        "meta": {"dark": dark_colour},
         "hovertemplate": "%{text} (%{customdata} ratings)<extra>" + name + "</extra>",
     }
 
 
-def figures(weeks: list[Week]) -> dict[str, str]:
-    """The three trend charts as plotly JSON, for a data attribute (htmx drops script elements)."""
+def figures(weeks: list[Week]) -> dict[str, str | None]:
+    """The three trend charts as plotly JSON, for a data attribute (htmx drops script elements);
+    None for a chart with nothing to draw, which the page says in words instead."""
     sessions = {
         "type": "bar",
         "x": [w.week.isoformat() for w in weeks],
         # A week with nothing recorded is a gap, as in the table, not a bar of zero.
         "y": [None if w.is_empty else w.sessions_completed for w in weeks],
         "name": "Sessions completed",
-        "marker": {"color": "#1f5f8b"},
+        "marker": {"color": BLUE[0]},
+        "meta": {"dark": BLUE[1]},
         "hovertemplate": "%{y} sessions<extra></extra>",
     }
     charts = {
@@ -92,11 +113,18 @@ def figures(weeks: list[Week]) -> dict[str, str]:
         },
         "sessions": {
             "data": [sessions],
-            "layout": _layout(weeks, "Sessions per week", "Sessions", None),
+            "layout": _layout(weeks, "Sessions per week", "Sessions", None, counts=True),
         },
         "arch": {
             "data": [_line(weeks, f) for f in ("arch_before", "arch_after")],
             "layout": _layout(weeks, "Lower-back arch per week", "Arch (0-4)", 4),
         },
     }
-    return {name: to_json_plotly(figure) for name, figure in charts.items()}
+    return {
+        name: to_json_plotly(figure) if _has_points(figure) else None
+        for name, figure in charts.items()
+    }
+
+
+def _has_points(figure: dict[str, Any]) -> bool:
+    return any(y for trace in figure["data"] for y in trace["y"] if y is not None)

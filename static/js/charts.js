@@ -5,6 +5,9 @@
 const config = { responsive: true, displayModeBar: false, displaylogo: false };
 const loader = document.querySelector("script[data-plotly-src]");
 let plotly = null;
+// Each drawing pass has a number; a newer pass (a range switched mid-draw) stops the older one,
+// so two passes never draw into the same chart and titles and legends stay with their figures.
+let pass = 0;
 
 function loadPlotly() {
   plotly ??= new Promise((resolve, reject) => {
@@ -18,15 +21,29 @@ function loadPlotly() {
   return plotly;
 }
 
+function themed(figure, dark) {
+  figure.layout.font = { ...figure.layout.font, color: dark ? "#f1efe9" : "#1d1d1b" };
+  if (!dark) return figure;
+  for (const trace of figure.data) {
+    const colour = trace.meta?.dark;
+    if (!colour) continue;
+    if (trace.line) trace.line.color = colour;
+    if (trace.marker) trace.marker.color = colour;
+  }
+  return figure;
+}
+
 async function draw() {
-  const elements = document.querySelectorAll("[data-figure]");
-  if (!elements.length) return;
+  const mine = ++pass;
+  if (!document.querySelector("[data-figure]")) return;
   const Plotly = await loadPlotly();
   const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
-  for (const element of elements) {
-    const figure = JSON.parse(element.dataset.figure);
-    figure.layout.font = { color: dark ? "#f1efe9" : "#1d1d1b" };
-    await Plotly.newPlot(element, figure.data, figure.layout, config);
+  for (const element of document.querySelectorAll("[data-figure]")) {
+    if (mine !== pass) return;
+    if (element.dataset.drawn === String(dark)) continue;
+    const figure = themed(JSON.parse(element.dataset.figure), dark);
+    await Plotly.react(element, figure.data, figure.layout, config);
+    element.dataset.drawn = String(dark);
     // One chart a task, so a tap on the page is never kept waiting for all three.
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
@@ -37,4 +54,7 @@ if (document.readyState === "complete") {
 } else {
   window.addEventListener("load", draw, { once: true });
 }
-document.body.addEventListener("htmx:afterSwap", draw);
+document.body.addEventListener("htmx:afterSettle", (event) => {
+  if (event.detail.elt.querySelector?.("[data-figure]")) draw();
+});
+window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", draw);

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from journal.models import JournalEntry
 from tests.browser.conftest import log_in
-from tests.factories import JournalEntryFactory, UserFactory, every
+from tests.factories import JournalEntryFactory, ReleaseSessionFactory, UserFactory, every
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,22 +26,68 @@ def test_it_saves_a_quick_entry_in_two_taps(live_server, page: Page, csp_violati
     assert csp_violations == []
 
 
+def history(person, weeks: int = 20) -> None:
+    start = timezone.now() - timedelta(weeks=weeks - 1)
+    JournalEntryFactory.create_batch(
+        weeks, person=person, recorded_at=every(start, timedelta(weeks=1), weeks), pain=5
+    )
+    ReleaseSessionFactory.create_batch(
+        weeks,
+        person=person,
+        finished=True,
+        started_at=every(start - timedelta(hours=1), timedelta(weeks=1), weeks),
+    )
+
+
+CHARTS = {
+    "#chart-pain": (
+        "Pain per week",
+        ["Usual pain", "Pain before a session", "Pain after a session"],
+    ),
+    "#chart-sessions": ("Sessions per week", []),  # one trace: plotly shows no legend
+    "#chart-arch": ("Lower-back arch per week", ["Arch before", "Arch after"]),
+}
+
+
+def assert_charts_intact(page: Page, points: int) -> None:
+    for selector, (title, legend) in CHARTS.items():
+        chart = page.locator(selector)
+        expect(chart.locator(".gtitle")).to_have_text(title)
+        expect(chart.locator(".legendtext")).to_have_text(legend)
+        expect(chart.locator(".plot-container")).to_have_count(1)
+    expect(
+        page.locator("#chart-pain .scatterlayer .trace").first.locator(".points path")
+    ).to_have_count(points)
+
+
 def test_it_draws_the_trend_charts_and_swaps_the_range(live_server, page: Page, csp_violations):
     person = UserFactory()
-    start = timezone.now() - timedelta(weeks=19)
-    JournalEntryFactory.create_batch(
-        20, person=person, recorded_at=every(start, timedelta(weeks=1), 20), pain=5
-    )
+    history(person)
     log_in(page, live_server.url, person.username)
     page.goto(f"{live_server.url}/trends/")
-    traces = page.locator("#chart-pain .scatterlayer .trace")
-    expect(traces).to_have_count(3)
-    expect(page.locator("#chart-sessions .barlayer")).to_have_count(1)
+    assert_charts_intact(page, 12)
     expect(page.locator(".trend-table tbody tr")).to_have_count(12)
 
     page.get_by_role("link", name="Last 4 weeks").click()
     expect(page.locator(".trend-table tbody tr")).to_have_count(4)
     expect(page).to_have_url(f"{live_server.url}/trends/?range=4w")
-    expect(traces).to_have_count(3)
-    expect(traces.first.locator(".points path")).to_have_count(4)
+    assert_charts_intact(page, 4)
     assert csp_violations == []
+
+
+def test_the_range_switch_keeps_charts_titles_legends_and_tab_right(live_server, page: Page):
+    person = UserFactory()
+    history(person)
+    log_in(page, live_server.url, person.username)
+    page.goto(f"{live_server.url}/trends/")
+    # Switched again while the charts are still being drawn: nothing may land on the wrong chart.
+    page.get_by_role("link", name="Last 4 weeks").click()
+    page.get_by_role("link", name="All").click()
+    expect(page.locator(".trend-table tbody tr")).to_have_count(20)
+    assert_charts_intact(page, 20)
+    selected = page.locator(".range-switch a[aria-current=true]")
+    expect(selected).to_have_text("All")
+    expect(page.get_by_role("link", name="All")).to_be_focused()
+    page.get_by_role("link", name="Last 12 weeks").click()
+    expect(page.locator(".range-switch a[aria-current=true]")).to_have_text("Last 12 weeks")
+    assert_charts_intact(page, 12)

@@ -53,3 +53,45 @@ def test_it_prints_the_tables_figure_in_the_chart_hover():
     line = json.loads(charts.figures(weeks)["pain"])["data"][0]
     assert line["text"] == ["6.1"]
     assert line["hovertemplate"].startswith("%{text}")
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+# The page backgrounds of static/css/app.css, light and dark.
+BACKGROUNDS = {"light": "#fbfaf7", "dark": "#121412"}
+
+
+def test_every_line_stands_out_three_to_one_in_both_themes():
+    weeks = [
+        week(0, usual_pain=5, usual_pain_n=3, pain_before=6, pain_before_n=3, sessions_completed=3),
+        week(1, pain_after=3, pain_after_n=3, arch_before=3, arch_before_n=3),
+        week(2, arch_after=1, arch_after_n=3),
+    ]
+    for name, text in charts.figures(weeks).items():
+        for trace in json.loads(text)["data"]:
+            light = trace.get("line", trace["marker"]).get("color") or trace["marker"]["color"]
+            assert contrast(light, BACKGROUNDS["light"]) >= 3, (name, trace["name"])
+            assert contrast(trace["meta"]["dark"], BACKGROUNDS["dark"]) >= 3, (name, trace["name"])
+
+
+def test_chart_text_is_at_least_14px_and_counts_are_whole():
+    weeks = [week(0, sessions_completed=1), week(1, sessions_completed=2)]
+    figure = json.loads(charts.figures(weeks)["sessions"])
+    assert figure["layout"]["font"]["size"] >= 14
+    assert figure["layout"]["yaxis"]["tickformat"] == "d"
+    assert figure["layout"]["yaxis"]["dtick"] == 1
+    many = [week(0, sessions_completed=21)]
+    assert json.loads(charts.figures(many)["sessions"])["layout"]["yaxis"]["dtick"] == 5
+
+
+def test_a_chart_with_nothing_to_draw_is_left_out():
+    assert charts.figures([week(0), week(1)]) == {"pain": None, "sessions": None, "arch": None}

@@ -155,7 +155,7 @@ def test_it_deletes_an_entry_in_place(person, person_client, htmx_headers):
     assert response.status_code == 200
     # The row is swapped for nothing; the answer, with Undo, comes out of band.
     assert response.text.lstrip().startswith(
-        '<div id="snackbar" class="snackbar" hx-swap-oob="true"'
+        '<div id="snackbar" class="snackbar" hx-swap-oob="innerHTML"'
     )
     assert "Deleted the journal entry of" in response.text
     assert ">Undo</button>" in response.text

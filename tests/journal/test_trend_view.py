@@ -30,12 +30,29 @@ def weeks_of_data(person, weeks: int) -> None:
 
 def test_it_shows_the_sentence_charts_and_table(person, person_client):
     weeks_of_data(person, 3)
+    ReleaseSessionFactory(person=person, finished=True)
     page = person_client.get(URL).text
     assert "<html" in page
     assert 'class="summary-sentence"' in page
     assert "vendor/plotly/plotly-basic.min.js" in page
     assert set(figures(page)) == {"pain", "sessions", "arch"}
     assert page.count("<tr") == 1 + 3
+
+
+def test_it_draws_no_empty_chart_and_says_why(person, person_client):
+    weeks_of_data(person, 3)
+    page = person_client.get(URL).text
+    assert set(figures(page)) == {"pain"}
+    assert "No sessions in these weeks, so no sessions chart." in page
+    assert "No arch ratings in these weeks, so no arch chart." in page
+
+
+def test_the_range_switch_is_part_of_the_swap(person, person_client, htmx_headers):
+    weeks_of_data(person, 20)
+    partial = person_client.get(URL, {"range": "4w"}, **htmx_headers).text
+    assert '<a href="?range=4w" id="range-4w"' in partial
+    selected = re.findall(r'id="range-(\w+)"[^>]*aria-current="true"', partial.replace("\n", " "))
+    assert selected == ["4w"]
 
 
 def test_it_swaps_the_range_as_an_htmx_partial(person, person_client, htmx_headers):

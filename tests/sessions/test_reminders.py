@@ -125,7 +125,7 @@ def test_it_removes_a_reminder_and_says_which(person_client, person, htmx_header
     reminder = SessionReminderFactory(person=person, at=time(7, 30))
     response = person_client.post(reverse("reminders:remove", args=[reminder.pk]), **htmx_headers)
     assert "Deleted the 07:30 reminder." in response.text
-    assert 'hx-swap-oob="true"' in response.text
+    assert 'hx-swap-oob="innerHTML"' in response.text
     assert not SessionReminder.objects.exists()
 
 
