@@ -37,17 +37,22 @@ function findAgain(root, control) {
 }
 
 document.body.addEventListener("htmx:afterSettle", (event) => {
-  const root = event.detail.elt;
+  let root = event.detail.elt;
+  // After an outerHTML swap the event may name the element that was replaced: find its successor.
+  if (root instanceof Element && !root.isConnected && root.id) root = document.getElementById(root.id);
   if (!(root instanceof Element) || !root.isConnected) return;
   const control = lastControl && findAgain(root, lastControl);
   lastControl = null;
   // A page script that placed focus on purpose (the session's next step) keeps it.
   const focusLost = !document.activeElement || document.activeElement === document.body;
   if (!focusLost) return;
-  const answer = root.querySelector("[role=alert], [role=status], .error");
+  // The answer written for this action (a form's own status or alert line), else a field's error.
+  const answer =
+    [...root.querySelectorAll("[role=alert], [role=status]")].find((el) => el.textContent.trim()) ||
+    root.querySelector(".error");
   if (control) control.focus({ preventScroll: true });
-  (answer || control)?.scrollIntoView({ block: "nearest", behavior: "instant" });
-  if (answer && control) control.scrollIntoView({ block: "nearest", behavior: "instant" });
+  control?.scrollIntoView({ block: "nearest", behavior: "instant" });
+  answer?.scrollIntoView({ block: "nearest", behavior: "instant" });
 });
 
 document.body.addEventListener("click", (event) => {

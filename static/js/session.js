@@ -150,6 +150,11 @@ function stepSwapped() {
 
 document.body.addEventListener("htmx:afterSwap", (event) => {
   if (event.detail.target.id === "step") stepSwapped();
+  // Voice turned on mid-step: read the step now rather than from the next one on.
+  if (event.detail.target.id === "voice" && voiceOn()) {
+    const step = document.querySelector("#step");
+    if (step) readStepAloud(step);
+  }
 });
 
 document.addEventListener("visibilitychange", () => {

@@ -1,0 +1,99 @@
+"""Every action answers where the person looks: sign-up lands on a whole page, saves and refusals
+appear next to the control on screen, focus stays put, deletes can be undone."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from journal.models import JournalEntry
+from sessions.models import Step
+from tests.browser.conftest import log_in
+from tests.factories import JournalEntryFactory, ReleaseSessionFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_sign_up_lands_on_the_whole_home_page(live_server, page: Page, csp_violations):
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Password", exact=True).fill("slow-breath-on-the-ball")
+    page.get_by_label("Password confirmation").fill("slow-breath-on-the-ball")
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.locator("main")).to_have_count(1)
+    expect(page.locator("header")).to_have_count(1)
+    expect(page.locator("#signup-form")).to_have_count(0)
+    assert csp_violations == []
+
+
+def test_a_journal_save_and_refusal_show_beside_the_button(live_server, page: Page):
+    person = UserFactory()
+    log_in(page, live_server.url, person.username)
+    page.goto(f"{live_server.url}/journal/new/")
+    save = page.get_by_role("button", name="Save")
+    save.click()
+    error = page.locator("#entry-form [role=alert]")
+    expect(error).to_be_visible()
+    expect(error).to_be_in_viewport()
+    page.locator("#entry-form").get_by_role("radio", name="3", exact=True).check()
+    page.get_by_role("button", name="Save").click()
+    saved = page.get_by_role("status").filter(has_text="Saved: pain 3")
+    expect(saved).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Save")).to_be_focused()
+    assert JournalEntry.objects.filter(person=person).count() == 1
+
+
+def test_a_deleted_entry_can_be_undone_from_the_snackbar(live_server, page: Page):
+    person = UserFactory()
+    JournalEntryFactory(person=person, pain=6, note="after the long drive")
+    log_in(page, live_server.url, person.username)
+    page.goto(f"{live_server.url}/journal/")
+    page.get_by_role("button", name="Delete").click()
+    snackbar = page.locator("#snackbar")
+    expect(snackbar).to_contain_text("Deleted the journal entry of")
+    expect(snackbar.get_by_role("button", name="Undo")).to_be_in_viewport()
+    expect(page.get_by_text("after the long drive")).to_have_count(0)
+    snackbar.get_by_role("button", name="Undo").click()
+    expect(page.get_by_text("after the long drive")).to_be_visible()
+    expect(page.locator("#snackbar")).to_contain_text("Restored the journal entry of")
+    assert JournalEntry.objects.filter(person=person).count() == 1
+
+
+def test_toggles_keep_focus_and_voice_reads_the_step_when_turned_on(live_server, page: Page):
+    person = UserFactory()
+    session = ReleaseSessionFactory(person=person, step=Step.RELAX, pain_before=5, arch_before=2)
+    log_in(page, live_server.url, person.username)
+    page.add_init_script(
+        """window.__spoken = [];
+        window.speechSynthesis.speak = (u) => window.__spoken.push(u.text);"""
+    )
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    knees = page.get_by_role("button", name="Knees lifted: no")
+    knees.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Knees lifted: yes")).to_be_focused()
+    voice = page.get_by_role("button", name="Voice: off")
+    voice.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Voice: on")).to_be_focused()
+    for _ in range(50):
+        spoken = page.evaluate("window.__spoken.join(' ')")
+        if spoken:
+            break
+        page.wait_for_timeout(100)
+    assert "Relax into the ball" in spoken
+
+
+def test_the_offline_note_shows_on_screen_by_the_button(live_server, page: Page, context):
+    person = UserFactory()
+    session = ReleaseSessionFactory(person=person)
+    log_in(page, live_server.url, person.username)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    page.get_by_role("radio", name="6", exact=True).check()
+    context.set_offline(True)
+    page.get_by_role("button", name="Next").click()
+    note = page.get_by_role("alert")
+    expect(note).to_contain_text("No connection")
+    expect(note).to_be_in_viewport()
+    context.set_offline(False)
