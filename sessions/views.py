@@ -49,11 +49,16 @@ def new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         release_session, _ = flow.start(request.user)
         return redirect(release_session)
-    open_session = ReleaseSession.objects.of(request.user).open().first()
+    sessions = ReleaseSession.objects.of(request.user)
+    open_session = sessions.open().first()
     return render(
         request,
         page_or_partial(request, "sessions/new.html", "start"),
-        {"open_session": open_session},
+        {
+            "open_session": open_session,
+            # The introduction comes before the first session, and again when asked for.
+            "first_time": "intro" in request.GET or not sessions.exists(),
+        },
     )
 
 

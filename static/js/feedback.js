@@ -59,3 +59,17 @@ document.body.addEventListener("click", (event) => {
   const close = event.target.closest("[data-dismiss]");
   if (close) close.closest(".snackbar-message")?.remove();
 });
+
+// A device in another zone than the profile sees other clock times than its own: say so once.
+const zoneHint = document.querySelector("[data-zone-hint]");
+if (zoneHint) {
+  const deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const offset = (zone) => {
+    const now = new Date();
+    return new Date(now.toLocaleString("en-US", { timeZone: zone })) - new Date(now.toLocaleString("en-US"));
+  };
+  if (deviceZone && deviceZone !== zoneHint.dataset.zone && offset(zoneHint.dataset.zone) !== 0) {
+    zoneHint.querySelector("[data-device-zone]").textContent = deviceZone;
+    zoneHint.hidden = false;
+  }
+}

@@ -84,6 +84,12 @@ function startCountdown(element) {
   const status = element.querySelector("[data-countdown-status]");
   let lastMinuteSaid = false;
   let ended = false;
+  // "until" on the phone's own clock, the one the person compares it with.
+  const until = element.querySelector("[data-countdown-until]");
+  if (until) {
+    const end = new Date(endsAt - skew);
+    until.textContent = `until ${end.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
+  }
 
   function tick() {
     const left = (endsAt - (Date.now() + skew)) / 1000;

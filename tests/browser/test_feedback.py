@@ -3,6 +3,8 @@ appear next to the control on screen, focus stays put, deletes can be undone."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -97,3 +99,22 @@ def test_the_offline_note_shows_on_screen_by_the_button(live_server, page: Page,
     expect(note).to_contain_text("No connection")
     expect(note).to_be_in_viewport()
     context.set_offline(False)
+
+
+def test_a_device_in_another_zone_is_told_and_the_countdown_uses_its_clock(live_server, browser):
+    person = UserFactory(time_zone="Europe/London")
+    session = ReleaseSessionFactory(person=person, step=Step.RELAX, pain_before=5, arch_before=2)
+    for device_zone, hinted in (("America/New_York", True), ("Europe/London", False)):
+        context = browser.new_context(timezone_id=device_zone, locale="en-GB")
+        page = context.new_page()
+        log_in(page, live_server.url, person.username)
+        hint = page.locator("[data-zone-hint]")
+        if hinted:
+            expect(hint).to_be_visible()
+            expect(hint).to_contain_text("this device is set to America/New_York")
+        else:
+            expect(hint).to_be_hidden()
+        page.goto(f"{live_server.url}{session.get_absolute_url()}")
+        ends = session.relax_ends_at.astimezone(ZoneInfo(device_zone))
+        expect(page.locator("[data-countdown-until]")).to_have_text(f"until {ends:%H:%M}")
+        context.close()

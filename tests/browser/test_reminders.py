@@ -16,7 +16,7 @@ def test_it_sets_reminders_and_subscribes_on_a_phone(live_server, page: Page, cs
     person = UserFactory(time_zone="Europe/Paris")
     log_in(page, live_server.url, person.username)
     page.goto(f"{live_server.url}/reminders/")
-    expect(page.get_by_text("Europe/Paris")).to_be_visible()
+    expect(page.locator("main").get_by_text("Europe/Paris")).to_be_visible()
 
     days = page.locator("#session-reminders fieldset")
     for day in ("Tuesday", "Thursday", "Saturday", "Sunday"):

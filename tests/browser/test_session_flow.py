@@ -23,8 +23,8 @@ def test_it_guides_a_whole_session_on_a_phone(live_server, page: Page, csp_viola
     log_in(page, live_server.url, person.username)
 
     page.get_by_role("link", name="Start a session").click()
-    expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
-    page.get_by_role("button", name="I'm ready, start").click()
+    expect(page.get_by_role("heading", name="Your first release session")).to_be_visible()
+    page.get_by_role("button", name="I understand, start").click()
     expect(page.get_by_role("heading", name="How much does your back hurt")).to_be_visible()
     session_url = page.url
     # A value set now survives only if the steps below swap in place instead of loading pages.

@@ -11,15 +11,27 @@ pytestmark = pytest.mark.django_db
 URL = reverse("sessions:new")
 
 
-def test_it_shows_the_equipment_check(person_client):
-    page = person_client.get(URL)
-    assert "Before you start" in page.text
-    assert "soft ball" in page.text
-    assert "not medical advice" in page.text
-    assert "<html" in page.text
+def test_the_first_time_it_introduces_the_technique_once(person, person_client):
+    page = person_client.get(URL).text
+    assert "Your first release session" in page
+    for said in ("soft, squeezable ball", "sharp pain", "numbness", "dizzy", "Lower is looser"):
+        assert said in page
+    assert page.count("not medical advice") == 1
+    assert page.count('role="img"') == 2
+    assert "<html" in page
 
 
-def test_it_renders_the_start_partial_for_htmx(person_client, htmx_headers):
+def test_later_it_shows_a_short_check_and_the_introduction_on_request(person, person_client):
+    ReleaseSessionFactory(person=person, finished=True)
+    page = person_client.get(URL).text
+    assert "Before you start" in page
+    assert "sharp pain" in page.lower()
+    assert "not medical advice" not in page
+    assert "Your first release session" in person_client.get(URL, {"intro": "1"}).text
+
+
+def test_it_renders_the_start_partial_for_htmx(person, person_client, htmx_headers):
+    ReleaseSessionFactory(person=person, finished=True)
     partial = person_client.get(URL, **htmx_headers)
     assert partial.text.lstrip().startswith('<section id="start"')
     assert "Before you start" in partial.text
@@ -52,7 +64,8 @@ def test_it_offers_to_resume_an_open_session(person, person_client):
 def test_it_ignores_another_persons_open_session(person_client, other_person):
     ReleaseSessionFactory(person=other_person)
     page = person_client.get(URL)
-    assert "Before you start" in page.text
+    assert "You have a session open" not in page.text
+    assert "Your first release session" in page.text
 
 
 def test_it_sends_anonymous_visitors_to_log_in(db):
