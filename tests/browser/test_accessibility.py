@@ -1,0 +1,142 @@
+"""axe-core on every page and every session step, light and dark, at phone size: no violations.
+
+axe-core comes from the npm registry with the project's other front-end files (package.json);
+it is injected through the DevTools protocol, so the pages' strict CSP stays as it is.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import Browser
+
+from backrelease import email_confirmation, undo
+from sessions.models import Step
+from tests.browser.conftest import PHONE, log_in
+from tests.factories import (
+    CalendarFeedFactory,
+    CheckInReminderFactory,
+    JournalEntryFactory,
+    ReleaseSessionFactory,
+    SessionReminderFactory,
+    ShareLinkFactory,
+    UserFactory,
+    WeeklyCheckInFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE = (settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js").read_text()
+RUN_AXE = """axe.run(document, {resultTypes: ["violations"]}).then(result =>
+  result.violations.map(v => ({
+    rule: v.id, impact: v.impact, help: v.help,
+    where: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+  })))"""
+STEPS = {
+    Step.PAIN_BEFORE: {},
+    Step.BREATHE: {"pain_before": 6},
+    Step.ARCH_BEFORE: {"pain_before": 6},
+    Step.BALL: {"pain_before": 6, "arch_before": 3},
+    Step.RELAX: {"pain_before": 6, "arch_before": 3, "ball_setup": "one"},
+    Step.ROLL_OFF: {"pain_before": 6, "arch_before": 3, "ball_setup": "one", "relax_seconds": 300},
+    Step.EXTRAS: {
+        "pain_before": 6,
+        "arch_before": 3,
+        "ball_setup": "one",
+        "relax_seconds": 300,
+        "arch_after": 1,
+        "pain_after": 3,
+    },
+}
+
+
+def person_with_history():
+    person = UserFactory(email="ana@example.com")
+    for _ in range(6):
+        JournalEntryFactory(person=person, pain=5, tags=["sleep"], note="stiff")
+        ReleaseSessionFactory(person=person, finished=True)
+    WeeklyCheckInFactory(person=person)
+    SessionReminderFactory(person=person)
+    CheckInReminderFactory(person=person)
+    return person
+
+
+def check(page, url: str, found: dict) -> None:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.evaluate(AXE)
+    violations = page.evaluate(RUN_AXE)
+    if violations:
+        found[url] = violations
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_page_or_step_has_an_accessibility_violation(live_server, browser: Browser, scheme):
+    person = person_with_history()
+    finished = ReleaseSessionFactory(person=person, finished=True)
+    entry = JournalEntryFactory(person=person)
+    link = ShareLinkFactory(person=person, token="axe-share-token", include_notes=True)
+    CalendarFeedFactory(person=person, token="axe-feed-token")
+    context = browser.new_context(**PHONE, color_scheme=scheme)
+    page = context.new_page()
+    found: dict[str, list] = {}
+    base = live_server.url
+
+    for path in (
+        reverse("home"),
+        reverse("login"),
+        reverse("signup"),
+        reverse("password_reset"),
+        reverse("password_reset_done"),
+        "/shared/axe-share-token/",
+        "/shared/no-such-token/",
+    ):
+        check(page, base + path, found)
+
+    log_in(page, base, person.username)
+    person.refresh_from_db()
+    pages = [
+        reverse("home"),
+        reverse("sessions:history"),
+        reverse("sessions:new"),
+        f"{reverse('sessions:new')}?intro=1",
+        finished.get_absolute_url(),
+        reverse("sessions:correct", args=[finished.pk]),
+        reverse("journal:list"),
+        reverse("journal:new"),
+        reverse("journal:edit", args=[entry.pk]),
+        reverse("journal:check-in"),
+        reverse("trends"),
+        f"{reverse('trends')}?range=all",
+        reverse("sharing:list"),
+        reverse("sharing:openings", args=[link.pk]),
+        reverse("reminders:page"),
+        reverse("account-settings"),
+        reverse("password_change"),
+        reverse("import"),
+        reverse("delete-account"),
+        reverse("email-confirm", args=[email_confirmation.token_for(person)]),
+    ]
+    for path in pages:
+        check(page, base + path, found)
+    # The snackbar with its Undo button.
+    undo.delete(JournalEntryFactory(person=person), person, "the test entry")
+    page.goto(base + reverse("journal:list"))
+    page.get_by_role("button", name="Delete").first.click()
+    page.locator("#snackbar button").first.wait_for()
+    page.evaluate(AXE)
+    if violations := page.evaluate(RUN_AXE):
+        found["journal list with the snackbar"] = violations
+
+    for step, done in STEPS.items():
+        session = ReleaseSessionFactory(person=person, step=step, **done)
+        check(page, base + session.get_absolute_url(), found)
+        session.delete()
+    stopped = ReleaseSessionFactory(
+        person=person, finished=True, stopped_early_reason="sharp_pain", step=Step.DONE
+    )
+    check(page, base + stopped.get_absolute_url(), found)
+    context.close()
+    assert found == {}, json.dumps(found, indent=1)
