@@ -53,6 +53,8 @@ urlpatterns = [
     path("reminders/", include("sessions.reminders.urls")),
     path("calendar/<str:token>.ics", reminder_views.feed, name="calendar-feed"),
     path("undo/<int:pk>/", views.undo, name="undo"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("offline/", views.offline_page, name="offline"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

@@ -25,7 +25,7 @@ from django.views.decorators.http import (
 from django_htmx.http import HttpResponseClientRedirect
 from psycopg_pool import PoolTimeout
 
-from backrelease import email_confirmation, portability
+from backrelease import email_confirmation, offline, portability
 from backrelease import undo as undo_module
 from backrelease.forms import (
     ConfirmedAddressResetForm,
@@ -318,3 +318,28 @@ def undo(request: HttpRequest, kept: DeletedRow) -> HttpResponse:
     else:
         messages.success(request, f"Restored {kept.what}.")
     return redirect(local_next(request, reverse("home")))
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    shell = offline.shell()
+    response = render(
+        request,
+        "sw.js",
+        {
+            "version": offline.version(shell),
+            "shell": json.dumps(shell),
+            "static_prefix": settings.STATIC_URL
+            if settings.STATIC_URL.startswith("/")
+            else f"/{settings.STATIC_URL}",
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    # Browsers check for a new worker on each visit; the worker's own file is never cached.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def offline_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "offline.html")

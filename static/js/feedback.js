@@ -73,3 +73,8 @@ if (zoneHint) {
     zoneHint.hidden = false;
   }
 }
+
+// The service worker keeps the app shell and the open session page for a lost connection.
+if ("serviceWorker" in navigator && document.body.dataset.serviceWorker) {
+  navigator.serviceWorker.register(document.body.dataset.serviceWorker).catch(() => {});
+}

@@ -167,11 +167,38 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && timers.length) keepScreenOn();
 });
 
-// Offline: an answer that could not be sent is kept and sent again until the server has it. The
-// server saves a step once, however often it arrives, so a retry can never double a rating.
+// Offline: an answer that could not be sent is kept, on this phone (so a reload keeps it too), and
+// sent again until the server has it. The server saves a step once, however often it arrives, so a
+// retry can never double a rating.
 const offlineNote = document.querySelector("[data-offline-note]");
+const PENDING_KEY = "back-release-unsent-answer";
 let pending = null;
 let retryTimer = null;
+
+function keepPending(value) {
+  pending = value;
+  try {
+    if (value) {
+      localStorage.setItem(PENDING_KEY, JSON.stringify({ path: value.path, entries: [...value.body] }));
+    } else {
+      localStorage.removeItem(PENDING_KEY);
+    }
+  } catch {
+    // Private mode or a full store: the answer is still kept in this page.
+  }
+}
+
+function keptPending() {
+  try {
+    const kept = JSON.parse(localStorage.getItem(PENDING_KEY) || "null");
+    if (!kept) return null;
+    const body = new FormData();
+    kept.entries.forEach(([name, value]) => body.append(name, value));
+    return { path: kept.path, body };
+  } catch {
+    return null;
+  }
+}
 
 function retryLater() {
   clearTimeout(retryTimer);
@@ -189,7 +216,7 @@ async function sendPending() {
       credentials: "same-origin",
     });
     if (!response.ok && response.status !== 422) throw new Error(String(response.status));
-    pending = null;
+    keepPending(null);
     offlineNote.hidden = true;
     window.htmx.swap("#step", await response.text(), { swapStyle: "outerHTML" });
     stepSwapped();
@@ -204,9 +231,17 @@ document.body.addEventListener("htmx:sendError", (event) => {
   const body = new FormData(form);
   const submitter = event.detail.requestConfig?.triggeringEvent?.submitter;
   if (submitter?.name) body.set(submitter.name, submitter.value);
-  pending = { path: form.getAttribute("hx-post"), body };
+  keepPending({ path: form.getAttribute("hx-post"), body });
   offlineNote.hidden = false;
   retryLater();
 });
+
+// Reloaded (perhaps offline, from the service worker's copy) with an answer still unsent.
+const kept = keptPending();
+if (kept && offlineNote && kept.path === window.location.pathname) {
+  pending = kept;
+  offlineNote.hidden = false;
+  sendPending();
+}
 
 window.addEventListener("online", sendPending);

@@ -44,6 +44,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "service-worker",
+    "offline",
 }
 CLINICIAN_NAMESPACE = "shared"
 # The model behind a `<int:pk>` in each namespace (or un-namespaced route): one missing here fails

@@ -1,0 +1,29 @@
+"""What the service worker keeps so the app opens, and a session resumes, without a connection."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.templatetags.static import static
+from django.urls import reverse
+
+# The app shell: every static file a session page needs, and the offline page.
+SHELL_STATIC = [
+    "css/app.css",
+    "js/feedback.js",
+    "js/session.js",
+    "django_htmx/htmx-2.min.js",
+    "icons/icon.svg",
+    "icons/icon-192.png",
+    "manifest.webmanifest",
+]
+
+
+def shell() -> list[str]:
+    return [static(path) for path in SHELL_STATIC] + [reverse("offline")]
+
+
+def version(urls: list[str]) -> str:
+    """Names the shell's cache: it changes whenever a file's hashed name does, so an update
+    replaces the old copies."""
+    return "shell-" + hashlib.sha256("\n".join(urls).encode()).hexdigest()[:16]

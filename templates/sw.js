@@ -1,0 +1,96 @@
+// Back Release's service worker: keeps the app shell and the session page the person is on, so a
+// reload without a connection still shows their step (session.js keeps unsent answers).
+const SHELL_CACHE = "{{ version }}";
+const PAGES_CACHE = "pages";
+const SHELL = {{ shell|safe }};
+const OFFLINE_PAGE = "{% url 'offline' %}";
+const STATIC_PREFIX = "{{ static_prefix }}";
+const LOGOUT = "{% url 'logout' %}";
+// Only session pages are kept: they are what must survive a lost connection on the floor.
+const SESSION_PAGE = /^\/sessions\/\d+\/$/;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(
+          keys.filter((key) => key !== SHELL_CACHE && key !== PAGES_CACHE).map((key) => caches.delete(key)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+async function keepPage(path) {
+  const response = await fetch(path, { credentials: "same-origin" });
+  if (response.ok && !response.redirected) {
+    await (await caches.open(PAGES_CACHE)).put(path, response);
+  }
+}
+
+async function networkFirst(request, keep) {
+  try {
+    const response = await fetch(request);
+    if (keep && response.ok && !response.redirected) {
+      await (await caches.open(PAGES_CACHE)).put(request.url, response.clone());
+    }
+    return response;
+  } catch (error) {
+    return (await caches.match(request.url)) || (await caches.match(OFFLINE_PAGE)) || Response.error();
+  }
+}
+
+async function staleWhileRevalidate(event) {
+  const cached = await caches.match(event.request);
+  const fresh = fetch(event.request).then(async (response) => {
+    if (response.ok) await (await caches.open(SHELL_CACHE)).put(event.request, response.clone());
+    return response;
+  });
+  if (cached) {
+    event.waitUntil(fresh.catch(() => null));
+    return cached;
+  }
+  return fresh;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST") {
+    // Signing out leaves none of the person's pages on the device.
+    if (url.pathname === LOGOUT) event.waitUntil(caches.delete(PAGES_CACHE));
+    // After a step is saved, the kept page is brought up to that step.
+    if (SESSION_PAGE.test(url.pathname)) {
+      let saved;
+      const refreshed = new Promise((resolve) => (saved = resolve));
+      event.waitUntil(refreshed);
+      event.respondWith(
+        fetch(request).then(
+          (response) => {
+            saved(response.ok ? keepPage(url.pathname).catch(() => null) : null);
+            return response;
+          },
+          (error) => {
+            saved(null);
+            throw error;
+          },
+        ),
+      );
+    }
+    return;
+  }
+  if (request.method !== "GET") return;
+  if (url.pathname.startsWith(STATIC_PREFIX)) {
+    event.respondWith(staleWhileRevalidate(event));
+  } else if (request.mode === "navigate") {
+    event.respondWith(networkFirst(request, SESSION_PAGE.test(url.pathname)));
+  }
+});

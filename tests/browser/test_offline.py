@@ -1,0 +1,83 @@
+"""A service worker keeps the app shell and the session page: reloading without a connection shows
+the step the person was on, and an answer given offline is kept until it can be sent."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from sessions.models import ReleaseSession, Step
+from tests.browser.conftest import log_in
+from tests.factories import ReleaseSessionFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def wait_until_kept(page: Page, path: str, text: str) -> None:
+    """Until the service worker's copy of `path` shows `text`."""
+    script = f"""caches.open("pages").then(c => c.match("{path}"))
+        .then(r => r ? r.text() : "").then(t => t.includes("{text}"))"""
+    for _ in range(100):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{path} was never kept showing {text!r}")
+
+
+def test_a_reload_offline_shows_the_step_and_keeps_the_unsent_answer(
+    live_server, page: Page, context: BrowserContext
+):
+    person = UserFactory()
+    session = ReleaseSessionFactory(person=person)
+    log_in(page, live_server.url, person.username)
+    path = session.get_absolute_url()
+    page.goto(f"{live_server.url}{path}")
+    page.evaluate("navigator.serviceWorker.ready")
+    # Reloaded once the worker controls the page, so its first copy is kept.
+    page.reload()
+    page.get_by_role("radio", name="6", exact=True).check()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Breathe into your belly")).to_be_visible()
+    wait_until_kept(page, path, "Breathe into your belly")
+
+    context.set_offline(True)
+    page.get_by_role("button", name="I'm ready, next").click()
+    expect(page.get_by_role("alert")).to_contain_text("No connection")
+    page.reload()
+    expect(page.get_by_role("heading", name="Breathe into your belly")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("No connection")
+    session.refresh_from_db()
+    assert session.step == Step.BREATHE
+
+    context.set_offline(False)
+    expect(page.get_by_role("heading", name="Lie down and feel the arch")).to_be_visible(
+        timeout=15000
+    )
+    expect(page.get_by_role("alert")).to_be_hidden()
+    session.refresh_from_db()
+    assert session.step == Step.ARCH_BEFORE
+    assert ReleaseSession.objects.filter(person=person).count() == 1
+
+
+def test_other_pages_offline_show_the_offline_page(live_server, page: Page, context):
+    person = UserFactory()
+    log_in(page, live_server.url, person.username)
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/journal/")
+    expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+    context.set_offline(False)
+
+
+def test_signing_out_removes_the_kept_pages(live_server, page: Page):
+    person = UserFactory()
+    session = ReleaseSessionFactory(person=person, step=Step.BREATHE, pain_before=5)
+    log_in(page, live_server.url, person.username)
+    page.evaluate("navigator.serviceWorker.ready")
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    wait_until_kept(page, session.get_absolute_url(), "Breathe into your belly")
+    page.goto(f"{live_server.url}/accounts/settings/")
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.evaluate("caches.has('pages')") is False
