@@ -50,6 +50,13 @@ def session_cookie(person: User) -> tuple[str, str]:
 @contextmanager
 def running_server() -> Iterator[str]:
     """The app with DEBUG off (static files collected and compressed), as people get it."""
+    try:
+        urllib.request.urlopen(f"{BASE_URL}/healthz", timeout=1)
+    except OSError:
+        pass
+    else:
+        # Measuring another server (a development one, say) would give its figures, not ours.
+        raise CommandError(f"Something already answers on port {PORT}: stop it first.")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{PORT}"],
         env={**os.environ, "DEBUG": "false"},

@@ -329,9 +329,6 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         {
             "version": offline.version(shell),
             "shell": json.dumps(shell),
-            "static_prefix": settings.STATIC_URL
-            if settings.STATIC_URL.startswith("/")
-            else f"/{settings.STATIC_URL}",
         },
         content_type="text/javascript; charset=utf-8",
     )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import plotly.io as pio
+from django.utils.safestring import SafeString
 from plotly.io.json import to_json_plotly
 
-from journal import display
+from journal import chart_preview, display
 from journal.trends import Week
 
 WEEK_MS = 7 * 24 * 60 * 60 * 1000
@@ -19,9 +21,9 @@ NO_TEMPLATE = pio.templates["none"].to_plotly_json()
 # Colour is never the only signal: every line also has its own dash and marker. Each colour is
 # given for the light and the dark theme, at least 3:1 against that theme's background (WCAG's
 # non-text contrast); charts.js picks the dark one from the trace's `meta`.
-BLUE = ("#1f5f8b", "#8cc4ec")
-AMBER = ("#b45309", "#f0a35e")
-GREEN = ("#15803d", "#6fd08c")
+BLUE = ("#1f5f8b", "#8cc4ec", "blue")
+AMBER = ("#b45309", "#f0a35e", "amber")
+GREEN = ("#15803d", "#6fd08c", "green")
 LINES = {
     "usual_pain": ("Usual pain", BLUE, "solid", "circle"),
     "pain_before": ("Pain before a session", AMBER, "dash", "square"),
@@ -74,7 +76,7 @@ def _count_step(weeks: list[Week]) -> int:
 
 
 def _line(weeks: list[Week], field: str) -> dict[str, Any]:
-    name, (colour, dark_colour), dash, symbol = LINES[field]
+    name, (colour, dark_colour, palette), dash, symbol = LINES[field]
     return {
         "type": "scatter",
         "x": [w.week.isoformat() for w in weeks],
@@ -88,14 +90,21 @@ def _line(weeks: list[Week], field: str) -> dict[str, Any]:
         "connectgaps": False,
         "line": {"color": colour, "dash": dash, "width": 3},
         "marker": {"symbol": symbol, "size": 8, "color": colour},
-        "meta": {"dark": dark_colour},
+        "meta": {"dark": dark_colour, "palette": palette},
         "hovertemplate": "%{text} (%{customdata} ratings)<extra>" + name + "</extra>",
     }
 
 
-def figures(weeks: list[Week]) -> dict[str, str | None]:
-    """The three trend charts as plotly JSON, for a data attribute (htmx drops script elements);
-    None for a chart with nothing to draw, which the page says in words instead."""
+@dataclass(frozen=True)
+class Chart:
+    json: str  # the plotly figure, for a data attribute (htmx drops script elements)
+    preview: SafeString  # the same figure as a static SVG, shown until plotly.js is wanted
+    legend: SafeString
+
+
+def figures(weeks: list[Week]) -> dict[str, Chart | None]:
+    """The three trend charts; None for a chart with nothing to draw, which the page says in
+    words instead."""
     sessions = {
         "type": "bar",
         "x": [w.week.isoformat() for w in weeks],
@@ -103,7 +112,7 @@ def figures(weeks: list[Week]) -> dict[str, str | None]:
         "y": [None if w.is_empty else w.sessions_completed for w in weeks],
         "name": "Sessions completed",
         "marker": {"color": BLUE[0]},
-        "meta": {"dark": BLUE[1]},
+        "meta": {"dark": BLUE[1], "palette": BLUE[2]},
         "hovertemplate": "%{y} sessions<extra></extra>",
     }
     charts = {
@@ -121,9 +130,22 @@ def figures(weeks: list[Week]) -> dict[str, str | None]:
         },
     }
     return {
-        name: to_json_plotly(figure) if _has_points(figure) else None
+        name: Chart(
+            to_json_plotly(figure),
+            chart_preview.svg(figure, LABELS[name]),
+            chart_preview.legend(figure),
+        )
+        if _has_points(figure)
+        else None
         for name, figure in charts.items()
     }
+
+
+LABELS = {
+    "pain": "Pain per week, 0 to 10: the table below gives each value.",
+    "sessions": "Sessions per week: the table below gives each count.",
+    "arch": "Lower-back arch per week, 0 to 4: the table below gives each value.",
+}
 
 
 def _has_points(figure: dict[str, Any]) -> bool:

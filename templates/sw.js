@@ -4,7 +4,6 @@ const SHELL_CACHE = "{{ version }}";
 const PAGES_CACHE = "pages";
 const SHELL = {{ shell|safe }};
 const OFFLINE_PAGE = "{% url 'offline' %}";
-const STATIC_PREFIX = "{{ static_prefix }}";
 const LOGOUT = "{% url 'logout' %}";
 // Only session pages are kept: they are what must survive a lost connection on the floor.
 const SESSION_PAGE = /^\/sessions\/\d+\/$/;
@@ -88,7 +87,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.method !== "GET") return;
-  if (url.pathname.startsWith(STATIC_PREFIX)) {
+  if (SHELL.includes(url.pathname)) {
     event.respondWith(staleWhileRevalidate(event));
   } else if (request.mode === "navigate") {
     event.respondWith(networkFirst(request, SESSION_PAGE.test(url.pathname)));

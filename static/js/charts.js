@@ -1,10 +1,11 @@
-// Draws the trend charts from the figures the server built; again after each htmx range switch.
-// plotly.js is large, so it is fetched only once the page has loaded: the numbers (sentence and
-// table) come first, the charts a moment later.
+// The trend charts arrive as static pictures drawn on the server. plotly.js (over a megabyte, about
+// a second of a phone's main thread) is fetched only when the person reaches for a chart, and then
+// redraws every chart from the same figure, interactive; after a range switch, at once.
 
 const config = { responsive: true, displayModeBar: false, displaylogo: false };
 const loader = document.querySelector("script[data-plotly-src]");
 let plotly = null;
+let wanted = false;
 // Each drawing pass has a number; a newer pass (a range switched mid-draw) stops the older one,
 // so two passes never draw into the same chart and titles and legends stay with their figures.
 let pass = 0;
@@ -35,13 +36,17 @@ function themed(figure, dark) {
 
 async function draw() {
   const mine = ++pass;
-  if (!document.querySelector("[data-figure]")) return;
+  if (!wanted || !document.querySelector("[data-figure]")) return;
   const Plotly = await loadPlotly();
   const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
   for (const element of document.querySelectorAll("[data-figure]")) {
     if (mine !== pass) return;
     if (element.dataset.drawn === String(dark)) continue;
     const figure = themed(JSON.parse(element.dataset.figure), dark);
+    if (!element.dataset.drawn) {
+      element.replaceChildren();
+      element.classList.add("is-interactive");
+    }
     await Plotly.react(element, figure.data, figure.layout, config);
     element.dataset.drawn = String(dark);
     // One chart a task, so a tap on the page is never kept waiting for all three.
@@ -49,10 +54,14 @@ async function draw() {
   }
 }
 
-if (document.readyState === "complete") {
+function want(event) {
+  if (wanted || !event.target.closest?.("[data-figure]")) return;
+  wanted = true;
   draw();
-} else {
-  window.addEventListener("load", draw, { once: true });
+}
+
+for (const type of ["pointerover", "pointerdown", "focusin"]) {
+  document.addEventListener(type, want, { passive: true });
 }
 document.body.addEventListener("htmx:afterSettle", (event) => {
   if (event.detail.elt.querySelector?.("[data-figure]")) draw();

@@ -75,6 +75,12 @@ if (zoneHint) {
 }
 
 // The service worker keeps the app shell and the open session page for a lost connection.
-if ("serviceWorker" in navigator && document.body.dataset.serviceWorker) {
+// Registered once the page has loaded and gone quiet, so its downloads never slow the first view.
+function registerWorker() {
   navigator.serviceWorker.register(document.body.dataset.serviceWorker).catch(() => {});
+}
+if ("serviceWorker" in navigator && document.body.dataset.serviceWorker) {
+  const whenIdle = () => (window.requestIdleCallback ?? setTimeout)(registerWorker);
+  if (document.readyState === "complete") whenIdle();
+  else window.addEventListener("load", whenIdle, { once: true });
 }

@@ -64,7 +64,15 @@ def test_it_draws_the_trend_charts_and_swaps_the_range(live_server, page: Page, 
     person = UserFactory()
     history(person)
     log_in(page, live_server.url, person.username)
+    plotly_requests = []
+    page.on("request", lambda r: plotly_requests.append(r.url) if "plotly" in r.url else None)
     page.goto(f"{live_server.url}/trends/")
+    # Static pictures first, and no plotly.js until a chart is reached for.
+    expect(page.locator("#chart-pain svg.chart-svg")).to_be_visible()
+    expect(page.locator("#chart-sessions svg.chart-svg rect")).to_have_count(12)
+    page.wait_for_load_state("networkidle")
+    assert plotly_requests == []
+    page.locator("#chart-pain").hover()
     assert_charts_intact(page, 12)
     expect(page.locator(".trend-table tbody tr")).to_have_count(12)
 
@@ -80,6 +88,7 @@ def test_the_range_switch_keeps_charts_titles_legends_and_tab_right(live_server,
     history(person)
     log_in(page, live_server.url, person.username)
     page.goto(f"{live_server.url}/trends/")
+    page.locator("#chart-pain").hover()
     # Switched again while the charts are still being drawn: nothing may land on the wrong chart.
     page.get_by_role("link", name="Last 4 weeks").click()
     page.get_by_role("link", name="All").click()

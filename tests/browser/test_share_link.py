@@ -38,6 +38,7 @@ def test_it_shares_a_read_only_report(live_server, page: Page, browser: Browser,
     response = report.goto(url)
     assert response.headers["referrer-policy"] == "no-referrer"
     expect(report.get_by_role("heading", name="Ana: pain and release sessions")).to_be_visible()
+    report.locator("#chart-pain").hover()
     expect(report.locator("#chart-pain .scatterlayer .trace")).to_have_count(3)
     expect(report.locator("form")).to_have_count(0)
     assert clinician.cookies() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -33,8 +34,8 @@ def test_it_builds_figures_plotly_accepts_in_full():
         week(1),
         week(2, usual_pain=4.0, usual_pain_n=3, arch_before=3.0, arch_before_n=1),
     ]
-    for name, text in charts.figures(weeks).items():
-        figure = json.loads(text)
+    for name, chart in charts.figures(weeks).items():
+        figure = json.loads(chart.json)
         # Raises on any property plotly does not know or any value of the wrong kind, and
         # validating changes nothing: the unvalidated figure is the one plotly would make.
         assert json.loads(go.Figure(figure).to_json()) == figure, name
@@ -43,14 +44,14 @@ def test_it_builds_figures_plotly_accepts_in_full():
 
 def test_it_leaves_a_gap_for_a_week_with_nothing_recorded():
     weeks = [week(0, sessions_completed=2), week(1), week(2, usual_pain=4.0, usual_pain_n=3)]
-    bars = json.loads(charts.figures(weeks)["sessions"])["data"][0]["y"]
+    bars = json.loads(charts.figures(weeks)["sessions"].json)["data"][0]["y"]
     assert bars == [2, None, 0]
 
 
 def test_it_prints_the_tables_figure_in_the_chart_hover():
     # 121/20 = 6.05 exactly: the table shows 6.1, and plotly.js rounding the float would say 6.0.
     weeks = [week(0, usual_pain=Decimal(121) / 20, usual_pain_n=20)]
-    line = json.loads(charts.figures(weeks)["pain"])["data"][0]
+    line = json.loads(charts.figures(weeks)["pain"].json)["data"][0]
     assert line["text"] == ["6.1"]
     assert line["hovertemplate"].startswith("%{text}")
 
@@ -76,8 +77,8 @@ def test_every_line_stands_out_three_to_one_in_both_themes():
         week(1, pain_after=3, pain_after_n=3, arch_before=3, arch_before_n=3),
         week(2, arch_after=1, arch_after_n=3),
     ]
-    for name, text in charts.figures(weeks).items():
-        for trace in json.loads(text)["data"]:
+    for name, chart in charts.figures(weeks).items():
+        for trace in json.loads(chart.json)["data"]:
             light = trace.get("line", trace["marker"]).get("color") or trace["marker"]["color"]
             assert contrast(light, BACKGROUNDS["light"]) >= 3, (name, trace["name"])
             assert contrast(trace["meta"]["dark"], BACKGROUNDS["dark"]) >= 3, (name, trace["name"])
@@ -85,13 +86,35 @@ def test_every_line_stands_out_three_to_one_in_both_themes():
 
 def test_chart_text_is_at_least_14px_and_counts_are_whole():
     weeks = [week(0, sessions_completed=1), week(1, sessions_completed=2)]
-    figure = json.loads(charts.figures(weeks)["sessions"])
+    figure = json.loads(charts.figures(weeks)["sessions"].json)
     assert figure["layout"]["font"]["size"] >= 14
     assert figure["layout"]["yaxis"]["tickformat"] == "d"
     assert figure["layout"]["yaxis"]["dtick"] == 1
     many = [week(0, sessions_completed=21)]
-    assert json.loads(charts.figures(many)["sessions"])["layout"]["yaxis"]["dtick"] == 5
+    assert json.loads(charts.figures(many)["sessions"].json)["layout"]["yaxis"]["dtick"] == 5
 
 
 def test_a_chart_with_nothing_to_draw_is_left_out():
     assert charts.figures([week(0), week(1)]) == {"pain": None, "sessions": None, "arch": None}
+
+
+def test_the_static_picture_draws_the_same_figure():
+    weeks = [
+        week(0, usual_pain=6, usual_pain_n=3, sessions_completed=2),
+        week(1),
+        week(2, usual_pain=4, usual_pain_n=3, sessions_completed=1),
+        week(3, usual_pain=5, usual_pain_n=3, sessions_completed=1),
+    ]
+    found = charts.figures(weeks)
+    pain = found["pain"].preview
+    assert pain.startswith('<svg class="chart-svg"') and 'role="img"' in pain
+    assert "Pain per week" in pain
+    # A gap where the week has nothing: two lines, not one through the empty week.
+    (line,) = re.findall(r'<polyline class="line-blue" points="([^"]+)"', pain)
+    assert len(line.split()) == 2
+    assert pain.count('class="fill-blue"') == 3
+    sessions = found["sessions"].preview
+    assert sessions.count("<rect") == 3
+    assert ">1<" in sessions and ">2<" in sessions and ">0.5<" not in sessions
+    assert "Usual pain" in found["pain"].legend
+    assert found["sessions"].legend == ""

@@ -1,0 +1,133 @@
+"""A static SVG of a trend figure, drawn on the server from the same plotly figure dictionary.
+
+The trend page shows these at once; plotly.js (over a megabyte, about a second of a phone's main
+thread) loads only when the person reaches for a chart, and redraws the same figure interactive.
+Colours are CSS classes, so the picture follows the light and dark themes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH, HEIGHT = 400, 230
+LEFT, RIGHT, TOP, BOTTOM = 34, 10, 30, 30
+DASHES = {"solid": "", "dash": "9 5", "dot": "2 5"}
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _ticks(top: float, step: float) -> list[float]:
+    count = int(top // step)
+    return [step * n for n in range(count + 1)]
+
+
+def _marker(symbol: str, x: float, y: float, palette: str) -> str:
+    if symbol == "square":
+        return (
+            f'<rect class="fill-{palette}" x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8"/>'
+        )
+    if symbol == "diamond":
+        points = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}"
+        return f'<polygon class="fill-{palette}" points="{points}"/>'
+    return f'<circle class="fill-{palette}" cx="{x:.1f}" cy="{y:.1f}" r="4"/>'
+
+
+def svg(figure: dict[str, Any], label: str) -> SafeString:
+    layout, traces = figure["layout"], figure["data"]
+    weeks = [date.fromisoformat(x) for x in traces[0]["x"]]
+    values = [y for trace in traces for y in trace["y"] if y is not None]
+    y_axis = layout["yaxis"]
+    top = y_axis["range"][1] if "range" in y_axis else max(max(values, default=1), 1)
+    step = y_axis.get("dtick") or (2 if top >= 8 else 1)
+    top = max(top, step * -(-top // step))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / max(len(weeks), 1)
+
+    def x_of(index: int) -> float:
+        return LEFT + slot * (index + 0.5)
+
+    def y_of(value: float) -> float:
+        return TOP + plot_h - plot_h * float(value) / float(top)
+
+    parts = [
+        format_html('<text class="chart-title" x="0" y="17">{}</text>', layout["title"]["text"])
+    ]
+    for tick in _ticks(float(top), float(step)):
+        y = y_of(tick)
+        parts.append(
+            f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<text class="chart-tick" x="{LEFT - 6}" y="{y + 5:.1f}" text-anchor="end">'
+            f"{tick:g}</text>"
+        )
+    every = max(1, -(-len(weeks) // 5))
+    for index, week in enumerate(weeks):
+        if index % every == 0:
+            parts.append(
+                f'<text class="chart-tick" x="{x_of(index):.1f}" y="{HEIGHT - 8}" '
+                f'text-anchor="middle">{week.day} {MONTHS[week.month - 1]}</text>'
+            )
+    for trace in traces:
+        palette = trace["meta"]["palette"]
+        points = [(x_of(i), y_of(y)) if y is not None else None for i, y in enumerate(trace["y"])]
+        if trace["type"] == "bar":
+            width = max(slot * 0.6, 2)
+            for x_y in points:
+                if x_y:
+                    x, y = x_y
+                    parts.append(
+                        f'<rect class="fill-{palette}" x="{x - width / 2:.1f}" y="{y:.1f}" '
+                        f'width="{width:.1f}" height="{TOP + plot_h - y:.1f}"/>'
+                    )
+            continue
+        run: list[tuple[float, float]] = []
+        for x_y in [*points, None]:
+            if x_y:
+                run.append(x_y)
+                continue
+            if len(run) > 1:
+                dash = DASHES[trace["line"]["dash"]]
+                parts.append(
+                    f'<polyline class="line-{palette}" points="'
+                    + " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+                    + '"'
+                    + (f' stroke-dasharray="{dash}"' if dash else "")
+                    + "/>"
+                )
+            run = []
+        parts.extend(
+            _marker(trace["marker"]["symbol"], x, y, palette) for x, y in filter(None, points)
+        )
+    return format_html(
+        '<svg class="chart-svg" viewBox="0 0 {} {}" role="img" aria-label="{}">{}</svg>',
+        WIDTH,
+        HEIGHT,
+        label,
+        mark_safe("".join(parts)),
+    )
+
+
+def legend(figure: dict[str, Any]) -> SafeString:
+    """The legend as HTML under the picture: it wraps on a narrow phone, where an SVG could not."""
+    if len(figure["data"]) < 2:
+        return mark_safe("")
+    return format_html(
+        '<ul class="chart-legend" aria-hidden="true">{}</ul>',
+        format_html_join(
+            "",
+            '<li><svg viewBox="0 0 30 10" width="30" height="10"><line class="line-{}" x1="0" '
+            'x2="30" y1="5" y2="5"{}/></svg>{}</li>',
+            (
+                (
+                    trace["meta"]["palette"],
+                    mark_safe(f' stroke-dasharray="{DASHES[trace["line"]["dash"]]}"')
+                    if DASHES[trace["line"]["dash"]]
+                    else "",
+                    escape(trace["name"]),
+                )
+                for trace in figure["data"]
+            ),
+        ),
+    )
