@@ -118,3 +118,16 @@ def test_a_device_in_another_zone_is_told_and_the_countdown_uses_its_clock(live_
         ends = session.relax_ends_at.astimezone(ZoneInfo(device_zone))
         expect(page.locator("[data-countdown-until]")).to_have_text(f"until {ends:%H:%M}")
         context.close()
+
+
+def test_controls_are_big_enough_and_a_long_word_wraps(live_server, page: Page):
+    person = UserFactory()
+    JournalEntryFactory(person=person, note="x" * 400)
+    log_in(page, live_server.url, person.username)
+    page.goto(f"{live_server.url}/journal/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto(f"{live_server.url}/journal/new/")
+    for selector in ("input[type=datetime-local]", "input[type=checkbox]", "textarea"):
+        box = page.locator(f"#entry-form {selector}").first.bounding_box()
+        assert box["height"] >= 28, (selector, box)
+    assert page.locator("#entry-form input[type=datetime-local]").bounding_box()["height"] >= 48

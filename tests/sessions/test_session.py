@@ -325,3 +325,15 @@ def test_it_saves_the_roll_off_rating_shown_not_the_stop_early_one(
     assert response.status_code == 200
     session.refresh_from_db()
     assert (session.pain_after, session.stopped_early_reason) == (3, "")
+
+
+@pytest.mark.parametrize(
+    ("reason", "repeat"), [("sharp_pain", False), ("dizziness", False), ("could_not_relax", True)]
+)
+def test_the_summary_after_stopping_early_fits_the_reason(person, person_client, reason, repeat):
+    session = ReleaseSessionFactory(
+        person=person, finished=True, stopped_early_reason=reason, step=Step.DONE
+    )
+    page = person_client.get(session.get_absolute_url()).text
+    assert ("Repeat as often as you like" in page) is repeat
+    assert ("Do not try again until it has settled" in page) is not repeat

@@ -17,7 +17,7 @@ SIZES = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "heig
 
 
 class Command(BaseCommand):
-    help = "Writes screenshots of the session, relax countdown, home and trend pages."
+    help = "Writes screenshots of session steps, the relax countdown, home, trends and reminders."
 
     def handle(self, *args, **options) -> None:
         # The sync Playwright API runs an event loop in this thread; the database calls made while
@@ -42,19 +42,19 @@ class Command(BaseCommand):
                     self._shoot(
                         page, f"{base_url}{session.get_absolute_url()}", f"{size}-session-step"
                     )
+                with localserver.open_session(person, up_to=Step.BALL) as session:
+                    self._shoot(page, f"{base_url}{session.get_absolute_url()}", f"{size}-ball")
                 with localserver.open_session(person, up_to=Step.RELAX) as session:
                     self._shoot(page, f"{base_url}{session.get_absolute_url()}", f"{size}-relax")
                 self._shoot(page, f"{base_url}{reverse('home')}", f"{size}-home")
-                self._shoot(page, f"{base_url}{reverse('trends')}", f"{size}-trends", charts=True)
+                self._shoot(page, f"{base_url}{reverse('trends')}", f"{size}-trends")
+                self._shoot(page, f"{base_url}{reverse('reminders:page')}", f"{size}-reminders")
                 context.close()
             browser.close()
 
-    def _shoot(self, page, url: str, name: str, charts: bool = False) -> None:
+    def _shoot(self, page, url: str, name: str) -> None:
         page.goto(url)
-        if charts:
-            page.locator("#chart-arch .scatterlayer .trace").first.wait_for()
-        else:
-            page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("networkidle")
         path = OUT / f"{name}.png"
         page.screenshot(path=path, full_page=True)
         self.stdout.write(f"Wrote {path.relative_to(settings.BASE_DIR)}")
