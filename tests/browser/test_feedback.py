@@ -131,3 +131,24 @@ def test_controls_are_big_enough_and_a_long_word_wraps(live_server, page: Page):
         box = page.locator(f"#entry-form {selector}").first.bounding_box()
         assert box["height"] >= 28, (selector, box)
     assert page.locator("#entry-form input[type=datetime-local]").bounding_box()["height"] >= 48
+
+
+def test_a_finished_session_is_corrected_from_the_history(live_server, page: Page):
+    person = UserFactory()
+    session = ReleaseSessionFactory(person=person, finished=True, pain_before=7, pain_after=4)
+    log_in(page, live_server.url, person.username)
+    page.goto(f"{live_server.url}/sessions/")
+    page.get_by_role("link", name="Correct").click()
+    page.get_by_role("group", name="Pain after, 0 to 10").get_by_role(
+        "radio", name="2", exact=True
+    ).check()
+    page.get_by_role("button", name="Save the correction").click()
+    page.wait_for_url(f"{live_server.url}{session.get_absolute_url()}")
+    expect(page.locator("#snackbar")).to_contain_text("Corrected.")
+    expect(page.get_by_text("Corrected ", exact=False).first).to_be_visible()
+    session.refresh_from_db()
+    assert session.pain_after == 2 and session.corrected_at is not None
+    page.goto(f"{live_server.url}/sessions/")
+    page.get_by_role("button", name="Delete").click()
+    expect(page.locator("#snackbar")).to_contain_text("Deleted the session of")
+    expect(page.locator(f"#session-{session.pk}")).to_have_count(0)
