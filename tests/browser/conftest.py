@@ -6,9 +6,27 @@ import pytest
 from playwright.sync_api import Page
 
 from backrelease.localserver import CHROMIUM_ARGS
+from sessions.models import Step
 from tests.factories import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# What a session holds on reaching each step, to open it there.
+ANSWERS_BEFORE = {
+    Step.PAIN_BEFORE: {},
+    Step.BREATHE: {"pain_before": 6},
+    Step.ARCH_BEFORE: {"pain_before": 6},
+    Step.BALL: {"pain_before": 6, "arch_before": 3},
+    Step.RELAX: {"pain_before": 6, "arch_before": 3, "ball_setup": "one"},
+    Step.ROLL_OFF: {"pain_before": 6, "arch_before": 3, "ball_setup": "one", "relax_seconds": 300},
+    Step.EXTRAS: {
+        "pain_before": 6,
+        "arch_before": 3,
+        "ball_setup": "one",
+        "relax_seconds": 300,
+        "arch_after": 1,
+        "pain_after": 3,
+    },
+}
 PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True}
 
 

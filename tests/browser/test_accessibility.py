@@ -15,7 +15,7 @@ from playwright.sync_api import Browser
 
 from backrelease import email_confirmation, undo
 from sessions.models import Step
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import ANSWERS_BEFORE, PHONE, log_in
 from tests.factories import (
     CalendarFeedFactory,
     CheckInReminderFactory,
@@ -34,22 +34,6 @@ RUN_AXE = """axe.run(document, {resultTypes: ["violations"]}).then(result =>
     rule: v.id, impact: v.impact, help: v.help,
     where: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
   })))"""
-STEPS = {
-    Step.PAIN_BEFORE: {},
-    Step.BREATHE: {"pain_before": 6},
-    Step.ARCH_BEFORE: {"pain_before": 6},
-    Step.BALL: {"pain_before": 6, "arch_before": 3},
-    Step.RELAX: {"pain_before": 6, "arch_before": 3, "ball_setup": "one"},
-    Step.ROLL_OFF: {"pain_before": 6, "arch_before": 3, "ball_setup": "one", "relax_seconds": 300},
-    Step.EXTRAS: {
-        "pain_before": 6,
-        "arch_before": 3,
-        "ball_setup": "one",
-        "relax_seconds": 300,
-        "arch_after": 1,
-        "pain_after": 3,
-    },
-}
 
 
 def person_with_history():
@@ -130,7 +114,7 @@ def test_no_page_or_step_has_an_accessibility_violation(live_server, browser: Br
     if violations := page.evaluate(RUN_AXE):
         found["journal list with the snackbar"] = violations
 
-    for step, done in STEPS.items():
+    for step, done in ANSWERS_BEFORE.items():
         session = ReleaseSessionFactory(person=person, step=step, **done)
         check(page, base + session.get_absolute_url(), found)
         session.delete()

@@ -87,20 +87,6 @@ def test_toggles_keep_focus_and_voice_reads_the_step_when_turned_on(live_server,
     assert "Relax into the ball" in spoken
 
 
-def test_the_offline_note_shows_on_screen_by_the_button(live_server, page: Page, context):
-    person = UserFactory()
-    session = ReleaseSessionFactory(person=person)
-    log_in(page, live_server.url, person.username)
-    page.goto(f"{live_server.url}{session.get_absolute_url()}")
-    page.get_by_role("radio", name="6", exact=True).check()
-    context.set_offline(True)
-    page.get_by_role("button", name="Next").click()
-    note = page.get_by_role("alert")
-    expect(note).to_contain_text("No connection")
-    expect(note).to_be_in_viewport()
-    context.set_offline(False)
-
-
 def test_a_device_in_another_zone_is_told_and_the_countdown_uses_its_clock(live_server, browser):
     person = UserFactory(time_zone="Europe/London")
     session = ReleaseSessionFactory(person=person, step=Step.RELAX, pain_before=5, arch_before=2)

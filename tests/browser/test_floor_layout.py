@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from sessions.models import Step
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import ANSWERS_BEFORE, PHONE, log_in
 from tests.factories import ReleaseSessionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,22 +22,6 @@ STEPS = {
     Step.RELAX: (None, "I'm done, roll off"),
     Step.ROLL_OFF: ("#step form > fieldset .rating-option", "Save"),
     Step.EXTRAS: (None, "Finish"),
-}
-DONE_BEFORE = {
-    Step.PAIN_BEFORE: {},
-    Step.BREATHE: {"pain_before": 6},
-    Step.ARCH_BEFORE: {"pain_before": 6},
-    Step.BALL: {"pain_before": 6, "arch_before": 3},
-    Step.RELAX: {"pain_before": 6, "arch_before": 3, "ball_setup": "one"},
-    Step.ROLL_OFF: {"pain_before": 6, "arch_before": 3, "ball_setup": "one", "relax_seconds": 300},
-    Step.EXTRAS: {
-        "pain_before": 6,
-        "arch_before": 3,
-        "ball_setup": "one",
-        "relax_seconds": 300,
-        "arch_after": 1,
-        "pain_after": 3,
-    },
 }
 
 
@@ -63,7 +47,7 @@ def test_every_step_fits_the_first_screen(live_server, browser: Browser, width, 
     page = context.new_page()
     log_in(page, live_server.url, person.username)
     for step, (choices, button) in STEPS.items():
-        session = ReleaseSessionFactory(person=person, step=step, **DONE_BEFORE[step])
+        session = ReleaseSessionFactory(person=person, step=step, **ANSWERS_BEFORE[step])
         page.goto(f"{live_server.url}{session.get_absolute_url()}")
         expect(page.locator(".site-header nav")).to_have_count(0)
         expect(page.get_by_role("link", name="Leave the session")).to_be_visible()

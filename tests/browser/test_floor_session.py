@@ -42,6 +42,8 @@ def test_it_keeps_an_answer_given_offline_and_saves_it_once(
     context.set_offline(True)
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("alert")).to_contain_text("No connection")
+    # On screen, by the button that was pressed.
+    expect(page.get_by_role("alert")).to_be_in_viewport()
     session.refresh_from_db()
     assert session.pain_before is None
     context.set_offline(False)
