@@ -17,9 +17,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backrelease import undo
+from backrelease.models import User
 from journal.models import JournalEntry, ShareLink, WeeklyCheckIn
 from sessions.forms import FORMS
-from sessions.models import ReleaseSession, Step
+from sessions.models import CheckInReminder, ReleaseSession, SessionReminder, Step
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,10 +80,18 @@ def posts(fields: list[str]) -> st.SearchStrategy[dict]:
 
 def assert_all_stored_rows_valid() -> None:
     """Every row passes the same validators the forms apply (ranges, lengths, tags, dates)."""
-    for model in (ReleaseSession, JournalEntry, WeeklyCheckIn, ShareLink):
+    for model in (
+        ReleaseSession,
+        JournalEntry,
+        WeeklyCheckIn,
+        ShareLink,
+        SessionReminder,
+        CheckInReminder,
+        User,
+    ):
         for row in model.objects.all():
             try:
-                row.clean_fields(exclude=["person", "token_hash"])
+                row.clean_fields(exclude=["person", "token_hash", "password"])
             except ValidationError as error:
                 raise AssertionError(f"{model.__name__} {row.pk}: {error}") from error
 
@@ -138,6 +148,27 @@ ENDPOINTS = [
         lambda p: reverse("sessions:discard", args=[ReleaseSessionFactory(person=p).pk]),
     ),
     Endpoint("start", [], lambda p: reverse("sessions:new")),
+    Endpoint("session reminder", ["weekdays", "at"], lambda p: reverse("reminders:page")),
+    Endpoint(
+        "check-in reminder",
+        ["check_in-weekday", "check_in-at", "action"],
+        lambda p: reverse("reminders:check-in"),
+    ),
+    Endpoint(
+        "correct a session",
+        [*SESSION_FIELDS],
+        lambda p: reverse(
+            "sessions:correct", args=[ReleaseSessionFactory(person=p, finished=True).pk]
+        ),
+    ),
+    Endpoint("e-mail address", ["email", "action"], lambda p: reverse("email-address")),
+    Endpoint(
+        "undo",
+        ["next"],
+        lambda p: reverse(
+            "undo", args=[undo.delete(JournalEntryFactory(person=p), p, "an entry").pk]
+        ),
+    ),
 ]
 
 
@@ -157,7 +188,7 @@ def test_it_never_fails_on_any_post(endpoint, data):
 
 
 @FUZZ
-@given(post=posts(["username", "display_name", "time_zone", "password1", "password2"]))
+@given(post=posts(["username", "display_name", "email", "time_zone", "password1", "password2"]))
 def test_it_never_fails_on_any_sign_up(post):
     response = Client().post(reverse("signup"), post)
     assert response.status_code < 500
