@@ -141,9 +141,6 @@ def email_address(request: HttpRequest) -> HttpResponse:
             message = _sent_message(request, person)
         else:
             message = "Nothing changed."
-    else:
-        # The form's failed validation must not leave the unsaved address on the session's person.
-        person.email = before
     if not request.htmx and not form.errors:
         messages.info(request, message)
         return redirect("account-settings")

@@ -71,9 +71,8 @@ def check_in(request: HttpRequest) -> HttpResponse:
     existing = CheckInReminder.objects.filter(person=request.user).first()
     if request.POST.get("action") == "remove":
         if existing:
-            existing.delete()
-        message = "The check-in reminder is off."
-        return _answer(request, "check-in-reminder", _context(request, check_in_message=message))
+            undo.delete_and_offer(request, existing, "the check-in reminder")
+        return _answer(request, "check-in-reminder", _context(request))
     form = CheckInReminderForm(
         request.POST, instance=existing or CheckInReminder(person=request.user)
     )

@@ -145,7 +145,8 @@ def test_it_sets_changes_and_turns_off_the_check_in_reminder(person_client, pers
     person_client.post(url, {"check_in-weekday": "5", "check_in-at": "10:00"}, **htmx_headers)
     assert CheckInReminder.objects.values_list("weekday", "at").get() == (5, time(10))
     off = person_client.post(url, {"action": "remove"}, **htmx_headers)
-    assert "The check-in reminder is off." in off.text
+    assert "Deleted the check-in reminder." in off.text
+    assert ">Undo</button>" in off.text
     assert not CheckInReminder.objects.exists()
 
 
