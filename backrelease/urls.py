@@ -47,6 +47,7 @@ urlpatterns = [
     path("journal/", include("journal.urls")),
     path("trends/", journal_views.trend_view, name="trends"),
     path("trends/weekly.csv", journal_views.trend_weekly_csv, name="trends-weekly-csv"),
+    path("trends/figures.json", journal_views.trend_figures, name="trends-figures"),
     path("trends/insights/", journal_views.trend_insights, name="trends-insights"),
     path("sharing/", include("journal.sharing.urls")),
     path("shared/", include("journal.sharing.clinician_urls")),

@@ -15,6 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 400, 230
 LEFT, RIGHT, TOP, BOTTOM = 34, 10, 30, 30
+# The width a week needs for its marker (8 wide) to stand apart from the next one.
+MARKER_ROOM = 10
 DASHES = {"solid": "", "dash": "9 5", "dot": "2 5"}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -45,6 +47,9 @@ def svg(figure: dict[str, Any], label: str) -> SafeString:
     top = max(top, step * -(-top // step))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(weeks), 1)
+    # Over many weeks the markers would overlap into a blur (and were most of the picture's
+    # size): the lines, with their dashes, carry it then.
+    markers = slot >= MARKER_ROOM
 
     def x_of(index: int) -> float:
         return LEFT + slot * (index + 0.5)
@@ -82,11 +87,15 @@ def svg(figure: dict[str, Any], label: str) -> SafeString:
                         f'width="{width:.1f}" height="{TOP + plot_h - y:.1f}"/>'
                     )
             continue
+        symbol = trace["marker"]["symbol"]
         run: list[tuple[float, float]] = []
         for x_y in [*points, None]:
             if x_y:
                 run.append(x_y)
                 continue
+            if len(run) == 1 and not markers:
+                # A week between two gaps has no line: its marker is all that shows it.
+                parts.append(_marker(symbol, *run[0], palette))
             if len(run) > 1:
                 dash = DASHES[trace["line"]["dash"]]
                 parts.append(
@@ -97,9 +106,8 @@ def svg(figure: dict[str, Any], label: str) -> SafeString:
                     + "/>"
                 )
             run = []
-        parts.extend(
-            _marker(trace["marker"]["symbol"], x, y, palette) for x, y in filter(None, points)
-        )
+        if markers:
+            parts.extend(_marker(symbol, x, y, palette) for x, y in filter(None, points))
     return format_html(
         '<svg class="chart-svg" viewBox="0 0 {} {}" role="img" aria-label="{}">{}</svg>',
         WIDTH,

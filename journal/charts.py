@@ -1,12 +1,18 @@
-"""Plotly figures of the weekly trends: built on the server, drawn by plotly.js in the browser."""
+"""Plotly figures of the weekly trends: built on the server, drawn by plotly.js in the browser.
+
+The page carries only their static pictures; the figures themselves travel as JSON from their own
+address (`figures.json` beside the page), fetched once plotly.js is wanted."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import plotly.io as pio
+from django.http import HttpResponse
 from django.utils.safestring import SafeString
 from plotly.io.json import to_json_plotly
 
@@ -75,12 +81,17 @@ def _count_step(weeks: list[Week]) -> int:
     return max(1, math.ceil(most / 5))
 
 
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _line(weeks: list[Week], field: str) -> dict[str, Any]:
     name, (colour, dark_colour, palette), dash, symbol = LINES[field]
     return {
         "type": "scatter",
         "x": [w.week.isoformat() for w in weeks],
-        "y": [getattr(w, field) for w in weeks],
+        # Floats, which JSON writes natively; the exact value is in `text`.
+        "y": [_number(getattr(w, field)) for w in weeks],
         "customdata": [getattr(w, f"{field}_n") for w in weeks],
         # The figure as the table prints it, rounded in one place (plotly.js would round the
         # binary float, and 6.05 would read 6.0 on the chart and 6.1 in the table).
@@ -97,9 +108,29 @@ def _line(weeks: list[Week], field: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Chart:
-    json: str  # the plotly figure, for a data attribute (htmx drops script elements)
-    preview: SafeString  # the same figure as a static SVG, shown until plotly.js is wanted
-    legend: SafeString
+    figure: dict[str, Any]  # the plotly figure, fetched by charts.js only when plotly.js loads
+    label: str  # what the static picture says to a screen reader
+
+    @cached_property
+    def preview(self) -> SafeString:
+        """The figure as a static SVG, shown until plotly.js is wanted."""
+        return chart_preview.svg(self.figure, self.label)
+
+    @cached_property
+    def legend(self) -> SafeString:
+        return chart_preview.legend(self.figure)
+
+    @property
+    def json(self) -> str:
+        return to_json_plotly(self.figure)
+
+
+def figures_response(charts: dict[str, Chart | None]) -> HttpResponse:
+    """Every chart's figure, by name, as charts.js asks for them once plotly.js is wanted."""
+    return HttpResponse(
+        to_json_plotly({name: chart.figure for name, chart in charts.items() if chart}),
+        content_type="application/json",
+    )
 
 
 def figures(weeks: list[Week]) -> dict[str, Chart | None]:
@@ -130,13 +161,7 @@ def figures(weeks: list[Week]) -> dict[str, Chart | None]:
         },
     }
     return {
-        name: Chart(
-            to_json_plotly(figure),
-            chart_preview.svg(figure, LABELS[name]),
-            chart_preview.legend(figure),
-        )
-        if _has_points(figure)
-        else None
+        name: Chart(figure, LABELS[name]) if _has_points(figure) else None
         for name, figure in charts.items()
     }
 

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 # The IMMPACT thresholds a printed percent must not appear to cross.
 THRESHOLDS = (Decimal(30), Decimal(50))
+TENTH = Decimal("0.1")
 
 
 def exact(value: float | int | Decimal) -> Decimal:
@@ -21,8 +22,8 @@ def exact(value: float | int | Decimal) -> Decimal:
 def one_decimal(value: float | int | Decimal | None) -> str:
     if value is None:
         return "–"
-    shown = exact(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{shown:.1f}".replace("-0.0", "0.0")
+    shown = str(exact(value).quantize(TENTH, rounding=ROUND_HALF_UP))
+    return "0.0" if shown == "-0.0" else shown
 
 
 def percent(value: Decimal) -> str:

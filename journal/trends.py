@@ -25,6 +25,11 @@ RANGES = {"4w": 4, "12w": 12, "all": None}
 DEFAULT_RANGE = "12w"
 
 
+def chosen_range(asked: str | None) -> str:
+    """The range asked for in the address, or the default for anything else."""
+    return asked if asked in RANGES else DEFAULT_RANGE
+
+
 def in_scope(column: str, *, window: bool = True) -> str:
     """Rows from `since` to `until` (a share link's local dates, both inclusive and optional),
     and from the first week shown (`window`).
@@ -262,17 +267,21 @@ def weekly(
     from_week = None
     if last:
         today = timezone.localtime(now or timezone.now(), ZoneInfo(person.time_zone)).date()
-        from_week = today - timedelta(days=today.weekday(), weeks=last - 1)
+        # The last weeks of what is shown: a share link's range may have ended before today.
+        end = min(today, until) if until else today
+        from_week = end - timedelta(days=end.weekday(), weeks=last - 1)
     with connection.cursor() as cursor:
         cursor.execute(WEEKLY_SQL, query_params(person, now, since, until, from_week))
         return [Week(*row) for row in cursor.fetchall()]
 
 
-def rated_weeks(person) -> tuple[Week | None, Week | None]:
+def rated_weeks(
+    person, since: date | None = None, until: date | None = None
+) -> tuple[Week | None, Week | None]:
     """The baseline (the first week with enough pain ratings) and the latest week with any, with
-    their usual pain: one indexed query, and a second only when the very first rated week holds
-    too few ratings to be the baseline."""
-    params = query_params(person, None, None, None, None)
+    their usual pain, from `since` to `until` when given: one indexed query, and a second only when
+    the very first rated week holds too few ratings to be the baseline."""
+    params = query_params(person, None, since, until, None)
     with connection.cursor() as cursor:
         cursor.execute(RATED_WEEKS_SQL, params)
         first, first_pain, first_n, latest, latest_pain, latest_n = cursor.fetchone()
@@ -386,10 +395,12 @@ def summarize(
     return Summary(this_week, last_week, baseline, latest, against_last_week, against_baseline)
 
 
-def summary_of(person, shown: list[Week]) -> Summary:
+def summary_of(
+    person, shown: list[Week], since: date | None = None, until: date | None = None
+) -> Summary:
     """The summary of the weeks shown, against the first and latest rated weeks of the whole
-    history, which are looked up rather than read week by week."""
-    first, latest = rated_weeks(person)
+    history (or of a share link's range), which are looked up rather than read week by week."""
+    first, latest = rated_weeks(person, since, until)
     return summarize(shown, first, latest)
 
 

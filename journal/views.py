@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
@@ -106,9 +107,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def trend_view(request: HttpRequest) -> HttpResponse:
-    range_key = request.GET.get("range", trends.DEFAULT_RANGE)
-    if range_key not in trends.RANGES:
-        range_key = trends.DEFAULT_RANGE
+    range_key = trends.chosen_range(request.GET.get("range"))
     last = trends.RANGES[range_key]
     shown = trends.weekly(request.user, last=last)
     summary = trends.summarize(shown) if last is None else trends.summary_of(request.user, shown)
@@ -121,10 +120,20 @@ def trend_view(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "sentence": trends.sentence(summary, this_week),
             "figures": charts.figures(shown),
+            "figures_url": f"{reverse('trends-figures')}?range={range_key}",
             "range_key": range_key,
             "ranges": trends.RANGES,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def trend_figures(request: HttpRequest) -> HttpResponse:
+    """The charts' plotly figures, which charts.js fetches only when plotly.js is wanted."""
+    range_key = trends.chosen_range(request.GET.get("range"))
+    shown = trends.weekly(request.user, last=trends.RANGES[range_key])
+    return charts.figures_response(charts.figures(shown))
 
 
 @login_required

@@ -1,9 +1,10 @@
 """The step machine of a guided release session.
 
-Every change goes through `apply`, a compare-and-set: one UPDATE that writes the step's answers only
-while the row still holds the step the person answered (and that step's start time). A double tap or a
-retried request therefore finds the step already done and changes nothing: each rating is saved once.
-One statement, no lock held across round trips, so a save costs one query beyond reading the session.
+Every change goes through `apply`, a compare-and-set: one UPDATE that writes the step's answers
+only while the row still holds the step the person answered (and that step's start time). A double
+tap or a retried request therefore finds the step already done and changes nothing: each rating is
+saved once. One statement and no lock held across round trips: a save costs one query beyond
+reading the session.
 """
 
 from __future__ import annotations

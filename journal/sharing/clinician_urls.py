@@ -10,4 +10,6 @@ urlpatterns = [
     path("<str:token>/back-release.csv", views.export_csv, name="csv"),
     path("<str:token>/fhir.json", views.export_fhir, name="fhir"),
     path("<str:token>/weekly.csv", views.export_weekly_csv, name="weekly-csv"),
+    path("<str:token>/figures.json", views.report_figures, name="figures"),
+    path("<str:token>/insights/", views.report_insights, name="insights"),
 ]

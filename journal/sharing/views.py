@@ -145,22 +145,28 @@ def clinician_page(view):
 
 @clinician_page
 def report(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    if request.method == "GET":
+    if request.method == "GET" and not request.htmx:
+        # Opening the report counts; switching its range does not.
         sharing.record_opening(link, request)
     person = link.person
     scope = _scope(link)
+    range_key = trends.chosen_range(request.GET.get("range"))
     with timezone.override(person.zone):
         this_week = week_start(timezone.localdate())
-        weeks = trends.weekly(person, since=link.shows_from, until=link.shows_until)
-        summary = trends.summarize(weeks)
+        weeks = _weeks_shown(link, range_key)
+        # The sentence always compares against the first rated week of the link's whole range.
+        summary = trends.summary_of(person, weeks, link.shows_from, link.shows_until)
         return render(
             request,
-            "shared/report.html",
+            page_or_partial(request, "shared/report.html", "trend-body"),
             {
                 "link": link,
                 "person_name": person.name,
                 "time_zone": person.time_zone,
                 "weeks": weeks,
+                "range_key": range_key,
+                "ranges": trends.RANGES,
+                "figures_url": f"figures.json?range={range_key}",
                 "summary": summary,
                 "sentence": trends.sentence(summary, this_week, whose="their"),
                 # A range that ended before this week compares its own last week.
@@ -168,9 +174,6 @@ def report(request: HttpRequest, link: ShareLink) -> HttpResponse:
                 if weeks and weeks[-1].week < this_week
                 else None,
                 "figures": charts.figures(weeks),
-                "insights": insights.statements(
-                    insights.compute(person, since=link.shows_from, until=link.shows_until)
-                ),
                 # The most recent rows; older ones a page at a time, all of them in the downloads.
                 "sessions": Paginator(
                     scope.sessions().order_by("-started_at"), REPORT_PAGE_SIZE
@@ -180,6 +183,34 @@ def report(request: HttpRequest, link: ShareLink) -> HttpResponse:
                 ).get_page(request.GET.get("journal_page")),
             },
         )
+
+
+def _weeks_shown(link: ShareLink, range_key: str) -> list[trends.Week]:
+    """The last weeks of the link's range, or all of it, as the range switch asks."""
+    return trends.weekly(
+        link.person,
+        since=link.shows_from,
+        until=link.shows_until,
+        last=trends.RANGES[range_key],
+    )
+
+
+@clinician_page
+def report_figures(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    with timezone.override(link.person.zone):
+        weeks = _weeks_shown(link, trends.chosen_range(request.GET.get("range")))
+    return charts.figures_response(charts.figures(weeks))
+
+
+@clinician_page
+def report_insights(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    """Is it helping, over the link's range: read from the whole range, so loaded after the page."""
+    found = insights.compute(link.person, since=link.shows_from, until=link.shows_until)
+    return render(
+        request,
+        page_or_partial(request, "shared/insights.html", "insights"),
+        {"insights": insights.statements(found), "person_name": link.person.name},
+    )
 
 
 @clinician_page

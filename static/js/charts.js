@@ -1,10 +1,12 @@
 // The trend charts arrive as static pictures drawn on the server. plotly.js (over a megabyte, about
-// a second of a phone's main thread) is fetched only when the person reaches for a chart, and then
-// redraws every chart from the same figure, interactive; after a range switch, at once.
+// a second of a phone's main thread) and the figures (JSON from the address in `data-figures`) are
+// fetched only when the person reaches for a chart; every chart is then redrawn from the same
+// figure, interactive; after a range switch, at once.
 
 const config = { responsive: true, displayModeBar: false, displaylogo: false };
 const loader = document.querySelector("script[data-plotly-src]");
 let plotly = null;
+const figures = new Map();
 let wanted = false;
 // Each drawing pass has a number; a newer pass (a range switched mid-draw) stops the older one,
 // so two passes never draw into the same chart and titles and legends stay with their figures.
@@ -34,15 +36,33 @@ function themed(figure, dark) {
   return figure;
 }
 
+function loadFigures(address) {
+  if (!figures.has(address)) {
+    const loading = fetch(address, { credentials: "same-origin" }).then((response) => {
+      if (!response.ok) throw new Error(`figures: ${response.status}`);
+      return response.json();
+    });
+    // A failed fetch is tried again on the next reach for a chart; the pictures stay meanwhile.
+    loading.catch(() => figures.delete(address));
+    figures.set(address, loading);
+  }
+  return figures.get(address);
+}
+
 async function draw() {
   const mine = ++pass;
-  if (!wanted || !document.querySelector("[data-figure]")) return;
-  const Plotly = await loadPlotly();
+  const charts = document.querySelector("[data-figures]");
+  if (!wanted || !charts) return;
+  const [Plotly, byName] = await Promise.all([
+    loadPlotly(),
+    loadFigures(charts.dataset.figures),
+  ]);
   const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
-  for (const element of document.querySelectorAll("[data-figure]")) {
+  for (const element of charts.querySelectorAll("[data-chart]")) {
     if (mine !== pass) return;
     if (element.dataset.drawn === String(dark)) continue;
-    const figure = themed(JSON.parse(element.dataset.figure), dark);
+    // A fresh copy each pass: themed() writes into the figure.
+    const figure = themed(structuredClone(byName[element.dataset.chart]), dark);
     if (!element.dataset.drawn) {
       element.replaceChildren();
       element.classList.add("is-interactive");
@@ -55,15 +75,19 @@ async function draw() {
 }
 
 function want(event) {
-  if (wanted || !event.target.closest?.("[data-figure]")) return;
+  if (wanted || !event.target.closest?.("[data-chart]")) return;
   wanted = true;
-  draw();
+  draw().catch(() => {
+    wanted = false;
+  });
 }
 
 for (const type of ["pointerover", "pointerdown", "focusin"]) {
   document.addEventListener(type, want, { passive: true });
 }
 document.body.addEventListener("htmx:afterSettle", (event) => {
-  if (event.detail.elt.querySelector?.("[data-figure]")) draw();
+  if (event.detail.elt.querySelector?.("[data-figures]")) draw().catch(() => {});
 });
-window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", draw);
+window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+  draw().catch(() => {});
+});

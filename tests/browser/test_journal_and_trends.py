@@ -64,16 +64,24 @@ def test_it_draws_the_trend_charts_and_swaps_the_range(live_server, page: Page, 
     person = UserFactory()
     history(person)
     log_in(page, live_server.url, person.username)
-    plotly_requests = []
-    page.on("request", lambda r: plotly_requests.append(r.url) if "plotly" in r.url else None)
+    chart_requests = []
+    page.on(
+        "request",
+        lambda r: (
+            chart_requests.append(r.url.split("/")[-1])
+            if "plotly" in r.url or "figures" in r.url
+            else None
+        ),
+    )
     page.goto(f"{live_server.url}/trends/")
-    # Static pictures first, and no plotly.js until a chart is reached for.
+    # Static pictures first, and neither plotly.js nor the figures until a chart is reached for.
     expect(page.locator("#chart-pain svg.chart-svg")).to_be_visible()
     expect(page.locator("#chart-sessions svg.chart-svg rect")).to_have_count(12)
     page.wait_for_load_state("networkidle")
-    assert plotly_requests == []
+    assert chart_requests == []
     page.locator("#chart-pain").hover()
     assert_charts_intact(page, 12)
+    assert "figures.json?range=12w" in chart_requests
     expect(page.locator(".trend-table tbody tr")).to_have_count(12)
 
     page.get_by_role("link", name="Last 4 weeks").click()

@@ -118,3 +118,16 @@ def test_the_static_picture_draws_the_same_figure():
     assert ">1<" in sessions and ">2<" in sessions and ">0.5<" not in sessions
     assert "Usual pain" in found["pain"].legend
     assert found["sessions"].legend == ""
+
+
+def test_the_static_picture_leaves_out_markers_that_would_overlap():
+    """Over years a marker per week would blur into a band; lines carry the picture, and a week
+    between two gaps still shows as its marker."""
+    many = [week(n, usual_pain=5, usual_pain_n=3) for n in range(60)]
+    many[30] = week(30)
+    many[32] = week(32)
+    pain = charts.figures(many)["pain"].preview
+    assert len(re.findall(r'<polyline class="line-blue"', pain)) == 2
+    assert pain.count('class="fill-blue"') == 1
+    few = [week(n, usual_pain=5, usual_pain_n=3) for n in range(12)]
+    assert charts.figures(few)["pain"].preview.count('class="fill-blue"') == 12

@@ -141,9 +141,16 @@ def test_it_keeps_a_share_links_insights_to_its_dates(person):
         person=person, token="insights-token", shows_from=(NOW - timedelta(weeks=4)).date()
     )
     assert insights.compute(person, now=NOW, since=link.shows_from).relief_all.sessions == 0
-    page = Client().get("/shared/insights-token/").text
-    assert "Is it helping?" in page
+    report = Client().get("/shared/insights-token/").text
+    assert 'hx-get="insights/"' in report
+    page = Client().get("/shared/insights-token/insights/").text
+    assert "<html" in page and "Back to the report" in page
     assert "0 sessions with both ratings" in page
+    partial = Client().get("/shared/insights-token/insights/", HTTP_HX_REQUEST="true").text
+    assert partial.startswith('  <section id="insights"') or partial.lstrip().startswith(
+        '<section id="insights"'
+    )
+    assert "0 sessions with both ratings" in partial and "<html" not in partial
 
 
 def test_it_gives_an_exact_difference_when_neither_group_varies():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, date, datetime, timedelta
 from hashlib import sha256
 
@@ -55,7 +56,10 @@ def test_it_shows_the_patients_record_read_only(link, person):
     text = page.text
     assert "Ana: pain and release sessions" in text
     assert 'class="summary-sentence"' in text
-    assert 'data-figure="' in text
+    assert 'data-figures="figures.json?range=12w"' in text
+    assert 'id="chart-pain" data-chart="pain"' in text
+    figures = Client().get(url(page="figures.json?range=12w")).json()
+    assert figures["pain"]["data"][0]["y"][-1] == 6.5
     assert "8 → 3" in text
     assert "sleep" in text
     assert "Covers everything recorded." in text
@@ -105,6 +109,8 @@ def test_it_carries_the_private_headers_on_every_response(link):
         client.head(url()),
         client.get(url(page="back-release.csv")),
         client.get(url(page="fhir.json")),
+        client.get(url(page="figures.json")),
+        client.get(url(page="insights/")),
         client.get(url("no-such-token")),
         client.post(url()),
         client.get("/shared/"),
@@ -112,14 +118,14 @@ def test_it_carries_the_private_headers_on_every_response(link):
     link.revoked_at = timezone.now()
     link.save()
     responses.append(client.get(url()))
-    assert [r.status_code for r in responses] == [200, 200, 200, 200, 404, 405, 404, 410]
+    assert [r.status_code for r in responses] == [200, 200, 200, 200, 200, 200, 404, 405, 404, 410]
     for response in responses:
         assert_private_headers(response)
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
 def test_it_refuses_every_method_but_get_and_head(link, method):
-    for page in ("", "back-release.csv", "fhir.json"):
+    for page in ("", "back-release.csv", "fhir.json", "figures.json", "insights/"):
         response = getattr(Client(), method)(url(page=page))
         assert response.status_code == 405
         assert response.headers["Allow"] == "GET, HEAD"
@@ -139,7 +145,7 @@ def test_it_says_an_expired_link_is_gone_and_shows_nothing(person):
         created_at=timezone.now() - timedelta(days=3),
     )
     JournalEntryFactory(person=person, pain=6, tags=["sleep"])
-    for page in ("", "back-release.csv", "fhir.json"):
+    for page in ("", "back-release.csv", "fhir.json", "figures.json", "insights/"):
         response = Client().get(url(page=page))
         assert response.status_code == 410
         assert "This link has expired" in response.text
@@ -271,3 +277,53 @@ def test_it_compares_a_past_ranges_last_week_and_names_its_year(person):
         in page
     )
     assert "in the week of 9 Jun 2025" in page
+
+
+def test_it_shows_the_last_twelve_weeks_and_all_of_the_range_on_request(link, person):
+    """Twelve weeks by default, so the report costs the same however long the history; the
+    sentence still compares against the first week of the link's whole range."""
+    start = timezone.now() - timedelta(weeks=19)
+    for week in range(20):
+        JournalEntryFactory.create_batch(
+            3,
+            person=person,
+            pain=8 if week == 0 else 4,
+            recorded_at=start + timedelta(weeks=week),
+        )
+    client = Client()
+    page = client.get(url()).text
+    table = page.split('<table class="trend-table"')[1].split("</table>")[0]
+    assert table.count('<th scope="row">') == 12
+    assert "down 4.0 points (50%) from their first week" in page
+    assert '<a href="?range=12w" id="range-12w"' in page
+    everything = client.get(url() + "?range=all").text
+    table = everything.split('<table class="trend-table"')[1].split("</table>")[0]
+    assert table.count('<th scope="row">') == 20
+    figures = client.get(url(page="figures.json?range=all")).json()
+    assert len(figures["pain"]["data"][0]["x"]) == 20
+    partial = client.get(url() + "?range=4w", HTTP_HX_REQUEST="true").text
+    assert partial.lstrip().startswith('<section id="trend-body"') and "<html" not in partial
+    assert partial.count('<th scope="row">') == 4
+    link.refresh_from_db()
+    assert link.open_count == 2  # switching the range by htmx is not another opening
+
+
+@time_machine.travel("2026-11-25 12:00Z", tick=False)
+def test_a_past_ranges_last_weeks_are_its_own(person):
+    person.time_zone = "UTC"
+    person.save()
+    ShareLinkFactory(
+        person=person,
+        token=TOKEN,
+        shows_from=date(2025, 1, 1),
+        shows_until=date(2025, 6, 30),
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    for day in (date(2025, 3, 5), date(2025, 6, 25), date(2025, 7, 2)):
+        JournalEntryFactory(
+            person=person, recorded_at=datetime.combine(day, datetime.min.time(), UTC)
+        )
+    page = Client().get(url() + "?range=4w").text
+    table = page.split('<table class="trend-table"')[1].split("</table>")[0]
+    weeks = re.findall(r'<th scope="row">([^<]+)</th>', table)
+    assert weeks == ["9 Jun 2025", "16 Jun 2025", "23 Jun 2025", "30 Jun 2025"]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 from html import unescape
@@ -16,9 +15,16 @@ pytestmark = pytest.mark.django_db
 URL = reverse("trends")
 
 
-def figures(html: str) -> dict:
-    found = re.findall(r'id="chart-(\w+)" data-figure="([^"]*)"', html)
-    return {name: json.loads(unescape(figure)) for name, figure in found}
+def figures(html: str, client: Client) -> dict:
+    """The figures charts.js would fetch for this page, after checking the page has a picture
+    for each of them and for no other."""
+    (address,) = re.findall(r'data-figures="([^"]*)"', html)
+    response = client.get(unescape(address))
+    assert response["Content-Type"] == "application/json"
+    found = response.json()
+    shown = re.findall(r'id="chart-(\w+)" data-chart="\1"[^>]*><svg class="chart-svg"', html)
+    assert sorted(shown) == sorted(found)
+    return found
 
 
 def weeks_of_data(person, weeks: int) -> None:
@@ -35,14 +41,14 @@ def test_it_shows_the_sentence_charts_and_table(person, person_client):
     assert "<html" in page
     assert 'class="summary-sentence"' in page
     assert "vendor/plotly/plotly-basic.min.js" in page
-    assert set(figures(page)) == {"pain", "sessions", "arch"}
+    assert set(figures(page, person_client)) == {"pain", "sessions", "arch"}
     assert page.count("<tr") == 1 + 3
 
 
 def test_it_draws_no_empty_chart_and_says_why(person, person_client):
     weeks_of_data(person, 3)
     page = person_client.get(URL).text
-    assert set(figures(page)) == {"pain"}
+    assert set(figures(page, person_client)) == {"pain"}
     assert "No sessions in these weeks, so no sessions chart." in page
     assert "No arch ratings in these weeks, so no arch chart." in page
 
@@ -61,7 +67,7 @@ def test_it_swaps_the_range_as_an_htmx_partial(person, person_client, htmx_heade
     assert partial.lstrip().startswith('<section id="trend-body"')
     assert "<html" not in partial
     assert partial.count("<tr") == 1 + 4
-    assert len(figures(partial)["pain"]["data"][0]["x"]) == 4
+    assert len(figures(partial, person_client)["pain"]["data"][0]["x"]) == 4
     full = person_client.get(URL, {"range": "4w"}).text
     assert "<html" in full
     assert full.count("<tr") == 1 + 4
@@ -91,7 +97,8 @@ def test_it_never_shows_another_persons_data(person, person_client, other_person
     JournalEntryFactory(person=other_person, pain=9)
     page = person_client.get(URL).text
     assert "Rate your pain in a session or the journal" in page
-    assert "data-figure" not in page
+    assert "data-chart" not in page
+    assert person_client.get(reverse("trends-figures"), {"range": "all"}).json() == {}
 
 
 def test_it_uses_the_same_queries_for_one_week_or_three_years(
@@ -138,3 +145,14 @@ def test_it_reads_only_the_weeks_shown_with_a_bounded_number_of_queries(
     assert page.text.count('<th scope="row"') == 12
     # The headline still compares with the very first week, three years back.
     assert "from your first week" in page.text
+
+
+def test_the_figures_follow_the_range_and_are_the_persons_own(person, person_client):
+    weeks_of_data(person, 20)
+    page = person_client.get(URL, {"range": "all"}).text
+    assert len(figures(page, person_client)["pain"]["data"][0]["x"]) == 20
+    address = reverse("trends-figures")
+    unknown = person_client.get(address, {"range": "forever"}).json()
+    assert len(unknown["pain"]["data"][0]["x"]) == 12
+    assert Client().get(address).status_code == 302
+    assert person_client.post(address).status_code == 405

@@ -39,6 +39,14 @@ from sessions.models import ReleaseSession, Step
 THREE_YEARS = "bench-three-year-person"
 TOKENS = {"demo": "bench-demo-share-token", THREE_YEARS: "bench-three-year-share-token"}
 OUT = Path(settings.BASE_DIR) / "docs" / "benchmarks" / "bench.json"
+# Pages that show every week or every row asked for: their cost follows the history they carry.
+WHOLE_HISTORY = [
+    "trends all",
+    "clinician report all",
+    "insights (whole history)",
+    "clinician CSV",
+    "clinician FHIR",
+]
 
 
 def minimal(request: HttpRequest) -> HttpResponse:
@@ -185,6 +193,9 @@ class Command(BaseCommand):
             "clinician report": lambda: Client(HTTP_ACCEPT_ENCODING="gzip").get(
                 f"/shared/{token}/"
             ),
+            "clinician report all": lambda: Client(HTTP_ACCEPT_ENCODING="gzip").get(
+                f"/shared/{token}/", {"range": "all"}
+            ),
             "clinician CSV": lambda: Client(HTTP_ACCEPT_ENCODING="gzip").get(
                 f"/shared/{token}/back-release.csv"
             ),
@@ -251,9 +262,13 @@ class Command(BaseCommand):
                     f"{f['bytes_raw']:>10}{f['bytes_wire']:>9}"
                 )
         ratios = results["ratios"]
-        self.stdout.write("Three-year person over demo person (target ≤ 1.3, trends all aside):")
+        self.stdout.write("Three-year person over demo person (target ≤ 1.3, all weeks aside):")
         for page, ratio in ratios["three_years_over_demo"].items():
-            self.stdout.write(f"  {page:26}{ratio:>6}")
+            if page not in WHOLE_HISTORY:
+                self.stdout.write(f"  {page:26}{ratio:>6}")
+        self.stdout.write("Whole history by nature (every week, or every row):")
+        for page in WHOLE_HISTORY:
+            self.stdout.write(f"  {page:26}{ratios['three_years_over_demo'][page]:>6}")
         self.stdout.write(
             f"trends all over raw SQL: {ratios['trends_all_over_raw_sql']} (target ≤ 3)\n"
             f"step partial over minimal view: {ratios['step_partial_over_minimal']} (target ≤ 2)\n"
