@@ -85,11 +85,11 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _line(weeks: list[Week], field: str) -> dict[str, Any]:
+def _line(weeks: list[Week], x: list[str], field: str) -> dict[str, Any]:
     name, (colour, dark_colour, palette), dash, symbol = LINES[field]
     return {
         "type": "scatter",
-        "x": [w.week.isoformat() for w in weeks],
+        "x": x,
         # Floats, which JSON writes natively; the exact value is in `text`.
         "y": [_number(getattr(w, field)) for w in weeks],
         "customdata": [getattr(w, f"{field}_n") for w in weeks],
@@ -136,9 +136,10 @@ def figures_response(charts: dict[str, Chart | None]) -> HttpResponse:
 def figures(weeks: list[Week]) -> dict[str, Chart | None]:
     """The three trend charts; None for a chart with nothing to draw, which the page says in
     words instead."""
+    x = [w.week.isoformat() for w in weeks]
     sessions = {
         "type": "bar",
-        "x": [w.week.isoformat() for w in weeks],
+        "x": x,
         # A week with nothing recorded is a gap, as in the table, not a bar of zero.
         "y": [None if w.is_empty else w.sessions_completed for w in weeks],
         "name": "Sessions completed",
@@ -148,7 +149,7 @@ def figures(weeks: list[Week]) -> dict[str, Chart | None]:
     }
     charts = {
         "pain": {
-            "data": [_line(weeks, f) for f in ("usual_pain", "pain_before", "pain_after")],
+            "data": [_line(weeks, x, f) for f in ("usual_pain", "pain_before", "pain_after")],
             "layout": _layout(weeks, "Pain per week", "Pain (0-10)", 10),
         },
         "sessions": {
@@ -156,7 +157,7 @@ def figures(weeks: list[Week]) -> dict[str, Chart | None]:
             "layout": _layout(weeks, "Sessions per week", "Sessions", None, counts=True),
         },
         "arch": {
-            "data": [_line(weeks, f) for f in ("arch_before", "arch_after")],
+            "data": [_line(weeks, x, f) for f in ("arch_before", "arch_after")],
             "layout": _layout(weeks, "Lower-back arch per week", "Arch (0-4)", 4),
         },
     }

@@ -8,6 +8,7 @@ these functions, so no two places can round one figure differently.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 # The IMMPACT thresholds a printed percent must not appear to cross.
 THRESHOLDS = (Decimal(30), Decimal(50))
@@ -19,6 +20,8 @@ def exact(value: float | int | Decimal) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+# A trend page prints a few thousand means, most of them values seen before (5.0, 4.5, 6.3...).
+@lru_cache(maxsize=4096, typed=True)
 def one_decimal(value: float | int | Decimal | None) -> str:
     if value is None:
         return "–"

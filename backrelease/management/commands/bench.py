@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psycopg
 from django.conf import settings
@@ -54,6 +55,14 @@ def minimal(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [path("bench/minimal/", minimal), path("", include("backrelease.urls"))]
+
+
+# htmx posts a form URL-encoded (the test client would send multipart by default).
+FORM_ENCODED = "application/x-www-form-urlencoded"
+
+
+def as_htmx_sends(fields: dict[str, str]) -> str:
+    return urlencode(fields)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -184,7 +193,10 @@ class Command(BaseCommand):
             "session step partial": lambda: client.get(step_url, **htmx),
             "journal list": lambda: client.get("/journal/"),
             "journal save": lambda: client.post(
-                "/journal/new/", {"pain": "4", "submission_key": str(uuid.uuid4())}, **htmx
+                "/journal/new/",
+                as_htmx_sends({"pain": "4", "submission_key": str(uuid.uuid4())}),
+                content_type=FORM_ENCODED,
+                **htmx,
             ),
             "trends 12w": lambda: client.get("/trends/", {"range": "12w"}),
             "trends all": lambda: client.get("/trends/", {"range": "all"}),
@@ -220,7 +232,8 @@ class Command(BaseCommand):
         def save(session: ReleaseSession) -> HttpResponse:
             return client.post(
                 session.get_absolute_url(),
-                {"step": Step.PAIN_BEFORE, "action": "next", "pain_before": "6"},
+                as_htmx_sends({"step": Step.PAIN_BEFORE, "action": "next", "pain_before": "6"}),
+                content_type=FORM_ENCODED,
                 HTTP_HX_REQUEST="true",
             )
 
