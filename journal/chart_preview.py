@@ -78,14 +78,13 @@ def svg(figure: dict[str, Any], label: str) -> SafeString:
         palette = trace["meta"]["palette"]
         points = [(x_of(i), y_of(y)) if y is not None else None for i, y in enumerate(trace["y"])]
         if trace["type"] == "bar":
-            width = max(slot * 0.6, 2)
-            for x_y in points:
-                if x_y:
-                    x, y = x_y
-                    parts.append(
-                        f'<rect class="fill-{palette}" x="{x - width / 2:.1f}" y="{y:.1f}" '
-                        f'width="{width:.1f}" height="{TOP + plot_h - y:.1f}"/>'
-                    )
+            # Every bar one subpath of a single path: a third of the bytes of a rect each.
+            width, base = max(slot * 0.6, 2), TOP + plot_h
+            bars = "".join(
+                f"M{x - width / 2:.1f} {base}V{y:.1f}h{width:.1f}V{base}z"
+                for x, y in filter(None, points)
+            )
+            parts.append(f'<path class="fill-{palette} bars" d="{bars}"/>')
             continue
         symbol = trace["marker"]["symbol"]
         run: list[tuple[float, float]] = []

@@ -18,7 +18,7 @@ def _mean(value: float | None, count: int) -> str:
     Built from numbers and fixed text only, so nothing here needs escaping."""
     if value is None:
         return "–"
-    shown = f'{display.one_decimal(value)} <span class="count">({int(count)})</span>'
+    shown = f"{display.one_decimal(value)} <small>({int(count)})</small>"
     return shown + UNCERTAIN if count < ENOUGH_RATINGS else shown
 
 

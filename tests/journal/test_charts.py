@@ -114,7 +114,8 @@ def test_the_static_picture_draws_the_same_figure():
     assert len(line.split()) == 2
     assert pain.count('class="fill-blue"') == 3
     sessions = found["sessions"].preview
-    assert sessions.count("<rect") == 3
+    (bars,) = re.findall(r'<path class="fill-blue bars" d="([^"]+)"', sessions)
+    assert bars.count("M") == 3
     assert ">1<" in sessions and ">2<" in sessions and ">0.5<" not in sessions
     assert "Usual pain" in found["pain"].legend
     assert found["sessions"].legend == ""
