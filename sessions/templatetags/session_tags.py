@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 from django.forms import BoundField
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from sessions.models import ReleaseSession
@@ -24,28 +24,23 @@ def relax_left_now(session: ReleaseSession) -> int:
 
 
 @register.filter
-def radios(field: BoundField) -> list[tuple[str, str]]:
-    """Each choice of a radio field as (input, label), written here rather than through Django's
-    widget templates: a step shows up to twenty of them, and the widget templates were most of a
-    step's render time. The markup is the widget's own."""
+def radios(field: BoundField) -> list[tuple[str, str, str]]:
+    """Each choice of a radio field as (input, label, value), written here rather than through
+    Django's widget templates: a step shows up to twenty of them, and the widget templates were
+    most of a step's render time. The markup is the widget's own; the value comes as text, so a
+    template shows it without number formatting."""
     value = field.value()
     chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
-    extra = mark_safe(
-        (" required" if field.field.required else "")
-        + (' aria-invalid="true"' if field.errors else "")
+    start = f'<input type="radio" name="{escape(field.html_name)}" value="'
+    ident = escape(field.auto_id)
+    extra = (" required" if field.field.required else "") + (
+        ' aria-invalid="true"' if field.errors else ""
     )
-    return [
-        (
-            format_html(
-                '<input type="radio" name="{}" value="{}" id="{}_{}"{}{}>',
-                field.html_name,
-                choice,
-                field.auto_id,
-                index,
-                mark_safe(" checked") if value is not None and str(choice) in chosen else "",
-                extra,
-            ),
-            label,
+    choices = []
+    for index, (choice, label) in enumerate(field.field.choices):
+        text = escape(choice)
+        checked = " checked" if value is not None and str(choice) in chosen else ""
+        choices.append(
+            (mark_safe(f'{start}{text}" id="{ident}_{index}"{checked}{extra}>'), label, text)
         )
-        for index, (choice, label) in enumerate(field.field.choices)
-    ]
+    return choices
