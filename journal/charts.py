@@ -120,10 +120,6 @@ class Chart:
     def legend(self) -> SafeString:
         return chart_preview.legend(self.figure)
 
-    @property
-    def json(self) -> str:
-        return to_json_plotly(self.figure)
-
 
 def figures_response(charts: dict[str, Chart | None]) -> HttpResponse:
     """Every chart's figure, by name, as charts.js asks for them once plotly.js is wanted."""

@@ -21,6 +21,11 @@ def week(n: int, **values) -> Week:
     return Week(**{**fields, **counts, "sessions_completed": 0, "week": start, **values})
 
 
+def figures_sent(weeks: list[Week]) -> dict:
+    """The figures as charts.js receives them."""
+    return json.loads(charts.figures_response(charts.figures(weeks)).content)
+
+
 def test_it_builds_figures_plotly_accepts_in_full():
     weeks = [
         week(
@@ -34,8 +39,9 @@ def test_it_builds_figures_plotly_accepts_in_full():
         week(1),
         week(2, usual_pain=4.0, usual_pain_n=3, arch_before=3.0, arch_before_n=1),
     ]
-    for name, chart in charts.figures(weeks).items():
-        figure = json.loads(chart.json)
+    sent = figures_sent(weeks)
+    assert sent.keys() == {"pain", "sessions", "arch"}
+    for name, figure in sent.items():
         # Raises on any property plotly does not know or any value of the wrong kind, and
         # validating changes nothing: the unvalidated figure is the one plotly would make.
         assert json.loads(go.Figure(figure).to_json()) == figure, name
@@ -44,14 +50,14 @@ def test_it_builds_figures_plotly_accepts_in_full():
 
 def test_it_leaves_a_gap_for_a_week_with_nothing_recorded():
     weeks = [week(0, sessions_completed=2), week(1), week(2, usual_pain=4.0, usual_pain_n=3)]
-    bars = json.loads(charts.figures(weeks)["sessions"].json)["data"][0]["y"]
+    bars = figures_sent(weeks)["sessions"]["data"][0]["y"]
     assert bars == [2, None, 0]
 
 
 def test_it_prints_the_tables_figure_in_the_chart_hover():
     # 121/20 = 6.05 exactly: the table shows 6.1, and plotly.js rounding the float would say 6.0.
     weeks = [week(0, usual_pain=Decimal(121) / 20, usual_pain_n=20)]
-    line = json.loads(charts.figures(weeks)["pain"].json)["data"][0]
+    line = figures_sent(weeks)["pain"]["data"][0]
     assert line["text"] == ["6.1"]
     assert line["hovertemplate"].startswith("%{text}")
 
@@ -77,8 +83,8 @@ def test_every_line_stands_out_three_to_one_in_both_themes():
         week(1, pain_after=3, pain_after_n=3, arch_before=3, arch_before_n=3),
         week(2, arch_after=1, arch_after_n=3),
     ]
-    for name, chart in charts.figures(weeks).items():
-        for trace in json.loads(chart.json)["data"]:
+    for name, figure in figures_sent(weeks).items():
+        for trace in figure["data"]:
             light = trace.get("line", trace["marker"]).get("color") or trace["marker"]["color"]
             assert contrast(light, BACKGROUNDS["light"]) >= 3, (name, trace["name"])
             assert contrast(trace["meta"]["dark"], BACKGROUNDS["dark"]) >= 3, (name, trace["name"])
@@ -86,12 +92,12 @@ def test_every_line_stands_out_three_to_one_in_both_themes():
 
 def test_chart_text_is_at_least_14px_and_counts_are_whole():
     weeks = [week(0, sessions_completed=1), week(1, sessions_completed=2)]
-    figure = json.loads(charts.figures(weeks)["sessions"].json)
+    figure = figures_sent(weeks)["sessions"]
     assert figure["layout"]["font"]["size"] >= 14
     assert figure["layout"]["yaxis"]["tickformat"] == "d"
     assert figure["layout"]["yaxis"]["dtick"] == 1
     many = [week(0, sessions_completed=21)]
-    assert json.loads(charts.figures(many)["sessions"].json)["layout"]["yaxis"]["dtick"] == 5
+    assert figures_sent(many)["sessions"]["layout"]["yaxis"]["dtick"] == 5
 
 
 def test_a_chart_with_nothing_to_draw_is_left_out():
