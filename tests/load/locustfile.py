@@ -1,6 +1,7 @@
 """Simulated people for `make loadtest`: log in, do guided sessions, save journal entries, look at
 trends. Every request is written to a log with its time and outcome, and every write the app
-acknowledged is counted, so the driver can check them against the database afterwards."""
+acknowledged is logged with what identifies it (the journal entry's submission key, the session's
+number), so the driver can look each one up in the database afterwards."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ log_file = open(LOG, "a", buffering=1)  # noqa: SIM115  (open for the whole run)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 KEY = re.compile(r'name="submission_key" value="([^"]+)"')
 STEP = re.compile(r'data-step="([a-z_]+)"')
+SESSION_NUMBER = re.compile(r"/sessions/(\d+)/")
 
 
 @events.request.add_listener
@@ -80,7 +82,8 @@ class Person(HttpUser):
             "/journal/new/", {"pain": "5", "submission_key": key.group(1)}, "journal save"
         )
         if response.status_code == 200 and "Saved: pain 5" in response.text:
-            log_file.write(json.dumps({"acknowledged": "journal", "who": self.username}) + "\n")
+            acknowledged = {"acknowledged": "journal", "key": key.group(1)}
+            log_file.write(json.dumps(acknowledged) + "\n")
 
     @task(2)
     def session(self) -> None:
@@ -114,8 +117,10 @@ class Person(HttpUser):
             if response.status_code != 200:
                 return
             step = STEP.search(response.text)
-        if step and step.group(1) == "done":
-            log_file.write(json.dumps({"acknowledged": "session", "who": self.username}) + "\n")
+        number = SESSION_NUMBER.search(url)
+        if step and step.group(1) == "done" and number:
+            acknowledged = {"acknowledged": "session", "number": int(number.group(1))}
+            log_file.write(json.dumps(acknowledged) + "\n")
 
     @task(1)
     def trends(self) -> None:
