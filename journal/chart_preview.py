@@ -13,12 +13,13 @@ from typing import Any
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from journal.display import MONTHS
+
 WIDTH, HEIGHT = 400, 230
 LEFT, RIGHT, TOP, BOTTOM = 34, 10, 30, 30
 # The width a week needs for its marker (8 wide) to stand apart from the next one.
 MARKER_ROOM = 10
 DASHES = {"solid": "", "dash": "9 5", "dot": "2 5"}
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def _ticks(top: float, step: float) -> list[float]:
@@ -39,7 +40,7 @@ def _marker(symbol: str, x: float, y: float, palette: str) -> str:
 
 def svg(figure: dict[str, Any], label: str) -> SafeString:
     layout, traces = figure["layout"], figure["data"]
-    weeks = [date.fromisoformat(x) for x in traces[0]["x"]]
+    weeks = traces[0]["x"]
     values = [y for trace in traces for y in trace["y"] if y is not None]
     y_axis = layout["yaxis"]
     top = y_axis["range"][1] if "range" in y_axis else max(max(values, default=1), 1)
@@ -67,46 +68,47 @@ def svg(figure: dict[str, Any], label: str) -> SafeString:
             f'<text class="chart-tick" x="{LEFT - 6}" y="{y + 5:.1f}" text-anchor="end">'
             f"{tick:g}</text>"
         )
-    every = max(1, -(-len(weeks) // 5))
-    for index, week in enumerate(weeks):
-        if index % every == 0:
-            parts.append(
-                f'<text class="chart-tick" x="{x_of(index):.1f}" y="{HEIGHT - 8}" '
-                f'text-anchor="middle">{week.day} {MONTHS[week.month - 1]}</text>'
-            )
+    for index in range(0, len(weeks), max(1, -(-len(weeks) // 5))):
+        week = date.fromisoformat(weeks[index])
+        parts.append(
+            f'<text class="chart-tick" x="{x_of(index):.1f}" y="{HEIGHT - 8}" '
+            f'text-anchor="middle">{week.day} {MONTHS[week.month - 1]}</text>'
+        )
+    # Each week's x written once for every line of the chart: hundreds of weeks over five lines.
+    x_texts = [f"{x_of(index):.1f}" for index in range(len(weeks))]
     for trace in traces:
-        palette = trace["meta"]["palette"]
-        points = [(x_of(i), y_of(y)) if y is not None else None for i, y in enumerate(trace["y"])]
+        palette, values = trace["meta"]["palette"], trace["y"]
+        shown = [index for index, y in enumerate(values) if y is not None]
         if trace["type"] == "bar":
             # Every bar one subpath of a single path: a third of the bytes of a rect each.
             width, base = max(slot * 0.6, 2), TOP + plot_h
             bars = "".join(
-                f"M{x - width / 2:.1f} {base}V{y:.1f}h{width:.1f}V{base}z"
-                for x, y in filter(None, points)
+                f"M{x_of(i) - width / 2:.1f} {base}V{y_of(values[i]):.1f}h{width:.1f}V{base}z"
+                for i in shown
             )
             parts.append(f'<path class="fill-{palette} bars" d="{bars}"/>')
             continue
         symbol = trace["marker"]["symbol"]
-        run: list[tuple[float, float]] = []
-        for x_y in [*points, None]:
-            if x_y:
-                run.append(x_y)
+        run: list[int] = []
+        for index in [*shown, None]:
+            if run and index == run[-1] + 1:
+                run.append(index)
                 continue
             if len(run) == 1 and not markers:
                 # A week between two gaps has no line: its marker is all that shows it.
-                parts.append(_marker(symbol, *run[0], palette))
+                parts.append(_marker(symbol, x_of(run[0]), y_of(values[run[0]]), palette))
             if len(run) > 1:
                 dash = DASHES[trace["line"]["dash"]]
                 parts.append(
                     f'<polyline class="line-{palette}" points="'
-                    + " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+                    + " ".join(f"{x_texts[i]},{y_of(values[i]):.1f}" for i in run)
                     + '"'
                     + (f' stroke-dasharray="{dash}"' if dash else "")
                     + "/>"
                 )
-            run = []
+            run = [] if index is None else [index]
         if markers:
-            parts.extend(_marker(symbol, x, y, palette) for x, y in filter(None, points))
+            parts.extend(_marker(symbol, x_of(i), y_of(values[i]), palette) for i in shown)
     return format_html(
         '<svg class="chart-svg" viewBox="0 0 {} {}" role="img" aria-label="{}">{}</svg>',
         WIDTH,

@@ -13,6 +13,9 @@ from functools import lru_cache
 # The IMMPACT thresholds a printed percent must not appear to cross.
 THRESHOLDS = (Decimal(30), Decimal(50))
 TENTH = Decimal("0.1")
+# Month names as `%b` writes them, looked up: a long trend table or chart labels hundreds of weeks,
+# and strftime was a third of the table's time.
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def exact(value: float | int | Decimal) -> Decimal:

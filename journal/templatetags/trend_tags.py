@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from journal import display
+from journal.display import MONTHS
 from journal.trends import ENOUGH_RATINGS, MEANS, Change, Week, size_of, verdict
 
 register = template.Library()
@@ -28,7 +29,8 @@ def one_decimal(value) -> str:
 
 
 def _week_row(week: Week) -> str:
-    heading = f'<th scope="row">{week.week.day} {week.week:%b %Y}</th>'
+    start = week.week
+    heading = f'<th scope="row">{start.day} {MONTHS[start.month - 1]} {start.year}</th>'
     if week.is_empty:
         return f'<tr class="empty-week">{heading}<td colspan="9">Nothing recorded</td></tr>'
     cells = [str(int(week.sessions_completed))]

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +44,14 @@ def test_it_shows_the_sentence_charts_and_table(person, person_client):
     assert "vendor/plotly/plotly-basic.min.js" in page
     assert set(figures(page, person_client)) == {"pain", "sessions", "arch"}
     assert page.count("<tr") == 1 + 3
+
+
+@time_machine.travel(datetime(2026, 1, 14, 12, tzinfo=UTC))
+def test_each_row_is_headed_by_its_monday(person, person_client):
+    weeks_of_data(person, 3)
+    page = person_client.get(URL).text
+    headings = re.findall(r'<th scope="row">([^<]+)</th>', page)
+    assert headings == ["29 Dec 2025", "5 Jan 2026", "12 Jan 2026"]
 
 
 def test_it_draws_no_empty_chart_and_says_why(person, person_client):
