@@ -120,6 +120,18 @@ TEMPLATES = [
     },
 ]
 
+# Nothing here must agree across processes (limits and sessions live in PostgreSQL). "fragments"
+# holds markup that depends on the code alone, such as a step's blank rating scales: each process
+# renders it once and keeps it until it restarts (a deploy).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": None,
+    },
+}
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or devdb.local_url(), conn_max_age=0

@@ -29,6 +29,9 @@ NEXT_STEP = {
     Step.ROLL_OFF: Step.EXTRAS,
     Step.EXTRAS: Step.DONE,
 }
+# Steps whose questions read nothing from the session (the ball and relax steps show its times):
+# while no answer to them has been refused, their markup is the same for everyone.
+FIXED_QUESTIONS = {Step.PAIN_BEFORE, Step.BREATHE, Step.ARCH_BEFORE, Step.ROLL_OFF, Step.EXTRAS}
 # The five steps of the technique, as the person counts them.
 NUMBERED_STEPS = [Step.BREATHE, Step.ARCH_BEFORE, Step.BALL, Step.RELAX, Step.ROLL_OFF]
 
@@ -72,6 +75,13 @@ def forms_for(session: ReleaseSession) -> dict[str, Form]:
     return {
         action: form_class() for (step, action), form_class in FORMS.items() if step == session.step
     }
+
+
+def has_fixed_questions(session: ReleaseSession, forms: dict[str, Form]) -> bool:
+    """Whether the step's questions can come from the fragment cache: the same markup for everyone,
+    rendered once a process rather than on every step (a scale of eleven choices is most of it)."""
+    answered = forms.get("next")
+    return session.step in FIXED_QUESTIONS and not (answered and answered.is_bound)
 
 
 def _elapsed_relax(session: ReleaseSession, now: datetime) -> int:

@@ -83,7 +83,12 @@ def session(request: HttpRequest, release_session: ReleaseSession) -> HttpRespon
     return render(
         request,
         page_or_partial(request, "sessions/session.html", "step"),
-        {"session": release_session, "forms": forms, "progress": flow.progress(release_session)},
+        {
+            "session": release_session,
+            "forms": forms,
+            "fixed_questions": flow.has_fixed_questions(release_session, forms),
+            "progress": flow.progress(release_session),
+        },
         status=422 if invalid_form else 200,
     )
 

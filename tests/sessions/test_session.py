@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -122,6 +124,62 @@ def test_the_arch_scale_pairs_each_number_with_its_meaning(person, person_client
     page = person_client.get(url(session), **htmx_headers).text
     assert '<span aria-hidden="true">0</span><span class="visually-hidden">0: No gap' in page
     assert '<span data-value="4">4: More than a flat hand fits. Lower is looser.</span>' in page
+
+
+def questions(page: str) -> str:
+    """The step's form without its per-response CSRF token."""
+    form = page[page.index('<form method="post"') : page.index("</form>")]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", form)
+
+
+@pytest.mark.parametrize("step", [Step.PAIN_BEFORE, Step.ARCH_BEFORE, Step.ROLL_OFF, Step.EXTRAS])
+def test_a_step_from_the_fragment_cache_reads_as_one_rendered_afresh(
+    person, person_client, htmx_headers, step
+):
+    session = ReleaseSessionFactory(person=person, step=step, pain_before=5, arch_before=2)
+    caches["fragments"].clear()
+    afresh = person_client.get(url(session), **htmx_headers).text
+    cached = person_client.get(url(session), **htmx_headers).text
+    assert caches["fragments"].get(make_template_fragment_key("session-questions", [step]))
+    assert questions(cached) == questions(afresh)
+
+
+def test_a_refused_answer_is_shown_around_the_cached_blank_step(
+    person, person_client, htmx_headers
+):
+    session = ReleaseSessionFactory(person=person, step=Step.PAIN_BEFORE)
+    person_client.get(url(session), **htmx_headers)
+    refused = post_step(
+        person_client, session, Step.PAIN_BEFORE, {"pain_before": "11"}, **htmx_headers
+    )
+    assert refused.status_code == 422
+    assert "must be a whole number from 0 to 10" in refused.text
+    assert 'aria-invalid="true"' in refused.text
+    blank = person_client.get(url(session), **htmx_headers).text
+    assert "must be a whole number" not in blank
+    assert "aria-invalid" not in blank
+
+
+def test_a_refused_stop_keeps_the_step_and_shows_its_own_error(person, person_client, htmx_headers):
+    session = ReleaseSessionFactory(person=person, step=Step.BREATHE, pain_before=5)
+    person_client.get(url(session), **htmx_headers)
+    refused = person_client.post(
+        url(session), {"step": Step.BREATHE, "action": "stop"}, **htmx_headers
+    )
+    assert refused.status_code == 422
+    assert "Breathe into your belly" in refused.text
+    assert '<details class="stop-early" open>' in refused.text
+    assert '<details class="stop-early">' in person_client.get(url(session), **htmx_headers).text
+
+
+def test_the_ball_and_relax_steps_show_each_sessions_own_times(person, person_client):
+    first = ReleaseSessionFactory(person=person, step=Step.BALL, pain_before=5, arch_before=2)
+    assert "Start the 5 minutes" in person_client.get(url(first)).text
+    first.delete()
+    second = ReleaseSessionFactory(
+        person=person, step=Step.BALL, pain_before=5, arch_before=2, relax_seconds=60
+    )
+    assert "Back to relaxing (4:00 left)" in person_client.get(url(second)).text
 
 
 def test_it_saves_a_double_tap_once(person, person_client, htmx_headers):
