@@ -1,10 +1,10 @@
 """The step machine of a guided release session.
 
-Every change goes through `apply`, a compare-and-set: one UPDATE that writes the step's answers
-only while the row still holds the step the person answered (and that step's start time). A double
-tap or a retried request therefore finds the step already done and changes nothing: each rating is
-saved once. One statement and no lock held across round trips: a save costs one query beyond
-reading the session.
+Every answer goes through `apply`, a compare-and-set in one statement: an UPDATE … RETURNING that
+writes only while the row is the person's, unfinished, and still holds the step the page showed
+with that step's start time (the form carries both). A double tap, a retried request or a page left
+from an earlier visit of the step therefore changes nothing: each rating is saved once. The session
+is not read first, and no lock is held: a save is one round trip.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.forms import Form
 from django.utils import timezone
 
 from sessions.forms import FORMS
-from sessions.models import RELAX_SECONDS, ReleaseSession, Step
+from sessions.models import RELAX_SECONDS, REPOSITIONS_MAX, ReleaseSession, Step
 
 NEXT_STEP = {
     Step.PAIN_BEFORE: Step.BREATHE,
@@ -84,21 +84,41 @@ def has_fixed_questions(session: ReleaseSession, forms: dict[str, Form]) -> bool
     return session.step in FIXED_QUESTIONS and not (answered and answered.is_bound)
 
 
-def _elapsed_relax(session: ReleaseSession, now: datetime) -> int:
-    elapsed = int((now - session.step_started_at).total_seconds())
-    return min(session.relax_seconds + max(elapsed, 0), RELAX_SECONDS)
+@dataclass(frozen=True)
+class Increase:
+    """A column raised by `by` in the UPDATE itself, never past `up_to`: the stored value, not one
+    read earlier, is what grows."""
+
+    by: int
+    up_to: int
 
 
-def _changes(session: ReleaseSession, action: str, values: dict[str, Any], now: datetime) -> dict:
-    """The fields the action writes, worked out from the session as it was read."""
+def step_started_at(posted: Any) -> datetime | None:
+    """The start of the step the page showed, as its form posts it; None if missing or unreadable,
+    which a write then treats as a page from another time."""
+    try:
+        started = datetime.fromisoformat(posted.get("step_started_at", ""))
+    except ValueError:
+        return None
+    return started if started.tzinfo else None
+
+
+def _relaxed(started_at: datetime, now: datetime) -> Increase:
+    return Increase(max(int((now - started_at).total_seconds()), 0), RELAX_SECONDS)
+
+
+def _changes(
+    step: str, started_at: datetime, action: str, values: dict[str, Any], now: datetime
+) -> dict:
+    """The fields the action writes to a session at `step`, begun at `started_at`."""
 
     def move_to(step: Step) -> dict:
         return {"step": step, "step_started_at": now} | (
             {"finished_at": now} if step == Step.DONE else {}
         )
 
-    next_step = NEXT_STEP[Step(session.step)]
-    relax = {"relax_seconds": _elapsed_relax(session, now)} if session.step == Step.RELAX else {}
+    next_step = NEXT_STEP[Step(step)]
+    relax = {"relax_seconds": _relaxed(started_at, now)} if step == Step.RELAX else {}
     if action == "stop":
         return {
             **relax,
@@ -113,37 +133,61 @@ def _changes(session: ReleaseSession, action: str, values: dict[str, Any], now: 
         return {"knees_lifted": values["knees_lifted"]}
     if action == "reposition":
         return {
-            "relax_seconds": _elapsed_relax(session, now),
-            "repositions": session.repositions + 1,
+            "relax_seconds": _relaxed(started_at, now),
+            "repositions": Increase(1, REPOSITIONS_MAX),
             **move_to(Step.BALL),
         }
     return {**relax, **values, **move_to(next_step)}
 
 
 def apply(
-    session: ReleaseSession,
+    person: Any,
+    pk: int,
     step: str,
+    started_at: datetime | None,
     action: str,
     values: dict[str, Any],
     now: datetime | None = None,
-) -> ReleaseSession:
-    """Applies one validated step submission and returns the session as it now stands."""
-    if session.step != step or session.is_finished:
-        return session
+) -> ReleaseSession | None:
+    """Writes one validated answer to the person's session `pk`, if it still stands at `step`,
+    begun at `started_at`, and returns the session as written; None when nothing was written (not
+    the person's, finished, or moved on since the page was shown)."""
+    if started_at is None or step not in NEXT_STEP:
+        return None
     now = now or timezone.now()
-    changes = _changes(session, action, values, now)
-    # `update()` skips auto_now: the row's write time is set here, as `save()` would.
-    written = (
-        ReleaseSession.objects.filter(
-            pk=session.pk, step=session.step, step_started_at=session.step_started_at
-        )
-        .open()
-        .update(**changes, updated_at=now)
+    # Written here as `save()` would: the UPDATE below sets no auto_now field by itself.
+    changes = _changes(step, started_at, action, values, now) | {"updated_at": now}
+    return _write_if_unchanged(person, pk, step, started_at, changes)
+
+
+def _write_if_unchanged(
+    person: Any, pk: int, step: str, started_at: datetime, changes: dict[str, Any]
+) -> ReleaseSession | None:
+    # Written out because the ORM's update() cannot return the row: reading it back would cost the
+    # round trip this saves.
+    meta = ReleaseSession._meta
+    quote = connection.ops.quote_name
+    assignments, params = [], []
+    for name, value in changes.items():
+        field = meta.get_field(name)
+        column = quote(field.column)
+        if isinstance(value, Increase):
+            assignments.append(f"{column} = LEAST({column} + %s, %s)")
+            params += [value.by, value.up_to]
+        else:
+            assignments.append(f"{column} = %s")
+            params.append(field.get_db_prep_save(value, connection))
+    fields = meta.concrete_fields
+    where = ("id", "person_id", "step", "step_started_at")
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)}"
+        f" WHERE {' AND '.join(f'{quote(column)} = %s' for column in where)}"
+        f" AND {quote('finished_at')} IS NULL"
+        f" RETURNING {', '.join(quote(field.column) for field in fields)}"
     )
-    if not written:
-        # Another request moved the session on since it was read: show it as it now stands.
-        return ReleaseSession.objects.get(pk=session.pk)
-    for field, value in changes.items():
-        setattr(session, field, value)
-    session.updated_at = now
-    return session
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, pk, person.pk, step, started_at])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return ReleaseSession.from_db(connection.alias, [field.attname for field in fields], row)

@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -63,23 +64,47 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def session(request: HttpRequest, pk: int) -> HttpResponse:
+    """A session's current step, and the answers to it. An answer is written without reading the
+    session first (`flow.apply` checks it is the person's); anything else reads it first, so another
+    person's session is a 404 whatever the method."""
+    if request.method == "POST":
+        return _answer(request, pk)
+    return _show_step(request, pk)
+
+
 @owned(ReleaseSession.objects.of)
 @require_http_methods(["GET", "HEAD", "POST"])
-def session(request: HttpRequest, release_session: ReleaseSession) -> HttpResponse:
-    invalid_form = None
-    if request.method == "POST":
-        step = request.POST.get("step", "")
-        action = request.POST.get("action", "next")
-        form = flow.form_for(step, action, request.POST)
-        if form is not None and form.is_valid():
-            release_session = flow.apply(release_session, step, action, form.cleaned_data)
-            if not request.htmx:
-                return redirect(release_session)
-        elif form is not None and step == release_session.step:
-            invalid_form = (action, form)
+def _show_step(request: HttpRequest, release_session: ReleaseSession) -> HttpResponse:
+    return _step_response(request, release_session)
+
+
+def _answer(request: HttpRequest, pk: int) -> HttpResponse:
+    step = request.POST.get("step", "")
+    action = request.POST.get("action", "next")
+    form = flow.form_for(step, action, request.POST)
+    valid = form is not None and form.is_valid()
+    written = None
+    if valid:
+        started_at = flow.step_started_at(request.POST)
+        written = flow.apply(request.user, pk, step, started_at, action, form.cleaned_data)
+    # Not written (refused, from an earlier page, finished): the session as it now stands.
+    release_session = written or get_object_or_404(ReleaseSession.objects.of(request.user), pk=pk)
+    if valid and not request.htmx:
+        return redirect(release_session)
+    refused = form if form is not None and not valid and step == release_session.step else None
+    return _step_response(request, release_session, action, refused)
+
+
+def _step_response(
+    request: HttpRequest,
+    release_session: ReleaseSession,
+    action: str = "",
+    refused: Form | None = None,
+) -> HttpResponse:
     forms = flow.forms_for(release_session)
-    if invalid_form:
-        forms[invalid_form[0]] = invalid_form[1]
+    if refused:
+        forms[action] = refused
     return render(
         request,
         page_or_partial(request, "sessions/session.html", "step"),
@@ -89,7 +114,7 @@ def session(request: HttpRequest, release_session: ReleaseSession) -> HttpRespon
             "fixed_questions": flow.has_fixed_questions(release_session, forms),
             "progress": flow.progress(release_session),
         },
-        status=422 if invalid_form else 200,
+        status=422 if refused else 200,
     )
 
 

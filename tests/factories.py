@@ -128,3 +128,9 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(UserFactory)
     token = factory.LazyFunction(sharing.new_token)
     token_hash = factory.LazyAttribute(lambda o: sharing.hash_token(o.token))
+
+
+def step_form(session: ReleaseSession) -> dict[str, str]:
+    """The hidden fields of a session's step form, as its page shows them now."""
+    shown = ReleaseSession.objects.get(pk=session.pk)
+    return {"step": shown.step, "step_started_at": shown.step_started_at.isoformat()}

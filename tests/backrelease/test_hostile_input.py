@@ -140,7 +140,9 @@ ENDPOINTS = [
         ["label", "expires_on", "include_notes", "shows_from", "shows_until"],
         lambda p: reverse("sharing:list"),
     ),
-    Endpoint("session step", [*SESSION_FIELDS, "step", "action"], open_session_url),
+    Endpoint(
+        "session step", [*SESSION_FIELDS, "step", "step_started_at", "action"], open_session_url
+    ),
     Endpoint("voice", ["voice_guidance", "next"], lambda p: reverse("sessions:voice")),
     Endpoint(
         "discard",

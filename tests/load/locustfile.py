@@ -21,6 +21,7 @@ log_file = open(LOG, "a", buffering=1)  # noqa: SIM115  (open for the whole run)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 KEY = re.compile(r'name="submission_key" value="([^"]+)"')
 STEP = re.compile(r'data-step="([a-z_]+)"')
+STEP_STARTED = re.compile(r'name="step_started_at" value="([^"]+)"')
 SESSION_NUMBER = re.compile(r"/sessions/(\d+)/")
 
 
@@ -105,18 +106,26 @@ class Person(HttpUser):
             "roll_off": {"arch_after": "1", "pain_after": "3"},
             "extras": {},
         }
-        step = STEP.search(start.text)
+        page = start.text
+        step = STEP.search(page)
         for _ in range(len(answers)):
-            if not step or step.group(1) not in answers:
+            started = STEP_STARTED.search(page)
+            if not step or not started or step.group(1) not in answers:
                 break
             response = self._post(
                 url,
-                {"step": step.group(1), "action": "next", **answers[step.group(1)]},
+                {
+                    "step": step.group(1),
+                    "step_started_at": started.group(1),
+                    "action": "next",
+                    **answers[step.group(1)],
+                },
                 f"session step {step.group(1)}",
             )
             if response.status_code != 200:
                 return
-            step = STEP.search(response.text)
+            page = response.text
+            step = STEP.search(page)
         number = SESSION_NUMBER.search(url)
         if step and step.group(1) == "done" and number:
             acknowledged = {"acknowledged": "session", "number": int(number.group(1))}

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import RELAX_SECONDS, ReleaseSession, Step
-from tests.factories import ReleaseSessionFactory
+from tests.factories import ReleaseSessionFactory, step_form
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,8 @@ def url(session: ReleaseSession) -> str:
 
 
 def post_step(client: Client, session: ReleaseSession, step: str, data: dict, **headers):
-    return client.post(url(session), {"step": step, "action": "next", **data}, **headers)
+    fields = {**step_form(session), "step": step, "action": "next", **data}
+    return client.post(url(session), fields, **headers)
 
 
 def test_it_walks_the_whole_session_with_htmx_partials(person, person_client, htmx_headers):
@@ -164,7 +165,7 @@ def test_a_refused_stop_keeps_the_step_and_shows_its_own_error(person, person_cl
     session = ReleaseSessionFactory(person=person, step=Step.BREATHE, pain_before=5)
     person_client.get(url(session), **htmx_headers)
     refused = person_client.post(
-        url(session), {"step": Step.BREATHE, "action": "stop"}, **htmx_headers
+        url(session), {**step_form(session), "step": Step.BREATHE, "action": "stop"}, **htmx_headers
     )
     assert refused.status_code == 422
     assert "Breathe into your belly" in refused.text
@@ -184,15 +185,50 @@ def test_the_ball_and_relax_steps_show_each_sessions_own_times(person, person_cl
 
 def test_it_saves_a_double_tap_once(person, person_client, htmx_headers):
     session = ReleaseSessionFactory(person=person)
-    post_step(person_client, session, Step.PAIN_BEFORE, {"pain_before": "6"}, **htmx_headers)
-    retry = post_step(
-        person_client, session, Step.PAIN_BEFORE, {"pain_before": "2"}, **htmx_headers
-    )
+    shown = {**step_form(session), "action": "next"}
+    person_client.post(url(session), {**shown, "pain_before": "6"}, **htmx_headers)
+    retry = person_client.post(url(session), {**shown, "pain_before": "2"}, **htmx_headers)
     assert retry.status_code == 200
     assert "Breathe into your belly" in retry.text
     session.refresh_from_db()
     assert session.pain_before == 6
     assert session.step == Step.BREATHE
+
+
+def test_an_answer_from_a_page_shown_before_a_reposition_changes_nothing(
+    person, person_client, htmx_headers
+):
+    start = timezone.now() - timedelta(seconds=60)
+    session = ReleaseSessionFactory(
+        person=person, step=Step.RELAX, pain_before=5, started_at=start, step_started_at=start
+    )
+    first_relax = step_form(session)
+    post_step(person_client, session, Step.RELAX, {"action": "reposition"}, **htmx_headers)
+    post_step(person_client, session, Step.BALL, {"ball_setup": "one"}, **htmx_headers)
+    stale = person_client.post(
+        url(session),
+        {**first_relax, "action": "stop", "stop-stopped_early_reason": "sharp_pain"},
+        **htmx_headers,
+    )
+    assert stale.status_code == 200
+    assert "Relax into the ball" in stale.text
+    session.refresh_from_db()
+    assert (session.step, session.repositions, session.finished_at) == (Step.RELAX, 1, None)
+
+
+@pytest.mark.parametrize("started", [None, "", "not a time", "2026-11-28T10:00:00"])
+def test_an_answer_without_the_steps_start_changes_nothing(
+    person, person_client, htmx_headers, started
+):
+    session = ReleaseSessionFactory(person=person)
+    fields = {"step": Step.PAIN_BEFORE, "action": "next", "pain_before": "6"}
+    if started is not None:
+        fields["step_started_at"] = started
+    response = person_client.post(url(session), fields, **htmx_headers)
+    assert response.status_code == 200
+    assert "How much does your back hurt right now?" in response.text
+    session.refresh_from_db()
+    assert (session.step, session.pain_before) == (Step.PAIN_BEFORE, None)
 
 
 def test_it_ignores_a_retried_finish(person, person_client):
@@ -279,7 +315,9 @@ def test_it_counts_down_from_the_step_start(person, person_client):
 def test_it_toggles_knees_lifted_without_leaving_relax(person, person_client, htmx_headers):
     session = ReleaseSessionFactory(person=person, step=Step.RELAX)
     response = person_client.post(
-        url(session), {"step": Step.RELAX, "action": "knees", "knees_lifted": "on"}, **htmx_headers
+        url(session),
+        {**step_form(session), "step": Step.RELAX, "action": "knees", "knees_lifted": "on"},
+        **htmx_headers,
     )
     assert 'aria-pressed="true"' in response.text
     session.refresh_from_db()
@@ -294,7 +332,9 @@ def test_it_repositions_and_keeps_the_time_already_relaxed(person, person_client
     )
     with time_machine.travel(start + timedelta(seconds=120), tick=False):
         response = person_client.post(
-            url(session), {"step": Step.RELAX, "action": "reposition"}, **htmx_headers
+            url(session),
+            {**step_form(session), "step": Step.RELAX, "action": "reposition"},
+            **htmx_headers,
         )
     assert "Ball under the sacrum" in response.text
     assert "Back to relaxing (3:00 left)" in response.text
@@ -312,6 +352,7 @@ def test_it_records_why_a_session_stopped_early(person, person_client, htmx_head
     response = person_client.post(
         url(session),
         {
+            **step_form(session),
             "step": Step.RELAX,
             "action": "stop",
             "stop-stopped_early_reason": "dizziness",
@@ -333,7 +374,7 @@ def test_it_records_why_a_session_stopped_early(person, person_client, htmx_head
 def test_it_asks_for_a_reason_before_stopping(person, person_client, htmx_headers):
     session = ReleaseSessionFactory(person=person, step=Step.BREATHE, pain_before=6)
     response = person_client.post(
-        url(session), {"step": Step.BREATHE, "action": "stop"}, **htmx_headers
+        url(session), {**step_form(session), "step": Step.BREATHE, "action": "stop"}, **htmx_headers
     )
     assert response.status_code == 422
     assert "Choose why you are stopping" in response.text

@@ -81,6 +81,8 @@ class Endpoint:
 
     request: Callable[[object], HttpResponseBase | list]
     setup: Callable[[], object] | None = None
+    # Markup every response must hold: a save that was refused would be timed as a save otherwise.
+    expect: bytes = b""
     times: list[float] = field(default_factory=list)
     queries: int = 0
     response: HttpResponseBase | None = None
@@ -97,6 +99,9 @@ class Endpoint:
                 elapsed = (time.perf_counter() - start) * 1000
             if isinstance(response, HttpResponseBase):
                 assert response.status_code < 400, (response.status_code, body[:300])
+                if self.expect:
+                    compressed = response.get("Content-Encoding") == "gzip"
+                    assert self.expect in (gzip.decompress(body) if compressed else body)
                 self.response, self.body = response, body
             if keep:
                 self.times.append(elapsed)
@@ -215,12 +220,15 @@ class Command(BaseCommand):
         session = ReleaseSession.objects.create(person=person)
         step_url = session.get_absolute_url()
 
-        def at_step(step: str, pain_before: int | None) -> Callable[[], None]:
-            def setup() -> None:
+        def at_step(step: str, pain_before: int | None) -> Callable[[], str]:
+            """Sets the session to `step`, and gives the step's start as its page shows it."""
+
+            def setup() -> str:
                 now = timezone.now()
                 ReleaseSession.objects.filter(pk=session.pk).update(
                     step=step, pain_before=pain_before, step_started_at=now, updated_at=now
                 )
+                return now.isoformat()
 
             return setup
 
@@ -237,7 +245,8 @@ class Command(BaseCommand):
                     as_htmx_sends({"pain": "4", "submission_key": str(uuid.uuid4())}),
                     content_type=FORM_ENCODED,
                     **htmx,
-                )
+                ),
+                expect=b"Saved: pain 4",
             ),
             "trends 12w": Endpoint(lambda _: client.get("/trends/", {"range": "12w"})),
             "trends all": Endpoint(lambda _: client.get("/trends/", {"range": "all"})),
@@ -251,13 +260,21 @@ class Command(BaseCommand):
             "clinician FHIR": Endpoint(lambda _: clinician.get(f"/shared/{token}/fhir.json")),
             # The first rating of a session, as htmx posts it.
             "rating save": Endpoint(
-                lambda _: client.post(
+                lambda step_started_at: client.post(
                     step_url,
-                    as_htmx_sends({"step": Step.PAIN_BEFORE, "action": "next", "pain_before": "6"}),
+                    as_htmx_sends(
+                        {
+                            "step": Step.PAIN_BEFORE,
+                            "step_started_at": step_started_at,
+                            "action": "next",
+                            "pain_before": "6",
+                        }
+                    ),
                     content_type=FORM_ENCODED,
                     **htmx,
                 ),
                 at_step(Step.PAIN_BEFORE, None),
+                expect=b'data-step="breathe"',
             ),
         }
 
