@@ -85,23 +85,27 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _line(weeks: list[Week], x: list[str], field: str) -> dict[str, Any]:
+def _line(weeks: list[Week], x: list[str], field: str, hover: bool) -> dict[str, Any]:
     name, (colour, dark_colour, palette), dash, symbol = LINES[field]
-    return {
+    line = {
         "type": "scatter",
         "x": x,
         # Floats, which JSON writes natively; the exact value is in `text`.
         "y": [_number(getattr(w, field)) for w in weeks],
-        "customdata": [getattr(w, f"{field}_n") for w in weeks],
-        # The figure as the table prints it, rounded in one place (plotly.js would round the
-        # binary float, and 6.05 would read 6.0 on the chart and 6.1 in the table).
-        "text": [display.one_decimal(getattr(w, field)) for w in weeks],
         "name": name,
         "mode": "lines+markers",
         "connectgaps": False,
         "line": {"color": colour, "dash": dash, "width": 3},
         "marker": {"symbol": symbol, "size": 8, "color": colour},
         "meta": {"dark": dark_colour, "palette": palette},
+    }
+    if not hover:
+        return line
+    return line | {
+        "customdata": [getattr(w, f"{field}_n") for w in weeks],
+        # The figure as the table prints it, rounded in one place (plotly.js would round the
+        # binary float, and 6.05 would read 6.0 on the chart and 6.1 in the table).
+        "text": [display.one_decimal(getattr(w, field)) for w in weeks],
         "hovertemplate": "%{text} (%{customdata} ratings)<extra>" + name + "</extra>",
     }
 
@@ -121,17 +125,19 @@ class Chart:
         return chart_preview.legend(self.figure)
 
 
-def figures_response(charts: dict[str, Chart | None]) -> HttpResponse:
-    """Every chart's figure, by name, as charts.js asks for them once plotly.js is wanted."""
+def figures_response(weeks: list[Week]) -> HttpResponse:
+    """Every chart's figure, by name, with its hover texts, as charts.js asks for them once
+    plotly.js is wanted."""
+    charts = figures(weeks, hover=True)
     return HttpResponse(
         to_json_plotly({name: chart.figure for name, chart in charts.items() if chart}),
         content_type="application/json",
     )
 
 
-def figures(weeks: list[Week]) -> dict[str, Chart | None]:
+def figures(weeks: list[Week], *, hover: bool = False) -> dict[str, Chart | None]:
     """The three trend charts; None for a chart with nothing to draw, which the page says in
-    words instead."""
+    words instead. The static pictures need no `hover` texts: only plotly.js shows them."""
     x = [w.week.isoformat() for w in weeks]
     sessions = {
         "type": "bar",
@@ -145,7 +151,9 @@ def figures(weeks: list[Week]) -> dict[str, Chart | None]:
     }
     charts = {
         "pain": {
-            "data": [_line(weeks, x, f) for f in ("usual_pain", "pain_before", "pain_after")],
+            "data": [
+                _line(weeks, x, f, hover) for f in ("usual_pain", "pain_before", "pain_after")
+            ],
             "layout": _layout(weeks, "Pain per week", "Pain (0-10)", 10),
         },
         "sessions": {
@@ -153,7 +161,7 @@ def figures(weeks: list[Week]) -> dict[str, Chart | None]:
             "layout": _layout(weeks, "Sessions per week", "Sessions", None, counts=True),
         },
         "arch": {
-            "data": [_line(weeks, x, f) for f in ("arch_before", "arch_after")],
+            "data": [_line(weeks, x, f, hover) for f in ("arch_before", "arch_after")],
             "layout": _layout(weeks, "Lower-back arch per week", "Arch (0-4)", 4),
         },
     }

@@ -133,7 +133,7 @@ def trend_figures(request: HttpRequest) -> HttpResponse:
     """The charts' plotly figures, which charts.js fetches only when plotly.js is wanted."""
     range_key = trends.chosen_range(request.GET.get("range"))
     shown = trends.weekly(request.user, last=trends.RANGES[range_key])
-    return charts.figures_response(charts.figures(shown))
+    return charts.figures_response(shown)
 
 
 @login_required

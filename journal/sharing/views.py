@@ -199,7 +199,7 @@ def _weeks_shown(link: ShareLink, range_key: str) -> list[trends.Week]:
 def report_figures(request: HttpRequest, link: ShareLink) -> HttpResponse:
     with timezone.override(link.person.zone):
         weeks = _weeks_shown(link, trends.chosen_range(request.GET.get("range")))
-    return charts.figures_response(charts.figures(weeks))
+    return charts.figures_response(weeks)
 
 
 @clinician_page
