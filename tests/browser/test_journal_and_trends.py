@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from journal import trends
 from journal.models import JournalEntry
 from tests.browser.conftest import log_in
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, UserFactory, every
@@ -92,13 +94,23 @@ def test_it_draws_the_trend_charts_and_swaps_the_range(live_server, page: Page, 
     assert csp_violations == []
 
 
-def test_the_range_switch_keeps_charts_titles_legends_and_tab_right(live_server, page: Page):
+def test_the_range_switch_keeps_charts_titles_legends_and_tab_right(
+    live_server, page: Page, monkeypatch
+):
     person = UserFactory()
     history(person)
     log_in(page, live_server.url, person.username)
     page.goto(f"{live_server.url}/trends/")
     page.locator("#chart-pain").hover()
-    # Switched again while the charts are still being drawn: nothing may land on the wrong chart.
+    weekly = trends.weekly
+
+    def slow(person, *args, last=None, **kwargs):
+        time.sleep({4: 0.3, None: 0.9}.get(last, 0))
+        return weekly(person, *args, last=last, **kwargs)
+
+    monkeypatch.setattr(trends, "weekly", slow)
+    # Switched again while the first answer is on its way (and arrives first), with the charts
+    # still being drawn: the last choice is what stays, and nothing lands on the wrong chart.
     page.get_by_role("link", name="Last 4 weeks").click()
     page.get_by_role("link", name="All").click()
     expect(page.locator(".trend-table tbody tr")).to_have_count(20)
