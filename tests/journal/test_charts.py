@@ -15,7 +15,7 @@ from journal.trends import Week
 
 def week(n: int, **values) -> Week:
     """A week with nothing recorded, then the given figures."""
-    fields = dict.fromkeys(Week.__dataclass_fields__)
+    fields = dict.fromkeys(Week._fields)
     counts = {name: 0 for name in fields if name.endswith("_n")}
     start = date(2026, 1, 5) + timedelta(weeks=n)
     return Week(**{**fields, **counts, "sessions_completed": 0, "week": start, **values})
