@@ -70,18 +70,39 @@ def form_for(step: str, action: str, data: Any = None) -> Form | None:
     return form_class(data) if form_class else None
 
 
-def forms_for(session: ReleaseSession) -> dict[str, Form]:
-    """The blank forms of the session's current step, by action."""
-    return {
-        action: form_class() for (step, action), form_class in FORMS.items() if step == session.step
-    }
+class BlankForms(dict):
+    """The forms of a step by action, each made blank only when first asked for: a step shown from
+    the fragment cache needs none of them."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__()
+        self.step = step
+
+    def __missing__(self, action: str) -> Form:
+        form = self[action] = FORMS[(self.step, action)]()
+        return form
+
+
+def forms_for(session: ReleaseSession) -> BlankForms:
+    """The forms of the session's current step, by action; a refused one is put in by the caller."""
+    return BlankForms(session.step)
+
+
+def _refused(forms: dict[str, Form], action: str) -> bool:
+    # `get` makes no blank form: only a form put in (posted, refused) is bound.
+    form = forms.get(action)
+    return bool(form and form.is_bound)
 
 
 def has_fixed_questions(session: ReleaseSession, forms: dict[str, Form]) -> bool:
     """Whether the step's questions can come from the fragment cache: the same markup for everyone,
     rendered once a process rather than on every step (a scale of eleven choices is most of it)."""
-    answered = forms.get("next")
-    return session.step in FIXED_QUESTIONS and not (answered and answered.is_bound)
+    return session.step in FIXED_QUESTIONS and not _refused(forms, "next")
+
+
+def has_fixed_stop_early(session: ReleaseSession, forms: dict[str, Form]) -> bool:
+    """Whether the step offers the stop-early form and it is blank, the same for everyone."""
+    return (session.step, "stop") in FORMS and not _refused(forms, "stop")
 
 
 @dataclass(frozen=True)

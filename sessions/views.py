@@ -112,6 +112,7 @@ def _step_response(
             "session": release_session,
             "forms": forms,
             "fixed_questions": flow.has_fixed_questions(release_session, forms),
+            "fixed_stop_early": flow.has_fixed_stop_early(release_session, forms),
             "progress": flow.progress(release_session),
         },
         status=422 if refused else 200,

@@ -178,3 +178,25 @@ def test_parallel_taps_save_once(person):
     session.refresh_from_db()
     assert session.step == Step.BREATHE
     assert session.pain_before in range(6)
+
+
+def test_a_steps_forms_are_made_only_when_asked_for():
+    forms = flow.forms_for(ReleaseSessionFactory.build(step=Step.BREATHE))
+    assert forms.get("next") is None
+    assert type(forms["next"]).__name__ == "BreatheForm"
+    assert list(forms) == ["next"]
+    with pytest.raises(KeyError):
+        forms["knees"]
+
+
+@pytest.mark.parametrize(
+    ("step", "offered"),
+    [(Step.PAIN_BEFORE, False), (Step.BREATHE, True), (Step.RELAX, True), (Step.EXTRAS, False)],
+)
+def test_the_blank_stop_early_form_is_shared_only_where_it_is_offered(step, offered):
+    session = ReleaseSessionFactory.build(step=step)
+    forms = flow.forms_for(session)
+    assert flow.has_fixed_stop_early(session, forms) is offered
+    if offered:
+        forms["stop"] = flow.form_for(step, "stop", {"stop-stopped_early_reason": ""})
+        assert flow.has_fixed_stop_early(session, forms) is False
