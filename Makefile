@@ -31,10 +31,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 db: $(STAMP) .secret_key
-	$(PY) -m backrelease.devdb up
+	$(PY) -m backrelease.devtools.cluster up
 
 db-stop:
-	@if [ -x $(PY) ]; then $(PY) -m backrelease.devdb stop; fi
+	@if [ -x $(PY) ]; then $(PY) -m backrelease.devtools.cluster stop; fi
 
 migrate: db
 	$(PY) manage.py migrate --noinput
@@ -49,7 +49,8 @@ run: seed node_modules/.package-lock.json
 # As in production: gunicorn, DEBUG off, migrated, static files collected and compressed.
 serve: migrate node_modules/.package-lock.json
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=false HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config backrelease/gunicorn.conf.py backrelease.wsgi
+	DATABASE_URL=$${DATABASE_URL:-$$($(PY) -m backrelease.devtools.cluster url)} DEBUG=false HOST=$(HOST) PORT=$(PORT) \
+		$(VENV)/bin/gunicorn --config backrelease/gunicorn.conf.py backrelease.wsgi
 
 # Debian's Chromium, for Playwright: never a browser downloaded at run time.
 chromium:
@@ -104,7 +105,7 @@ format: $(STAMP)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# The cluster may live outside the checkout (see backrelease/devdb.py): devdb knows where.
+# The cluster may live outside the checkout (see backrelease/devtools/cluster.py): the cluster module knows where.
 clean:
-	@if [ -x $(PY) ]; then $(PY) -m backrelease.devdb remove; fi
+	@if [ -x $(PY) ]; then $(PY) -m backrelease.devtools.cluster remove; fi
 	rm -rf $(VENV) .pg staticfiles node_modules .audit

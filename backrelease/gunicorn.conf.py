@@ -5,7 +5,7 @@ import os
 
 from gunicorn.glogging import Logger
 
-from backrelease.logging import RedactCapabilityTokens
+from backrelease.capability.paths import RedactSecrets
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # A worker a CPU (two at least, so one busy worker never stalls the rest), each with threads: most
@@ -18,20 +18,20 @@ timeout = 30
 # upstream), so the proxy never reuses one gunicorn has just closed (a 502 on a POST).
 keepalive = int(os.environ.get("WEB_KEEPALIVE", 20))
 graceful_timeout = 20
-# Off unless asked for; when on, share and calendar tokens are redacted like every other log line.
+# Off unless asked for; when on, every capability URL's secret is redacted as in every other line.
 accesslog = "-" if os.environ.get("ACCESS_LOG", "").lower() in {"1", "true", "yes", "on"} else None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 class RedactingLogger(Logger):
-    """gunicorn's access and error logs, with `/shared/<token>/` written `/shared/[token]/` (and
-    calendar feeds alike)."""
+    """gunicorn's access and error logs, with the secret of every capability URL written [token]
+    (`backrelease.capability.paths`)."""
 
     def setup(self, cfg) -> None:
         super().setup(cfg)
         for log in (self.access_log, self.error_log):
-            log.addFilter(RedactCapabilityTokens())
+            log.addFilter(RedactSecrets())
 
 
 logger_class = RedactingLogger

@@ -1,4 +1,8 @@
-"""One settings module, driven by environment variables with safe development defaults."""
+"""The production settings, driven by environment variables with safe defaults.
+
+Development and tests run `backrelease.devtools.settings`, which adds the local cluster and the
+development commands on top of these; nothing here imports development tooling.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from backrelease import devdb
-from backrelease.database import check_pooled_connection
+from backrelease.common.database import pool_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,7 +66,8 @@ if TRUSTED_PROXY_COUNT:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "backrelease",
+    "backrelease.accounts",
+    "backrelease.capability",
     "sessions.apps.ReleaseSessionsConfig",
     "journal",
     "django.contrib.auth",
@@ -77,26 +81,26 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so its headers reach every /shared/ response, errors included.
-    "backrelease.middleware.SharedPageHeadersMiddleware",
+    # Outermost, so its headers reach every capability URL's response, errors included.
+    "backrelease.capability.middleware.PrivacyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages, partials and the (streamed) exports, gzipped for clients that accept it. Against
     # BREACH: Django pads each gzip stream with random bytes and masks the CSRF token anew on every
     # response; a share token is in no compressed body (the clinician's pages link relatively, and
     # the one page that shows a new link's URL is sent uncompressed).
     "django.middleware.gzip.GZipMiddleware",
-    "backrelease.middleware.RefuseControlCharactersMiddleware",
+    "backrelease.common.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "backrelease.middleware.PersonTimeZoneMiddleware",
+    "backrelease.common.middleware.PersonTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "backrelease.middleware.PrivatePagesMiddleware",
+    "backrelease.common.middleware.PrivatePagesMiddleware",
     # Last, as django-axes asks: it answers a locked-out login before the view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -132,25 +136,21 @@ CACHES = {
     },
 }
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or devdb.local_url(), conn_max_age=0
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "Set DATABASE_URL to the PostgreSQL database (in development, `make` and "
+        "backrelease.devtools.settings set it to this checkout's own cluster)."
     )
-}
+DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Back Release runs on PostgreSQL only; DATABASE_URL names another")
 # Seconds a request waits for the database before it fails with a 503, rather than hanging.
 DATABASE_WAIT = env_int("DATABASE_WAIT", 2)
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_WAIT
 if env_bool("DATABASE_POOL", True):
-    DATABASES["default"]["OPTIONS"]["pool"] = {
-        # Each connection is checked as it is handed out, so after a database restart no
-        # request gets a dead one: the pool replaces it.
-        "check": check_pooled_connection,
-        "min_size": 1,
-        "max_size": env_int("DATABASE_POOL_SIZE", 8),
-        "timeout": DATABASE_WAIT,
-    }
+    DATABASES["default"]["OPTIONS"]["pool"] = pool_options(
+        "default", max_size=env_int("DATABASE_POOL_SIZE", 8), wait=DATABASE_WAIT
+    )
 
 AUTH_USER_MODEL = "backrelease.User"
 AUTHENTICATION_BACKENDS = [
@@ -159,7 +159,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Argon2id at OWASP's minimum (19 MiB, 2 passes); older hashes are upgraded at the next login.
 PASSWORD_HASHERS = [
-    "backrelease.passwords.Argon2idHasher",
+    "backrelease.accounts.passwords.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 # Wrong passwords are counted in PostgreSQL per account and client address, so every worker and
@@ -169,8 +169,8 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "backrelease.clients.address"
-AXES_LOCKOUT_CALLABLE = "backrelease.views.login_locked"
+AXES_CLIENT_IP_CALLABLE = "backrelease.common.clients.address"
+AXES_LOCKOUT_CALLABLE = "backrelease.accounts.views.login_locked"
 # Successful logins are none of our business: only failures are kept, and only for the limit.
 AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "login"
@@ -268,14 +268,13 @@ PERMISSIONS_POLICY = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_capability_tokens": {"()": "backrelease.logging.RedactCapabilityTokens"}},
+    "filters": {"redact_secrets": {"()": "backrelease.capability.paths.RedactSecrets"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_capability_tokens"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # The loggers that write request paths, and so could write a share token.
+    # The loggers that write request paths, and so could write a capability URL's secret.
     "loggers": {
-        name: {"filters": ["redact_capability_tokens"]}
-        for name in ("django.request", "django.server")
+        name: {"filters": ["redact_secrets"]} for name in ("django.request", "django.server")
     },
 }

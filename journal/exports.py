@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from backrelease.common.period import Period
 from journal.models import JournalEntry, WeeklyCheckIn
 from journal.trends import MEANS, Week
 from sessions.models import ReleaseSession
@@ -48,22 +49,22 @@ CHUNK = 500
 
 @dataclass(frozen=True)
 class Scope:
-    """The slice of a person's record a share link (or a full export) covers."""
+    """The rows of a period (`Period`) that an export holds: all of a person's record, or what a
+    share link covers."""
 
-    person: Any
-    since: date | None = None
-    until: date | None = None
+    period: Period
     include_notes: bool = True
 
+    @property
+    def person(self):
+        return self.period.person
+
     def _bounds(self, field: str) -> dict[str, datetime]:
-        zone = ZoneInfo(self.person.time_zone)
         bounds = {}
-        if self.since:
-            bounds[f"{field}__gte"] = datetime.combine(self.since, time.min, zone)
-        if self.until:
-            bounds[f"{field}__lt"] = datetime.combine(
-                self.until + timedelta(days=1), time.min, zone
-            )
+        if self.period.starts_at:
+            bounds[f"{field}__gte"] = self.period.starts_at
+        if self.period.ends_at:
+            bounds[f"{field}__lt"] = self.period.ends_at
         return bounds
 
     def sessions(self) -> QuerySet[ReleaseSession]:
@@ -84,10 +85,10 @@ class Scope:
 
     def check_ins(self) -> QuerySet[WeeklyCheckIn]:
         check_ins = WeeklyCheckIn.objects.filter(person=self.person).order_by("week_start")
-        if self.since:
-            check_ins = check_ins.filter(week_start__gte=self.since - timedelta(days=6))
-        if self.until:
-            check_ins = check_ins.filter(week_start__lte=self.until)
+        if self.period.since:
+            check_ins = check_ins.filter(week_start__gte=self.period.since - timedelta(days=6))
+        if self.period.until:
+            check_ins = check_ins.filter(week_start__lte=self.period.until)
         return check_ins
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django import forms
 from django.db import IntegrityError, transaction
@@ -10,10 +10,9 @@ from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from backrelease import bounds
-from journal import sharing
+from backrelease.common import bounds
+from backrelease.common.fields import note_field, rating_field
 from journal.models import BUILT_IN_TAGS, PAIN_MAX, PEG_MAX, JournalEntry, WeeklyCheckIn
-from sessions.forms import note_field, rating_field
 
 # The browser's date picker, which reads and writes ISO dates whatever the language.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -193,61 +192,3 @@ class WeeklyCheckInForm(forms.ModelForm):
     class Meta:
         model = WeeklyCheckIn
         fields = ("pain_average", "enjoyment_interference", "activity_interference")
-
-
-class ShareLinkForm(forms.Form):
-    label = forms.CharField(
-        max_length=100,
-        validators=[bounds.validate_single_line],
-        help_text="Who it is for, such as “Dr Lee, physio”.",
-        error_messages={"required": "Say who the link is for, so you can tell your links apart."},
-    )
-    expires_on = forms.DateField(
-        label="Works until",
-        widget=DATE_INPUT,
-        help_text="At most a year from today.",
-        error_messages={"invalid": "Enter a date, such as 2026-12-25."},
-    )
-    include_notes = forms.BooleanField(
-        required=False,
-        label="Include my notes",
-        help_text="Ratings are always shown; notes only if you tick this.",
-    )
-    shows_from = forms.DateField(
-        required=False,
-        label="Show from",
-        widget=DATE_INPUT,
-        validators=[bounds.validate_not_before_2000],
-        help_text="Leave both dates empty to share everything.",
-    )
-    shows_until = forms.DateField(
-        required=False,
-        label="Show until",
-        widget=DATE_INPUT,
-        validators=[bounds.validate_not_before_2000],
-    )
-
-    def __init__(self, *args, today, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-        self.initial.setdefault("expires_on", today + timedelta(days=sharing.DEFAULT_DAYS))
-
-    def clean_expires_on(self):
-        expires_on = self.cleaned_data["expires_on"]
-        if expires_on < self.today:
-            raise forms.ValidationError("Pick today or a later day.")
-        if expires_on > self.today + timedelta(days=sharing.MAX_DAYS):
-            raise forms.ValidationError("A link can work for a year at most.")
-        return expires_on
-
-    def clean(self):
-        cleaned = super().clean()
-        since, until = cleaned.get("shows_from"), cleaned.get("shows_until")
-        if since and until and since > until:
-            self.add_error("shows_until", "The end of the range comes before its start.")
-        if since and since > self.today:
-            self.add_error("shows_from", "Start the range today or earlier.")
-        expires_on = cleaned.get("expires_on")
-        if until and expires_on and until > expires_on:
-            self.add_error("shows_until", "End the range by the day the link stops working.")
-        return cleaned

@@ -13,12 +13,13 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.db import connection
-from django.utils import timezone
 from scipy import stats
 
-from journal import display, trends
-from journal.models import JournalEntry
-from sessions.models import BallSetup, ReleaseSession
+from backrelease.common.local_time import day_end_sql, day_sql, day_start_sql, week_sql, week_start
+from backrelease.common.period import Period, in_period
+from journal import display, usual_pain
+from journal.usual_pain import ENTRIES, SESSIONS
+from sessions.models import BallSetup
 
 CONFIDENCE = 0.95
 # Farrar et al. 2001: a drop of 2 points or 30% is clinically important.
@@ -35,39 +36,29 @@ SESSIONS_SQL = f"""
 SELECT pain_before, pain_after, ball_setup, knees_lifted, breathing_skipped,
        extract(hour FROM started_at AT TIME ZONE %(zone)s)::int AS hour,
        started_at
-FROM {ReleaseSession._meta.db_table}
+FROM {SESSIONS}
 WHERE person_id = %(person)s AND pain_before IS NOT NULL AND pain_after IS NOT NULL
-  AND {trends.in_scope("started_at", window=False)}
+  AND {in_period("started_at", shown=False)}
 ORDER BY started_at
 """
-# Journal pain a day, and whether that day (in the person's zone) had a session.
+# Journal pain a local day, and whether that day had a session.
 DAYS_SQL = f"""
 SELECT d.day, d.pain, EXISTS (
-    SELECT 1 FROM {ReleaseSession._meta.db_table} s
-    WHERE s.person_id = %(person)s AND s.started_at >= d.day_start
-      AND s.started_at < d.day_start + interval '1 day'
+    SELECT 1 FROM {SESSIONS} s
+    WHERE s.person_id = %(person)s AND s.started_at >= {day_start_sql("d.day")}
+      AND s.started_at < {day_end_sql("d.day")}
 ) AS had_session
 FROM (
-    SELECT (recorded_at AT TIME ZONE %(zone)s)::date AS day, avg(pain) AS pain,
-           ((recorded_at AT TIME ZONE %(zone)s)::date)::timestamp AT TIME ZONE %(zone)s
-               AS day_start
-    FROM {JournalEntry._meta.db_table}
-    WHERE person_id = %(person)s AND {trends.in_scope("recorded_at", window=False)}
-    GROUP BY 1, 3
+    SELECT {day_sql("recorded_at")} AS day, avg(pain) AS pain
+    FROM {ENTRIES}
+    WHERE person_id = %(person)s AND {in_period("recorded_at", shown=False)}
+    GROUP BY 1
 ) AS d
 """
-# Usual pain a week (journal pain and session pain-before pooled), weeks in the person's zone.
+# Usual pain a local week.
 WEEKS_SQL = f"""
-SELECT week, avg(pain) AS usual_pain FROM (
-    SELECT date_trunc('week', started_at AT TIME ZONE %(zone)s)::date AS week, pain_before AS pain
-    FROM {ReleaseSession._meta.db_table}
-    WHERE person_id = %(person)s AND pain_before IS NOT NULL
-      AND {trends.in_scope("started_at", window=False)}
-    UNION ALL
-    SELECT date_trunc('week', recorded_at AT TIME ZONE %(zone)s)::date, pain
-    FROM {JournalEntry._meta.db_table}
-    WHERE person_id = %(person)s AND {trends.in_scope("recorded_at", window=False)}
-) AS ratings
+SELECT {week_sql("at")} AS week, {usual_pain.MEAN} AS usual_pain
+FROM ({usual_pain.ratings()}) AS ratings
 GROUP BY 1 ORDER BY 1
 """
 
@@ -180,12 +171,10 @@ def _weekly_series(rows: list[tuple[date, float]], since: date | None) -> list[f
     return [by_week.get(first + timedelta(weeks=n)) for n in range(count)]
 
 
-def compute(
-    person, now: datetime | None = None, since: date | None = None, until: date | None = None
-) -> Insights:
-    """Every answer, in three queries; `since` and `until` keep to a share link's dates."""
-    now = now or timezone.now()
-    params = trends.query_params(person, now, since, until, None)
+def compute(period: Period) -> Insights:
+    """Every answer over the period, in three queries; "the last four (eight) weeks" are those
+    up to the period's end, which for a share link may lie in the past."""
+    params = period.sql_params()
     with connection.cursor() as cursor:
         cursor.execute(SESSIONS_SQL, params)
         sessions = [SessionRow(*row) for row in cursor.fetchall()]
@@ -193,9 +182,8 @@ def compute(
         days = cursor.fetchall()
         cursor.execute(WEEKS_SQL, params)
         weeks = cursor.fetchall()
-    recent = now - timedelta(weeks=4)
-    this_week = timezone.localtime(now, person.zone).date()
-    eight_weeks_ago = this_week - timedelta(days=this_week.weekday(), weeks=7)
+    recent = period.end - timedelta(weeks=4)
+    eight_weeks_ago = week_start(period.last_day) - timedelta(weeks=7)
 
     def drops(keep) -> list[float]:
         return [s.pain_before - s.pain_after for s in sessions if keep(s)]

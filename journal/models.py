@@ -12,16 +12,11 @@ from django.db.models.lookups import Regex
 from django.urls import reverse
 from django.utils import timezone
 
-from backrelease import bounds
+from backrelease.common import bounds
 
 PAIN_MAX = 10
 PEG_MAX = 10
 BUILT_IN_TAGS = ["sleep", "stress", "sitting", "lifting", "exercise", "medication", "other"]
-
-
-def week_start(day: date) -> date:
-    """The Monday of the ISO week that holds `day`."""
-    return day - timedelta(days=day.weekday())
 
 
 class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):
@@ -235,21 +230,3 @@ class ShareLinkOpening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} at {self.opened_at:%Y-%m-%d %H:%M}"
-
-
-class ShareTokenMiss(models.Model):
-    """Wrong share tokens a client tried within one minute, kept in PostgreSQL so that every
-    worker and every server counts against the same limit."""
-
-    client = models.CharField(max_length=64, help_text="SHA-256 of the address, never the address.")
-    minute = models.DateTimeField()
-    misses = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["client", "minute"], name="one_miss_count_a_minute"),
-        ]
-        indexes = [models.Index(fields=["minute"], name="share_miss_minute")]
-
-    def __str__(self) -> str:
-        return f"{self.misses} misses at {self.minute:%H:%M}"

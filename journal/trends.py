@@ -1,24 +1,24 @@
 """Weekly trends: one SQL query for all the weeks, and pure functions for what follows from them.
 
-Definitions are those of PRODUCT.md: an ISO week (Monday to Sunday) in the person's own time zone;
-usual pain pools journal pain and session pain-before ratings; change labels follow the IMMPACT
-thresholds for chronic pain (Dworkin et al., 2008).
+The rules are written down in docs/computation.md: an ISO week of the person's local days
+(`backrelease.common.local_time`), usual pain as `journal.usual_pain` pools it, change labels on the
+IMMPACT thresholds for chronic pain (Dworkin et al., 2008).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.utils import timezone
 
-from journal import display
-from journal.models import JournalEntry, WeeklyCheckIn
-from sessions.models import ReleaseSession
+from backrelease.common.local_time import day_end_sql, day_start_sql, week_sql
+from backrelease.common.period import Period, in_period
+from journal import display, usual_pain
+from journal.models import WeeklyCheckIn
+from journal.usual_pain import COUNT, ENTRIES, MEAN, SESSION_RATED, SESSIONS
 
 # A mean from fewer ratings is marked uncertain, and no comparison with it is labelled.
 ENOUGH_RATINGS = 3
@@ -31,43 +31,24 @@ def chosen_range(asked: str | None) -> str:
     return asked if asked in RANGES else DEFAULT_RANGE
 
 
-def in_scope(column: str, *, window: bool = True) -> str:
-    """Rows from `since` to `until` (a share link's local dates, both inclusive and optional),
-    and from the first week shown (`window`).
-
-    The dates arrive as the instants their local days start and end (`query_params`), compared with
-    the column as it is stored: PostgreSQL then reads only those rows from the (person, time)
-    index, however long the history.
-    """
-    start = "from_at" if window else "since_at"
-    return (
-        f"(%({start})s::timestamptz IS NULL OR {column} >= %({start})s::timestamptz)"
-        f" AND (%(until_at)s::timestamptz IS NULL OR {column} < %(until_at)s::timestamptz)"
-    )
-
-
 def _week(edge: str, column: str, table: str, rated: str = "TRUE") -> str:
     """The first (`min`) or latest (`max`) local week of a person's rows: an index lookup."""
-    return f"""(SELECT date_trunc('week', {edge}({column}) AT TIME ZONE %(zone)s)::date
+    return f"""(SELECT {week_sql(f"{edge}({column})")}
         FROM {table} WHERE person_id = %(person)s AND {rated}
-        AND {in_scope(column, window=False)})"""
+        AND {in_period(column, shown=False)})"""
 
 
-SESSIONS = ReleaseSession._meta.db_table
-ENTRIES = JournalEntry._meta.db_table
 CHECK_INS = WeeklyCheckIn._meta.db_table
 
-# Weeks are cut in SQL in the person's zone (AT TIME ZONE), never by shifting times in Python. The
-# series runs from the first week with any data (or the first week shown) to the current week, so
-# empty weeks come back as rows of NULLs (gaps), never as zeros and never skipped.
+# The series runs from the first week with any data (or the first week shown) to the current week,
+# so empty weeks come back as rows of NULLs (gaps), never as zeros and never skipped.
 WEEKLY_SQL = f"""
 WITH session_weeks AS (
-    SELECT date_trunc('week', started_at AT TIME ZONE %(zone)s)::date AS week,
+    SELECT {week_sql("started_at")} AS week,
            count(*) FILTER (
                WHERE finished_at IS NOT NULL AND stopped_early_reason = ''
            ) AS sessions_completed,
            avg(pain_before) AS pain_before, count(pain_before) AS pain_before_n,
-           sum(pain_before) AS pain_before_sum,
            avg(pain_after) AS pain_after, count(pain_after) AS pain_after_n,
            avg(pain_before - pain_after) AS relief,
            count(pain_before - pain_after) AS relief_n,
@@ -75,15 +56,18 @@ WITH session_weeks AS (
            avg(arch_after) AS arch_after, count(arch_after) AS arch_after_n
     FROM {SESSIONS}
     WHERE person_id = %(person)s
-      AND {in_scope("started_at")}
+      AND {in_period("started_at")}
     GROUP BY 1
 ), journal_weeks AS (
-    SELECT date_trunc('week', recorded_at AT TIME ZONE %(zone)s)::date AS week,
-           avg(pain) AS journal_pain, count(*) AS journal_pain_n,
-           sum(pain) AS journal_pain_sum
+    SELECT {week_sql("recorded_at")} AS week,
+           avg(pain) AS journal_pain, count(*) AS journal_pain_n
     FROM {ENTRIES}
     WHERE person_id = %(person)s
-      AND {in_scope("recorded_at")}
+      AND {in_period("recorded_at")}
+    GROUP BY 1
+), usual_weeks AS (
+    SELECT {week_sql("at")} AS week, {MEAN} AS usual_pain, {COUNT} AS usual_pain_n
+    FROM ({usual_pain.ratings(shown=True)}) AS ratings
     GROUP BY 1
 ), check_in_weeks AS (
     SELECT week_start AS week,
@@ -97,7 +81,7 @@ WITH session_weeks AS (
     SELECT CASE WHEN first_data.week IS NOT NULL
                 THEN greatest(first_data.week, %(from_week)s::date) END AS first_week,
            least(
-               date_trunc('week', %(now)s AT TIME ZONE %(zone)s)::date,
+               {week_sql("%(now)s")},
                date_trunc('week', %(until)s::date)::date
            ) AS this_week
     FROM (
@@ -119,9 +103,7 @@ SELECT w.week::date AS week,
        s.arch_before, coalesce(s.arch_before_n, 0) AS arch_before_n,
        s.arch_after, coalesce(s.arch_after_n, 0) AS arch_after_n,
        j.journal_pain, coalesce(j.journal_pain_n, 0) AS journal_pain_n,
-       (coalesce(s.pain_before_sum, 0) + coalesce(j.journal_pain_sum, 0))::numeric
-           / nullif(coalesce(s.pain_before_n, 0) + coalesce(j.journal_pain_n, 0), 0) AS usual_pain,
-       coalesce(s.pain_before_n, 0) + coalesce(j.journal_pain_n, 0) AS usual_pain_n,
+       u.usual_pain, coalesce(u.usual_pain_n, 0) AS usual_pain_n,
        c.peg
 FROM bounds
 CROSS JOIN LATERAL generate_series(
@@ -129,38 +111,28 @@ CROSS JOIN LATERAL generate_series(
 ) AS w(week)
 LEFT JOIN session_weeks s ON s.week = w.week
 LEFT JOIN journal_weeks j ON j.week = w.week
+LEFT JOIN usual_weeks u ON u.week = w.week
 LEFT JOIN check_in_weeks c ON c.week = w.week
 ORDER BY w.week
 """
 
 
 def _usual_pain_of(week: str) -> str:
-    """Usual pain of one local week, pooled as the weekly query pools it: sum and count."""
-    start = f"({week}::timestamp AT TIME ZONE %(zone)s)"
-    end = f"(({week} + 7)::timestamp AT TIME ZONE %(zone)s)"
-    return f"""(
-        SELECT coalesce(s.total, 0) + coalesce(j.total, 0) AS total,
-               coalesce(s.n, 0) + coalesce(j.n, 0) AS n
-        FROM (SELECT sum(pain_before) AS total, count(pain_before) AS n FROM {SESSIONS}
-              WHERE person_id = %(person)s AND started_at >= {start} AND started_at < {end}
-                AND {in_scope("started_at", window=False)}) AS s,
-             (SELECT sum(pain) AS total, count(*) AS n FROM {ENTRIES}
-              WHERE person_id = %(person)s AND recorded_at >= {start} AND recorded_at < {end}
-                AND {in_scope("recorded_at", window=False)}) AS j
-    )"""
+    """Usual pain of one local week and the count of ratings behind it."""
+    within = (day_start_sql(week), day_end_sql(week, 7))
+    return f"(SELECT {MEAN} AS mean, {COUNT} AS n FROM ({usual_pain.ratings(within=within)}) AS r)"
 
 
 # The first and the latest week with a pain rating and their usual pain: index lookups, however
 # long the history, so the baseline need not come from reading every week.
 RATED_WEEKS_SQL = f"""
 WITH edges AS (
-    SELECT least({_week("min", "started_at", SESSIONS, "pain_before IS NOT NULL")},
+    SELECT least({_week("min", "started_at", SESSIONS, SESSION_RATED)},
                  {_week("min", "recorded_at", ENTRIES)}) AS first_week,
-           greatest({_week("max", "started_at", SESSIONS, "pain_before IS NOT NULL")},
+           greatest({_week("max", "started_at", SESSIONS, SESSION_RATED)},
                     {_week("max", "recorded_at", ENTRIES)}) AS latest_week
 )
-SELECT edges.first_week, first.total::numeric / nullif(first.n, 0), first.n,
-       edges.latest_week, latest.total::numeric / nullif(latest.n, 0), latest.n
+SELECT edges.first_week, first.mean, first.n, edges.latest_week, latest.mean, latest.n
 FROM edges
 CROSS JOIN LATERAL {_usual_pain_of("edges.first_week")} AS first
 CROSS JOIN LATERAL {_usual_pain_of("edges.latest_week")} AS latest
@@ -169,17 +141,9 @@ CROSS JOIN LATERAL {_usual_pain_of("edges.latest_week")} AS latest
 
 # The first week with enough pain ratings, when it is not the first rated week: reads every rating.
 BASELINE_SQL = f"""
-SELECT week, total::numeric / n, n FROM (
-    SELECT date_trunc('week', at AT TIME ZONE %(zone)s)::date AS week,
-           sum(pain) AS total, count(pain) AS n
-    FROM (
-        SELECT started_at AS at, pain_before AS pain FROM {SESSIONS}
-        WHERE person_id = %(person)s AND pain_before IS NOT NULL
-          AND {in_scope("started_at", window=False)}
-        UNION ALL
-        SELECT recorded_at, pain FROM {ENTRIES}
-        WHERE person_id = %(person)s AND {in_scope("recorded_at", window=False)}
-    ) AS ratings
+SELECT week, mean, n FROM (
+    SELECT {week_sql("at")} AS week, {MEAN} AS mean, {COUNT} AS n
+    FROM ({usual_pain.ratings()}) AS ratings
     GROUP BY 1
 ) AS weeks
 WHERE n >= {ENOUGH_RATINGS}
@@ -233,58 +197,19 @@ class Week(NamedTuple):
         )
 
 
-def _day_starts(day: date | None, zone: ZoneInfo) -> datetime | None:
-    """The first instant of a local day (where midnight is skipped, the moment the day begins)."""
-    return datetime.combine(day, time.min, zone) if day else None
-
-
-def query_params(person, now, since, until, from_week) -> dict:
-    zone = ZoneInfo(person.time_zone)
-    since_at = _day_starts(since, zone)
-    window_at = _day_starts(from_week, zone)
-    return {
-        "person": person.pk,
-        "zone": person.time_zone,
-        "now": now or timezone.now(),
-        "since": since,
-        "until": until,
-        "from_week": from_week,
-        "since_at": since_at,
-        "from_at": max(filter(None, [since_at, window_at]), default=None),
-        "until_at": _day_starts(until + timedelta(days=1), zone) if until else None,
-    }
-
-
-def weekly(
-    person,
-    now: datetime | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    last: int | None = None,
-) -> list[Week]:
-    """Every week from the person's first week with data to this week, in one query.
-
-    `since` and `until` (local dates, inclusive) narrow it to what a share link covers; `last`
-    keeps the last so many weeks only, and reads only their rows.
-    """
-    from_week = None
-    if last:
-        today = timezone.localtime(now or timezone.now(), ZoneInfo(person.time_zone)).date()
-        # The last weeks of what is shown: a share link's range may have ended before today.
-        end = min(today, until) if until else today
-        from_week = end - timedelta(days=end.weekday(), weeks=last - 1)
+def weekly(period: Period) -> list[Week]:
+    """Every week of the period shown, from the first week with data to its last week, in one
+    query; only the rows of the weeks shown are read."""
     with connection.cursor() as cursor:
-        cursor.execute(WEEKLY_SQL, query_params(person, now, since, until, from_week))
+        cursor.execute(WEEKLY_SQL, period.sql_params())
         return [Week(*row) for row in cursor.fetchall()]
 
 
-def rated_weeks(
-    person, since: date | None = None, until: date | None = None
-) -> tuple[Week | None, Week | None]:
+def rated_weeks(period: Period) -> tuple[Week | None, Week | None]:
     """The baseline (the first week with enough pain ratings) and the latest week with any, with
-    their usual pain, from `since` to `until` when given: one indexed query, and a second only when
-    the very first rated week holds too few ratings to be the baseline."""
-    params = query_params(person, None, since, until, None)
+    their usual pain, over the whole period: one indexed query, and a second only when the very
+    first rated week holds too few ratings to be the baseline."""
+    params = period.sql_params()
     with connection.cursor() as cursor:
         cursor.execute(RATED_WEEKS_SQL, params)
         first, first_pain, first_n, latest, latest_pain, latest_n = cursor.fetchone()
@@ -398,12 +323,10 @@ def summarize(
     return Summary(this_week, last_week, baseline, latest, against_last_week, against_baseline)
 
 
-def summary_of(
-    person, shown: list[Week], since: date | None = None, until: date | None = None
-) -> Summary:
+def summary_of(period: Period, shown: list[Week]) -> Summary:
     """The summary of the weeks shown, against the first and latest rated weeks of the whole
-    history (or of a share link's range), which are looked up rather than read week by week."""
-    first, latest = rated_weeks(person, since, until)
+    period, which are looked up rather than read week by week."""
+    first, latest = rated_weeks(period)
     return summarize(shown, first, latest)
 
 

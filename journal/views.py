@@ -10,12 +10,14 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backrelease import undo
-from backrelease.htmx import page_or_partial
-from backrelease.ownership import owned
+from backrelease.accounts import undo
+from backrelease.common.htmx import answer, page_or_partial
+from backrelease.common.local_time import week_start
+from backrelease.common.ownership import owned
+from backrelease.common.period import Period
 from journal import charts, exports, insights, trends
 from journal.forms import JournalEntryForm, WeeklyCheckInForm, known_tags
-from journal.models import JournalEntry, WeeklyCheckIn, week_start
+from journal.models import JournalEntry, WeeklyCheckIn
 
 ENTRIES_PAGE_SIZE = 25
 
@@ -51,12 +53,8 @@ def _entry_form_page(request: HttpRequest, entry: JournalEntry | None) -> HttpRe
             return redirect("journal:list")
         # A blank form for the next entry, without reading the tags again.
         form = JournalEntryForm(instance=entry, person=request.user, tags=form.known_tags)
-    return render(
-        request,
-        page_or_partial(request, "journal/entry_form.html", "entry-form"),
-        {"form": form, "entry": entry, "saved": saved},
-        status=422 if form.errors else 200,
-    )
+    context = {"form": form, "entry": entry, "saved": saved}
+    return answer(request, "journal/entry_form.html", "entry-form", context, form)
 
 
 @login_required
@@ -96,12 +94,8 @@ def check_in(request: HttpRequest) -> HttpResponse:
         if not request.htmx:
             return redirect("home")
         saved = True
-    return render(
-        request,
-        page_or_partial(request, "journal/check_in.html", "check-in-form"),
-        {"form": form, "week_start": this_week, "saved": saved},
-        status=422 if form.errors else 200,
-    )
+    context = {"form": form, "week_start": this_week, "saved": saved}
+    return answer(request, "journal/check_in.html", "check-in-form", context, form)
 
 
 @login_required
@@ -109,9 +103,10 @@ def check_in(request: HttpRequest) -> HttpResponse:
 def trend_view(request: HttpRequest) -> HttpResponse:
     range_key = trends.chosen_range(request.GET.get("range"))
     last = trends.RANGES[range_key]
-    shown = trends.weekly(request.user, last=last)
-    summary = trends.summarize(shown) if last is None else trends.summary_of(request.user, shown)
-    this_week = week_start(timezone.localdate())
+    period = Period.of(request.user)
+    shown = trends.weekly(period.last_weeks(last))
+    summary = trends.summarize(shown) if last is None else trends.summary_of(period, shown)
+    this_week = week_start(period.today)
     return render(
         request,
         page_or_partial(request, "journal/trends.html", "trend-body"),
@@ -132,14 +127,15 @@ def trend_view(request: HttpRequest) -> HttpResponse:
 def trend_figures(request: HttpRequest) -> HttpResponse:
     """The charts' plotly figures, which charts.js fetches only when plotly.js is wanted."""
     range_key = trends.chosen_range(request.GET.get("range"))
-    shown = trends.weekly(request.user, last=trends.RANGES[range_key])
+    shown = trends.weekly(Period.of(request.user).last_weeks(trends.RANGES[range_key]))
     return charts.figures_response(shown)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def trend_weekly_csv(request: HttpRequest) -> HttpResponse:
-    return exports.weekly_csv_response(trends.weekly(request.user), "back-release-weekly.csv")
+    weeks = trends.weekly(Period.of(request.user))
+    return exports.weekly_csv_response(weeks, "back-release-weekly.csv")
 
 
 @login_required
@@ -148,5 +144,5 @@ def trend_insights(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         page_or_partial(request, "journal/insights.html", "insights"),
-        {"insights": insights.statements(insights.compute(request.user))},
+        {"insights": insights.statements(insights.compute(Period.of(request.user)))},
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from backrelease import bounds
+from backrelease.common.fields import note_field, rating_field
 from sessions.models import (
     ARCH_MAX,
     PAIN_MAX,
@@ -22,30 +22,6 @@ ARCH_LABELS = {
     3: "A flat hand slides in with room to spare",
     4: "More than a flat hand fits",
 }
-
-
-def rating_field(high: int, *, required: bool, what: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        choices=[(n, str(n)) for n in range(high + 1)],
-        coerce=int,
-        empty_value=None,
-        required=required,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": f"Choose your {what}: a whole number from 0 to {high}.",
-            "invalid_choice": f"Your {what} must be a whole number from 0 to {high}.",
-        },
-    )
-
-
-def note_field() -> forms.CharField:
-    return forms.CharField(
-        required=False,
-        max_length=bounds.NOTE_MAX,
-        validators=[bounds.validate_text],
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep the note under %(limit_value)d characters."},
-    )
 
 
 def arch_field(*, required: bool = True) -> forms.TypedChoiceField:

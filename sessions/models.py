@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from backrelease import bounds
+from backrelease.common import bounds
 
 PAIN_MAX = 10
 ARCH_MAX = 4
@@ -193,18 +193,6 @@ class ReleaseSession(models.Model):
         if self.is_finished:
             return "finished"
         return f"not finished (at: {self.get_step_display().lower()})"
-
-    @property
-    def pain_change(self) -> int | None:
-        if self.pain_before is None or self.pain_after is None:
-            return None
-        return self.pain_after - self.pain_before
-
-    @property
-    def arch_change(self) -> int | None:
-        if self.arch_before is None or self.arch_after is None:
-            return None
-        return self.arch_after - self.arch_before
 
     @property
     def relax_seconds_left(self) -> int:

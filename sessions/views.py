@@ -13,10 +13,10 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from backrelease import undo
-from backrelease.htmx import page_or_partial
-from backrelease.ownership import owned
-from backrelease.redirects import local_next
+from backrelease.accounts import undo
+from backrelease.common.htmx import answer, page_or_partial
+from backrelease.common.ownership import owned
+from backrelease.common.redirects import local_next
 from sessions import flow
 from sessions.forms import CorrectionForm
 from sessions.models import ReleaseSession
@@ -105,18 +105,14 @@ def _step_response(
     forms = flow.forms_for(release_session)
     if refused:
         forms[action] = refused
-    return render(
-        request,
-        page_or_partial(request, "sessions/session.html", "step"),
-        {
-            "session": release_session,
-            "forms": forms,
-            "fixed_questions": flow.has_fixed_questions(release_session, forms),
-            "fixed_stop_early": flow.has_fixed_stop_early(release_session, forms),
-            "progress": flow.progress(release_session),
-        },
-        status=422 if refused else 200,
-    )
+    context = {
+        "session": release_session,
+        "forms": forms,
+        "fixed_questions": flow.has_fixed_questions(release_session, forms),
+        "fixed_stop_early": flow.has_fixed_stop_early(release_session, forms),
+        "progress": flow.progress(release_session),
+    }
+    return answer(request, "sessions/session.html", "step", context, refused)
 
 
 def _what(release_session: ReleaseSession) -> str:
@@ -160,12 +156,8 @@ def correct(request: HttpRequest, release_session: ReleaseSession) -> HttpRespon
         if request.htmx:
             return HttpResponseClientRedirect(release_session.get_absolute_url())
         return redirect(release_session)
-    return render(
-        request,
-        page_or_partial(request, "sessions/correct.html", "correct-form"),
-        {"session": release_session, "form": form},
-        status=422 if form.errors else 200,
-    )
+    context = {"session": release_session, "form": form}
+    return answer(request, "sessions/correct.html", "correct-form", context, form)
 
 
 @login_required

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from backrelease import devdb
+from backrelease.devtools import cluster as devdb
 from tests.factories import UserFactory
 
 # The sync Playwright API runs an event loop in the test thread, which Django would refuse.
@@ -15,7 +15,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def pytest_configure(config: pytest.Config) -> None:
     # `pytest` on its own works too: the local cluster is started when no DATABASE_URL is given.
-    if not os.environ.get("DATABASE_URL"):
+    if os.environ.get("DATABASE_URL", devdb.local_url()) == devdb.local_url():
         devdb.up()
     # Static files come from the finders, as in development, so no collectstatic is needed.
     settings.STORAGES = {

@@ -5,9 +5,10 @@ from datetime import time, timedelta
 import factory
 from django.utils import timezone
 
-from backrelease.models import User
-from journal import sharing
-from journal.models import JournalEntry, ShareLink, WeeklyCheckIn, week_start
+from backrelease.accounts.models import User
+from backrelease.capability import tokens
+from backrelease.common.local_time import week_start
+from journal.models import JournalEntry, ShareLink, WeeklyCheckIn
 from sessions.models import (
     RELAX_SECONDS,
     BallSetup,
@@ -95,8 +96,8 @@ class ShareLinkFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(UserFactory)
     label = "Dr Lee, physio"
-    token = factory.LazyFunction(sharing.new_token)
-    token_hash = factory.LazyAttribute(lambda o: sharing.hash_token(o.token))
+    token = factory.LazyFunction(tokens.new_token)
+    token_hash = factory.LazyAttribute(lambda o: tokens.hash_token(o.token))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
 
 
@@ -126,8 +127,8 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory):
         exclude = ("token",)
 
     person = factory.SubFactory(UserFactory)
-    token = factory.LazyFunction(sharing.new_token)
-    token_hash = factory.LazyAttribute(lambda o: sharing.hash_token(o.token))
+    token = factory.LazyFunction(tokens.new_token)
+    token_hash = factory.LazyAttribute(lambda o: tokens.hash_token(o.token))
 
 
 def step_form(session: ReleaseSession) -> dict[str, str]:

@@ -14,13 +14,15 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from backrelease import undo
-from backrelease.htmx import page_or_partial
-from backrelease.ownership import owned
-from backrelease.redirects import local_next
+from backrelease.accounts import undo
+from backrelease.capability import budget, tokens
+from backrelease.common.htmx import answer, page_or_partial
+from backrelease.common.local_time import week_start
+from backrelease.common.ownership import owned
+from backrelease.common.redirects import local_next
 from journal import charts, exports, insights, sharing, trends
-from journal.forms import ShareLinkForm
-from journal.models import ShareLink, week_start
+from journal.models import ShareLink
+from journal.sharing.forms import ShareLinkForm
 
 REPORT_PAGE_SIZE = 50
 
@@ -32,7 +34,7 @@ def share_links(request: HttpRequest) -> HttpResponse:
     form = ShareLinkForm(request.POST if request.method == "POST" else None, today=today)
     new_url = None
     if request.method == "POST" and form.is_valid():
-        token = sharing.new_token()
+        token = tokens.new_token()
         data = form.cleaned_data
         sharing.create(
             request.user,
@@ -46,12 +48,8 @@ def share_links(request: HttpRequest) -> HttpResponse:
         # The only time the token is shown: it is stored as a hash from here on.
         new_url = request.build_absolute_uri(reverse("shared:report", args=[token]))
         form = ShareLinkForm(today=today)
-    response = render(
-        request,
-        page_or_partial(request, "journal/share_links.html", "share-links"),
-        {"form": form, "links": ShareLink.objects.of(request.user), "new_url": new_url},
-        status=422 if form.errors else 200,
-    )
+    context = {"form": form, "links": ShareLink.objects.of(request.user), "new_url": new_url}
+    response = answer(request, "journal/share_links.html", "share-links", context, form)
     if new_url:
         # The one body that holds a token is never compressed (BREACH).
         response["Content-Encoding"] = "identity"
@@ -112,8 +110,8 @@ def _open(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
     lookup = sharing.find(token)
     # Only misses are counted and limited: a valid link always opens, whoever guessed before.
     if lookup.link is None:
-        if sharing.count_miss(request):
-            return _unavailable(request, "limited", 429)
+        if budget.count_miss(request):
+            return budget.retry_after(_unavailable(request, "limited", 429))
         return _unavailable(request, "unknown", 404)
     if lookup.gone:
         return _unavailable(request, lookup.link.status, 410)
@@ -121,9 +119,7 @@ def _open(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
 
 
 def _scope(link: ShareLink) -> exports.Scope:
-    return exports.Scope(
-        link.person, since=link.shows_from, until=link.shows_until, include_notes=link.include_notes
-    )
+    return exports.Scope(sharing.period(link), include_notes=link.include_notes)
 
 
 def clinician_page(view):
@@ -151,11 +147,12 @@ def report(request: HttpRequest, link: ShareLink) -> HttpResponse:
     person = link.person
     scope = _scope(link)
     range_key = trends.chosen_range(request.GET.get("range"))
+    whole = sharing.period(link)
     with timezone.override(person.zone):
-        this_week = week_start(timezone.localdate())
-        weeks = _weeks_shown(link, range_key)
+        this_week = week_start(whole.today)
+        weeks = trends.weekly(whole.last_weeks(trends.RANGES[range_key]))
         # The sentence always compares against the first rated week of the link's whole range.
-        summary = trends.summary_of(person, weeks, link.shows_from, link.shows_until)
+        summary = trends.summary_of(whole, weeks)
         return render(
             request,
             page_or_partial(request, "shared/report.html", "trend-body"),
@@ -185,27 +182,18 @@ def report(request: HttpRequest, link: ShareLink) -> HttpResponse:
         )
 
 
-def _weeks_shown(link: ShareLink, range_key: str) -> list[trends.Week]:
-    """The last weeks of the link's range, or all of it, as the range switch asks."""
-    return trends.weekly(
-        link.person,
-        since=link.shows_from,
-        until=link.shows_until,
-        last=trends.RANGES[range_key],
-    )
-
-
 @clinician_page
 def report_figures(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    range_key = trends.chosen_range(request.GET.get("range"))
     with timezone.override(link.person.zone):
-        weeks = _weeks_shown(link, trends.chosen_range(request.GET.get("range")))
+        weeks = trends.weekly(sharing.period(link).last_weeks(trends.RANGES[range_key]))
     return charts.figures_response(weeks)
 
 
 @clinician_page
 def report_insights(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """Is it helping, over the link's range: read from the whole range, so loaded after the page."""
-    found = insights.compute(link.person, since=link.shows_from, until=link.shows_until)
+    found = insights.compute(sharing.period(link))
     return render(
         request,
         page_or_partial(request, "shared/insights.html", "insights"),
@@ -225,5 +213,5 @@ def export_fhir(request: HttpRequest, link: ShareLink) -> HttpResponse:
 
 @clinician_page
 def export_weekly_csv(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    weeks = trends.weekly(link.person, since=link.shows_from, until=link.shows_until)
+    weeks = trends.weekly(sharing.period(link))
     return exports.weekly_csv_response(weeks, "back-release-weekly.csv")

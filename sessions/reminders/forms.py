@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from sessions.models import CheckInReminder, SessionReminder, Weekday
-from sessions.reminders import MAX_SESSION_REMINDERS
+
+MAX_SESSION_REMINDERS = 12
 
 
 class TimeInput(forms.TimeInput):

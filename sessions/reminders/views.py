@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import segno
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from backrelease import undo
-from backrelease.htmx import page_or_partial
-from backrelease.ownership import owned
-from journal import sharing
-from sessions import reminders
+from backrelease.accounts import undo
+from backrelease.capability import budget
+from backrelease.common.htmx import answer, page_or_partial
+from backrelease.common.ownership import owned
 from sessions.models import CalendarFeed, CheckInReminder, SessionReminder
+from sessions.reminders import calendar_feed
 from sessions.reminders.forms import CheckInReminderForm, SessionReminderForm
 
 TEMPLATE = "sessions/reminders.html"
@@ -35,10 +36,12 @@ def _context(request: HttpRequest, **overrides) -> dict:
     }
 
 
-def _answer(request: HttpRequest, partial: str, context: dict, status: int = 200) -> HttpResponse:
-    if not request.htmx and request.method == "POST" and status == 200:
+def _answer(
+    request: HttpRequest, partial: str, context: dict, form: Form | None = None
+) -> HttpResponse:
+    if not request.htmx and request.method == "POST" and not (form and form.errors):
         return redirect("reminders:page")
-    return render(request, page_or_partial(request, TEMPLATE, partial), context, status=status)
+    return answer(request, TEMPLATE, partial, context, form)
 
 
 @login_required
@@ -54,7 +57,7 @@ def page(request: HttpRequest) -> HttpResponse:
         message = f"Added: {', '.join(reminder.day_names)} at {reminder.at:%H:%M}."
         form = SessionReminderForm(person=request.user)
     context = _context(request, session_form=form, session_message=message)
-    return _answer(request, "session-reminders", context, status=422 if form.errors else 200)
+    return _answer(request, "session-reminders", context, form)
 
 
 @login_required
@@ -78,7 +81,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
     )
     if not form.is_valid():
         context = _context(request, check_in_form=form)
-        return _answer(request, "check-in-reminder", context, status=422)
+        return _answer(request, "check-in-reminder", context, form)
     reminder = form.save()
     message = f"Saved: {reminder.get_weekday_display()}s at {reminder.at:%H:%M}."
     return _answer(request, "check-in-reminder", _context(request, check_in_message=message))
@@ -87,7 +90,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def new_feed(request: HttpRequest) -> HttpResponse:
-    token = reminders.create_feed(request.user)
+    token = calendar_feed.create_feed(request.user)
     # The only time the address is shown: it is stored as a hash from here on.
     url = request.build_absolute_uri(reverse("calendar-feed", args=[token]))
     context = _context(
@@ -120,19 +123,21 @@ def stop_feed(request: HttpRequest) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The calendar itself. Read-only and cookie-free like a clinician's page (so CSRF-exempt:
     every other method answers 405)."""
-    found = reminders.find_feed(token)
+    found = calendar_feed.find_feed(token)
     if found is None:
-        if sharing.count_miss(request):
-            return HttpResponse(
-                "Too many tries with wrong addresses. Wait a minute, then try again.",
-                status=429,
-                content_type="text/plain; charset=utf-8",
+        if budget.count_miss(request):
+            return budget.retry_after(
+                HttpResponse(
+                    "Too many tries with wrong addresses. Wait a minute, then try again.",
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
+                )
             )
         raise Http404
     if request.method == "GET":
-        reminders.record_fetch(found)
+        calendar_feed.record_fetch(found)
     person = found.person
-    body = reminders.calendar(
+    body = calendar_feed.calendar(
         person.zone,
         SessionReminder.objects.of(person),
         CheckInReminder.objects.filter(person=person).first(),

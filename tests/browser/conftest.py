@@ -5,7 +5,7 @@ import shutil
 import pytest
 from playwright.sync_api import Page
 
-from backrelease.localserver import CHROMIUM_ARGS
+from backrelease.devtools.localserver import CHROMIUM_ARGS
 from sessions.models import Step
 from tests.factories import PASSWORD
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Browser
 
-from backrelease import email_confirmation, undo
+from backrelease.accounts import email_confirmation, undo
 from sessions.models import Step
 from tests.browser.conftest import ANSWERS_BEFORE, PHONE, log_in
 from tests.factories import (

@@ -12,12 +12,12 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from journal import sharing
+from backrelease.capability import tokens
 from journal.exports import APP_CODE_SYSTEM
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, ShareLinkFactory
 
 pytestmark = pytest.mark.django_db
-TOKEN = sharing.new_token()
+TOKEN = tokens.new_token()
 OFFSET_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from scipy import stats
 
+from backrelease.common.period import Period
 from journal import insights
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, ShareLinkFactory, every
 
@@ -116,7 +117,7 @@ def test_it_answers_every_question_from_the_database_in_three_queries(
         30, person=person, pain=5, recorded_at=every(start, timedelta(days=2), 30)
     )
     with django_assert_num_queries(3):
-        found = insights.compute(person, now=NOW)
+        found = insights.compute(Period.of(person, now=NOW))
     assert found.relief_all.sessions == 12
     assert found.relief_all.median.value == 3
     assert found.relief_all.important == 12
@@ -140,7 +141,9 @@ def test_it_keeps_a_share_links_insights_to_its_dates(person):
     link = ShareLinkFactory(
         person=person, token="insights-token", shows_from=(NOW - timedelta(weeks=4)).date()
     )
-    assert insights.compute(person, now=NOW, since=link.shows_from).relief_all.sessions == 0
+    assert (
+        insights.compute(Period.of(person, now=NOW, since=link.shows_from)).relief_all.sessions == 0
+    )
     report = Client().get("/shared/insights-token/").text
     assert 'hx-get="insights/"' in report
     page = Client().get("/shared/insights-token/insights/").text

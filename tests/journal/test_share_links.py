@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from backrelease.capability import tokens
 from journal import sharing
 from journal.models import ShareLink, ShareLinkOpening
 from tests.factories import ShareLinkFactory
@@ -42,7 +43,7 @@ def test_it_creates_a_link_and_shows_its_url_once(person, person_client, htmx_he
     shown = response.text.split('id="new-link-url" type="text" readonly value="')[1].split('"')[0]
     token = shown.rstrip("/").rsplit("/", 1)[1]
     link = ShareLink.objects.get(person=person)
-    assert link.token_hash == sharing.hash_token(token)
+    assert link.token_hash == tokens.hash_token(token)
     assert link.include_notes is True
     assert link.expires_at.date() >= timezone.localdate() + timedelta(days=30)
     assert token not in person_client.get(URL).text

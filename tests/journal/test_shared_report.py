@@ -12,8 +12,9 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from journal import sharing
-from journal.models import ShareLink, ShareLinkOpening, ShareTokenMiss
+from backrelease.capability import budget, tokens
+from backrelease.capability.models import TokenMiss
+from journal.models import ShareLink, ShareLinkOpening
 from tests.factories import (
     JournalEntryFactory,
     ReleaseSessionFactory,
@@ -23,7 +24,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-TOKEN = sharing.new_token()
+TOKEN = tokens.new_token()
 HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex, nofollow",
@@ -171,14 +172,14 @@ def test_it_answers_404_for_an_unknown_token_whatever_its_likeness(link):
 
 def test_it_looks_links_up_by_hash_only(link):
     stored = ShareLink.objects.get()
-    assert stored.token_hash == sharing.hash_token(TOKEN)
+    assert stored.token_hash == tokens.hash_token(TOKEN)
     assert TOKEN not in str(ShareLink.objects.values().get())
     assert len(TOKEN) >= 43  # 32 bytes of urlsafe base64: 256 bits
 
 
 def test_it_rate_limits_wrong_tokens_per_client_but_never_a_valid_one(link):
     client = Client(REMOTE_ADDR="203.0.113.9")
-    for n in range(sharing.WRONG_TOKENS_PER_MINUTE):
+    for n in range(budget.WRONG_TOKENS_PER_MINUTE):
         assert client.get(url(f"wrong-{n}")).status_code == 404
     limited = client.get(url("wrong-again"))
     assert limited.status_code == 429
@@ -186,14 +187,14 @@ def test_it_rate_limits_wrong_tokens_per_client_but_never_a_valid_one(link):
     assert_private_headers(limited)
     assert client.get(url()).status_code == 200
     assert Client(REMOTE_ADDR="198.51.100.7").get(url("wrong")).status_code == 404
-    assert ShareTokenMiss.objects.get(client=sha256(b"203.0.113.9").hexdigest()).misses == 21
+    assert TokenMiss.objects.get(client=sha256(b"203.0.113.9").hexdigest()).misses == 21
 
 
 def test_it_counts_each_visitor_behind_a_trusted_proxy(link, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = {"REMOTE_ADDR": "127.0.0.1"}
     guesser = Client(**proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
-    for n in range(sharing.WRONG_TOKENS_PER_MINUTE + 1):
+    for n in range(budget.WRONG_TOKENS_PER_MINUTE + 1):
         guesser.get(url(f"wrong-{n}"))
     assert guesser.get(url("wrong")).status_code == 429
     other = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
@@ -201,7 +202,7 @@ def test_it_counts_each_visitor_behind_a_trusted_proxy(link, settings):
 
 
 def test_it_ignores_forwarded_addresses_without_a_trusted_proxy(link):
-    for n in range(sharing.WRONG_TOKENS_PER_MINUTE):
+    for n in range(budget.WRONG_TOKENS_PER_MINUTE):
         Client(HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").get(url(f"wrong-{n}"))
     assert Client(HTTP_X_FORWARDED_FOR="10.0.1.1").get(url("wrong")).status_code == 429
 

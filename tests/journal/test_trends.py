@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from backrelease.common.period import Period
 from journal import trends
 from tests.factories import (
     JournalEntryFactory,
@@ -21,7 +22,7 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 def by_week(person, now=NOW) -> dict[date, trends.Week]:
-    return {w.week: w for w in trends.weekly(person, now=now)}
+    return {w.week: w for w in trends.weekly(Period.of(person, now=now))}
 
 
 def test_it_puts_sunday_night_in_sydney_in_that_sundays_week():
@@ -75,7 +76,7 @@ def test_it_shows_weeks_without_data_as_gaps():
     person = UserFactory(time_zone="UTC")
     JournalEntryFactory(person=person, pain=6, recorded_at=datetime(2026, 11, 3, 9, tzinfo=UTC))
     JournalEntryFactory(person=person, pain=3, recorded_at=datetime(2026, 11, 24, 9, tzinfo=UTC))
-    weeks = trends.weekly(person, now=NOW)
+    weeks = trends.weekly(Period.of(person, now=NOW))
     assert [w.week for w in weeks] == [date(2026, 11, 2) + timedelta(weeks=n) for n in range(4)]
     assert [w.journal_pain for w in weeks] == [6, None, None, 3]
     assert [w.usual_pain_n for w in weeks] == [1, 0, 0, 1]
@@ -85,7 +86,7 @@ def test_it_shows_weeks_without_data_as_gaps():
 def test_it_runs_to_this_week_even_without_new_data():
     person = UserFactory(time_zone="UTC")
     JournalEntryFactory(person=person, recorded_at=datetime(2026, 11, 3, 9, tzinfo=UTC))
-    assert trends.weekly(person, now=NOW)[-1].week == date(2026, 11, 23)
+    assert trends.weekly(Period.of(person, now=NOW))[-1].week == date(2026, 11, 23)
 
 
 def test_it_computes_every_weekly_mean_with_its_count():
@@ -126,7 +127,7 @@ def test_it_computes_every_weekly_mean_with_its_count():
         enjoyment_interference=5,
         activity_interference=1,
     )
-    week = trends.weekly(person, now=NOW)[-1]
+    week = trends.weekly(Period.of(person, now=NOW))[-1]
     assert week.sessions_completed == 2
     assert (week.pain_before, week.pain_before_n) == (7, 3)
     assert (week.pain_after, week.pain_after_n) == (4.5, 2)
@@ -142,12 +143,12 @@ def test_it_never_counts_another_persons_data():
     JournalEntryFactory(person=person, pain=2, recorded_at=NOW)
     JournalEntryFactory(person=other, pain=9, recorded_at=NOW)
     ReleaseSessionFactory(person=other, finished=True, started_at=NOW)
-    week = trends.weekly(person, now=NOW)[-1]
+    week = trends.weekly(Period.of(person, now=NOW))[-1]
     assert (week.journal_pain, week.usual_pain_n, week.sessions_completed) == (2, 1, 0)
 
 
 def test_it_returns_nothing_for_a_person_without_data():
-    assert trends.weekly(UserFactory(), now=NOW) == []
+    assert trends.weekly(Period.of(UserFactory(), now=NOW)) == []
 
 
 def test_it_uses_one_query_for_one_week_or_three_years(django_assert_num_queries):
@@ -164,9 +165,9 @@ def test_it_uses_one_query_for_one_week_or_three_years(django_assert_num_queries
         started_at=every(start + timedelta(hours=1), timedelta(days=1), 3 * 365),
     )
     with django_assert_num_queries(1):
-        assert len(trends.weekly(small, now=NOW)) == 1
+        assert len(trends.weekly(Period.of(small, now=NOW))) == 1
     with django_assert_num_queries(1):
-        assert len(trends.weekly(large, now=NOW)) >= 156
+        assert len(trends.weekly(Period.of(large, now=NOW))) >= 156
 
 
 def test_it_finds_the_same_baseline_from_a_window_as_from_every_week(person):
@@ -180,8 +181,10 @@ def test_it_finds_the_same_baseline_from_a_window_as_from_every_week(person):
     JournalEntryFactory.create_batch(
         5, person=person, pain=3, recorded_at=every(NOW - timedelta(days=2), timedelta(hours=5), 5)
     )
-    everything = trends.summarize(trends.weekly(person, now=NOW))
-    window = trends.summary_of(person, trends.weekly(person, now=NOW, last=4))
+    everything = trends.summarize(trends.weekly(Period.of(person, now=NOW)))
+    window = trends.summary_of(
+        Period.of(person, now=NOW), trends.weekly(Period.of(person, now=NOW).last_weeks(4))
+    )
     assert window.baseline.week == everything.baseline.week
     assert window.baseline.usual_pain == everything.baseline.usual_pain == Decimal("8.2")
     assert window.against_baseline == everything.against_baseline

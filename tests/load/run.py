@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backrelease.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backrelease.devtools.settings")
 
 import django  # noqa: E402
 
@@ -43,10 +43,12 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from backrelease import devdb  # noqa: E402
-from backrelease.models import User  # noqa: E402
+from backrelease.accounts.models import User  # noqa: E402
+from backrelease.capability import budget, tokens  # noqa: E402
+from backrelease.capability.models import TokenMiss  # noqa: E402
+from backrelease.devtools import cluster as devdb  # noqa: E402
 from journal import sharing  # noqa: E402
-from journal.models import JournalEntry, ShareLink, ShareTokenMiss  # noqa: E402
+from journal.models import JournalEntry, ShareLink  # noqa: E402
 from sessions.models import ReleaseSession  # noqa: E402
 
 PROXY_PORT = 8180
@@ -206,7 +208,7 @@ def writes(load_people: list[User], acknowledged: dict[str, list]) -> dict:
 def restart_database_after(delay: float) -> subprocess.Popen:
     """Restarts the local PostgreSQL in the background after `delay` seconds."""
     script = (
-        "import time, json, sys; from backrelease import devdb; "
+        "import time, json, sys; from backrelease.devtools import cluster as devdb; "
         f"time.sleep({delay}); t0 = time.time(); devdb.stop(); time.sleep(3); devdb.up(); "
         "print(json.dumps({'down_at': t0, 'up_at': time.time()}))"
     )
@@ -219,13 +221,13 @@ def limits(person: User) -> dict:
     """Wrong passwords and wrong share tokens through the proxy: both servers take turns."""
     base = f"http://127.0.0.1:{PROXY_PORT}"
     statuses = []
-    for n in range(sharing.WRONG_TOKENS_PER_MINUTE + 5):
+    for n in range(budget.WRONG_TOKENS_PER_MINUTE + 5):
         try:
             urllib.request.urlopen(f"{base}/shared/wrong-token-{n}/", timeout=5)
         except urllib.error.HTTPError as error:
             statuses.append(error.code)
     link_token = "load-test-valid-share-token"
-    ShareLink.objects.filter(token_hash=sharing.hash_token(link_token)).delete()
+    ShareLink.objects.filter(token_hash=tokens.hash_token(link_token)).delete()
     sharing.create(person, link_token, label="load", expires_at=timezone.now() + timedelta(days=1))
     with urllib.request.urlopen(f"{base}/shared/{link_token}/", timeout=5) as response:
         valid_after_limit = response.status
@@ -271,7 +273,7 @@ def main() -> int:
         NGINX_CONF.format(dir=workdir, a=APP_PORTS[0], b=APP_PORTS[1], port=PROXY_PORT)
     )
     load_people = people()
-    ShareTokenMiss.objects.all().delete()
+    TokenMiss.objects.all().delete()
     env = {**os.environ, "TRUSTED_PROXY_COUNT": "1", "DEBUG": "false"}
     servers = []
     nginx = None

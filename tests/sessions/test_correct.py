@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from backrelease.common.period import Period
 from journal import trends
 from sessions.models import ReleaseSession
 from tests.factories import ReleaseSessionFactory, ShareLinkFactory
@@ -93,10 +94,10 @@ def test_it_corrects_only_the_persons_finished_sessions(person, person_client, o
 
 def test_the_trends_and_the_report_follow(finished, person, person_client):
     ShareLinkFactory(person=person, token="report-token")
-    (week,) = trends.weekly(person, last=1)
+    (week,) = trends.weekly(Period.of(person).last_weeks(1))
     assert week.pain_after == 4
     person_client.post(url(finished), good(pain_after="1"))
-    (week,) = trends.weekly(person, last=1)
+    (week,) = trends.weekly(Period.of(person).last_weeks(1))
     assert week.pain_after == 1
     report = Client().get("/shared/report-token/").text
     assert "<td>7 → 1</td>" in report

@@ -15,9 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from journal import sharing
-from sessions import reminders
+from backrelease.capability import budget, tokens
 from sessions.models import CalendarFeed, CheckInReminder, SessionReminder
+from sessions.reminders import calendar_feed as reminders
+from sessions.reminders.forms import MAX_SESSION_REMINDERS
 from tests.factories import (
     CalendarFeedFactory,
     CheckInReminderFactory,
@@ -28,7 +29,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("reminders:page")
-TOKEN = sharing.new_token()
+TOKEN = tokens.new_token()
 FEED = f"/calendar/{TOKEN}.ics"
 
 
@@ -107,12 +108,12 @@ def test_it_refuses_a_second_reminder_at_the_same_time(person_client, person, ht
 
 
 def test_it_caps_the_number_of_reminders(person_client, person, htmx_headers):
-    for hour in range(reminders.MAX_SESSION_REMINDERS):
+    for hour in range(MAX_SESSION_REMINDERS):
         SessionReminderFactory(person=person, at=time(hour + 6))
     response = person_client.post(PAGE, {"weekdays": ["0"], "at": "23:00"}, **htmx_headers)
     assert response.status_code == 422
     assert "12 reminders is the most" in response.text
-    assert SessionReminder.objects.count() == reminders.MAX_SESSION_REMINDERS
+    assert SessionReminder.objects.count() == MAX_SESSION_REMINDERS
 
 
 def test_the_database_refuses_days_outside_the_week(person):
@@ -172,7 +173,7 @@ def test_it_shows_the_feed_address_once_and_stores_only_its_hash(person_client, 
     assert f'href="webcal://testserver/calendar/{token}.ics"' in response.text
     assert "<svg" in response.text  # the QR code
     assert response["Content-Encoding"] == "identity"
-    assert CalendarFeed.objects.get(person=person).token_hash == sharing.hash_token(token)
+    assert CalendarFeed.objects.get(person=person).token_hash == tokens.hash_token(token)
     assert token not in str(CalendarFeed.objects.values().get())
     assert token not in person_client.get(PAGE).text
     assert Client().get(f"/calendar/{token}.ics").status_code == 200
@@ -292,7 +293,7 @@ def test_the_page_says_when_a_calendar_last_fetched_the_feed(person, person_clie
 def test_it_limits_guessing_like_share_links_but_never_a_valid_feed(person):
     CalendarFeedFactory(person=person, token=TOKEN)
     client = Client(REMOTE_ADDR="203.0.113.9")
-    for n in range(sharing.WRONG_TOKENS_PER_MINUTE):
+    for n in range(budget.WRONG_TOKENS_PER_MINUTE):
         assert client.get(f"/calendar/wrong-{n}.ics").status_code == 404
     limited = client.get("/calendar/wrong-again.ics")
     assert limited.status_code == 429

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+
+from backrelease.accounts.models import User, time_zone_choices
+
+
+class TimeZoneField(forms.ChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            choices=time_zone_choices,
+            error_messages={
+                "invalid_choice": "Pick a time zone from the list, such as Europe/London."
+            },
+            **kwargs,
+        )
+
+
+EMAIL_HELP = (
+    "Only to reset your password if you forget it: we send a link to confirm it, and nothing else."
+)
+
+
+class SignupForm(UserCreationForm):
+    TAKEN_MESSAGE = User._meta.constraints[0].violation_error_message
+
+    # Filled in from the browser's own zone by static/js/timezone.js; editable before sending.
+    time_zone = TimeZoneField(
+        initial="UTC", help_text="Your days and weeks are counted in this zone."
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "display_name", "email", "time_zone")
+        labels = {"email": "E-mail address (optional)"}
+        help_texts = {"email": EMAIL_HELP}
+
+
+class EmailForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+        labels = {"email": "E-mail address"}
+        help_texts = {"email": EMAIL_HELP + " Leave it empty to remove it."}
+
+
+class ConfirmedAddressResetForm(PasswordResetForm):
+    """Sends a reset link only to an address its owner confirmed: a mistyped address at sign-up
+    must not let a stranger take the account over."""
+
+    def get_users(self, email):
+        return (
+            person for person in super().get_users(email) if person.email_confirmed_at is not None
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = TimeZoneField(help_text="Your days and weeks are counted in this zone.")
+
+    class Meta:
+        model = User
+        fields = ("display_name", "time_zone")
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password, to confirm",
+        widget=forms.PasswordInput,
+        error_messages={"required": "Enter your password to confirm."},
+    )
+
+    def __init__(self, *args, person, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.person.check_password(password):
+            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+        return password

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from backrelease.common import bounds
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(
+            "Pick a time zone from the list, such as Europe/London.", code="unknown_zone"
+        )
+
+
+class User(AbstractUser):
+    display_name = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="How the app greets you. Optional.",
+        validators=[bounds.validate_single_line],
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="Every date and week is counted in this zone.",
+        validators=[validate_time_zone],
+    )
+
+    voice_guidance = models.BooleanField(
+        default=False, help_text="Speak each step aloud during a session."
+    )
+    # Password resets go only to an address its owner has confirmed by following a link.
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        # The sign-up form refuses "Ann" when "ann" exists; this holds it for two at once.
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="username_unique_in_any_case",
+                violation_error_message="That username is taken: pick another.",
+            ),
+        ]
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def email_confirmed(self) -> bool:
+        return bool(self.email) and self.email_confirmed_at is not None
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class DeletedRowQuerySet(models.QuerySet["DeletedRow"]):
+    def of(self, person: User) -> DeletedRowQuerySet:
+        return self.filter(person=person)
+
+
+class DeletedRow(models.Model):
+    """What a person just deleted, so that "Undo" can put it back within a few minutes
+    (`undo.WINDOW`); the row itself stays until their next deletion purges it, or the account
+    goes."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    what = models.CharField(max_length=200)
+    # Django's own serialisation of the rows, so they come back with their ids and every field.
+    rows = models.JSONField()
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeletedRowQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Deleted {self.what} of {self.person_id}"

@@ -1,0 +1,176 @@
+"""A person's account: sign-up, settings, e-mail address, password reset, deletion, undo."""
+
+from __future__ import annotations
+
+from axes.utils import reset as reset_login_failures
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from backrelease.accounts import email_confirmation, undo
+from backrelease.accounts.forms import (
+    ConfirmedAddressResetForm,
+    DeleteAccountForm,
+    EmailForm,
+    ProfileForm,
+    SignupForm,
+)
+from backrelease.accounts.models import DeletedRow
+from backrelease.common.htmx import answer
+from backrelease.common.ownership import owned
+from backrelease.common.redirects import local_next
+
+SAVED_MESSAGE = "Saved. Dates now show in your chosen time zone."
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # Two sign-ups with one name at once: the form's own check saw neither.
+            form.add_error("username", SignupForm.TAKEN_MESSAGE)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if user.email:
+                messages.info(request, _sent_message(request, user))
+            # The home page is a whole page, never a fragment inside the sign-up form.
+            return HttpResponseClientRedirect("/") if request.htmx else redirect("home")
+    return answer(request, "registration/signup.html", "signup-form", {"form": form}, form)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if not request.htmx:
+            messages.success(request, SAVED_MESSAGE)
+            return redirect("account-settings")
+        saved = True
+    context = {
+        "form": form,
+        "saved_message": SAVED_MESSAGE if saved else "",
+        "email_form": EmailForm(instance=request.user),
+    }
+    return answer(request, "account/settings.html", "profile-form", context, form)
+
+
+def _sent_message(request: HttpRequest, person) -> str:
+    if email_confirmation.send_link(request, person):
+        return f"We sent a link to {person.email}: open it to confirm the address."
+    return (
+        f"We could not send the confirmation to {person.email} just now. "
+        "Try again later with “Send the link again” in Settings."
+    )
+
+
+@login_required
+@require_POST
+def email_address(request: HttpRequest) -> HttpResponse:
+    """Sets, changes or removes the address; a new address waits for its confirmation link."""
+    person = request.user
+    before = person.email
+    form = EmailForm(request.POST, instance=person)
+    message = ""
+    if request.POST.get("action") == "resend" and person.email:
+        form = EmailForm(instance=person)
+        message = _sent_message(request, person)
+    elif form.is_valid():
+        person = form.save(commit=False)
+        if person.email.lower() != before.lower():
+            person.email_confirmed_at = None
+        person.save(update_fields=["email", "email_confirmed_at"])
+        if not person.email:
+            message = "Your e-mail address is removed."
+        elif person.email_confirmed_at is None:
+            message = _sent_message(request, person)
+        else:
+            message = "Nothing changed."
+    if not request.htmx and not form.errors:
+        messages.info(request, message)
+        return redirect("account-settings")
+    context = {"form": ProfileForm(instance=person), "email_form": form, "email_message": message}
+    return answer(request, "account/settings.html", "email-form", context, form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Confirms on a button press, not on GET: mail scanners open links before people do."""
+    person = email_confirmation.person_for(token)
+    confirmed = False
+    if person is not None and request.method == "POST":
+        email_confirmation.confirm(person)
+        confirmed = True
+    return render(
+        request,
+        "account/email_confirm.html",
+        {"person": person, "confirmed": confirmed},
+        status=200 if person else 400,
+    )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset, which also lifts a login lock-out: the person has just proven who they
+    are."""
+
+    def form_valid(self, form):
+        reset_login_failures(username=self.user.get_username())
+        return super().form_valid(form)
+
+
+password_reset = auth_views.PasswordResetView.as_view(form_class=ConfirmedAddressResetForm)
+
+
+def login_locked(request: HttpRequest, credentials: dict | None = None, *args, **kwargs):
+    """django-axes' answer once an account has had too many wrong passwords from one address."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    response = render(request, "registration/locked.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(
+        request.POST if request.method == "POST" else None, person=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        # Cascades to every row of theirs: sessions, journal, check-ins, share links.
+        request.user.delete()
+        logout(request)
+        return render(request, "account/deleted.html")
+    return answer(request, "account/delete.html", "delete-form", {"form": form}, form)
+
+
+@login_required
+@owned(DeletedRow.objects.of)
+@require_POST
+def undo_delete(request: HttpRequest, kept: DeletedRow) -> HttpResponse:
+    try:
+        undo.restore(
+            kept,
+            conflict="That cannot come back: something newer takes its place, such as another "
+            "open session or a reminder at the same time.",
+        )
+    except undo.CannotUndo as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Restored {kept.what}.")
+    return redirect(local_next(request, reverse("home")))

@@ -1,0 +1,70 @@
+"""The connection pool's settings: a dead connection never reaches a request, a live one costs no
+round trip, and the pool notices within about a second that the database is back.
+
+Only psycopg_pool's public API: the `check`, `reset` and `reconnect_timeout` options, and
+`ConnectionPool.check()` / `check_connection()`.
+"""
+
+from __future__ import annotations
+
+import select
+import time
+import weakref
+
+from django.db import connections
+from psycopg import Connection
+from psycopg_pool import ConnectionPool
+
+# A connection idle longer than this gets a real round trip before use: a server that vanished
+# without closing its sockets (a machine lost) is found here rather than by the request.
+IDLE_CHECK_SECONDS = 30
+# How long the pool keeps retrying one new connection (about once a second) before it gives up
+# and lets the next waiting request start a fresh attempt. psycopg_pool's default retries for five
+# minutes with a delay that doubles, so once the database is back the next try could be many
+# seconds away and every request meanwhile would time out.
+RECONNECT_SECONDS = 1.0
+
+_returned_at: weakref.WeakKeyDictionary[Connection, float] = weakref.WeakKeyDictionary()
+
+
+def _note_return(conn: Connection) -> None:
+    _returned_at[conn] = time.monotonic()
+
+
+def _has_news(conn: Connection) -> bool:
+    """Whether the server has written to an idle connection: it has nothing to say to one but
+    goodbye (a restart, a terminated backend), so anything waiting there calls for a check."""
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    return bool(readable)
+
+
+def checker(alias: str):
+    def check_pooled_connection(conn: Connection) -> None:
+        """psycopg's own round trip, only for a connection that is closed, has been written to, or
+        has idled long; on a dead one, a check of every idle connection at once.
+
+        A database restart cuts all pooled connections together. Found one by one, each would cost
+        a waiting request a retry; checking them all when the first is found lets the pool replace
+        them while that request waits for a new one.
+        """
+        idle = time.monotonic() - _returned_at.get(conn, 0.0)
+        if not conn.closed and idle < IDLE_CHECK_SECONDS and not _has_news(conn):
+            return
+        try:
+            ConnectionPool.check_connection(conn)
+        except Exception:
+            connections[alias].pool.check()
+            raise
+
+    return check_pooled_connection
+
+
+def pool_options(alias: str, *, max_size: int, wait: float) -> dict:
+    return {
+        "check": checker(alias),
+        "reset": _note_return,
+        "reconnect_timeout": RECONNECT_SECONDS,
+        "min_size": 1,
+        "max_size": max_size,
+        "timeout": wait,
+    }

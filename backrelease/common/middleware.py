@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from backrelease.common.bounds import has_control_characters
+
+
+class PersonTimeZoneMiddleware:
+    """Shows every date in the signed-in person's own zone; times stay stored in UTC."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            timezone.activate(request.user.zone)
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+class RefuseControlCharactersMiddleware:
+    """Answers 400 to a query string carrying control characters (a NUL breaks any SQL query).
+
+    No link of the app carries one, so only a hand-made or hostile URL meets this; form fields are
+    checked by their own validators, with a message beside the field.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for key, values in request.GET.lists():
+            if any(has_control_characters(text, single_line=True) for text in [key, *values]):
+                return HttpResponseBadRequest(
+                    "This address holds hidden control characters. Remove them and try again.",
+                    content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Keeps a signed-in person's pages out of every cache, and limits the browser features pages
+    may use."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+            patch_vary_headers(response, ["Cookie"])
+        return response

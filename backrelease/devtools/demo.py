@@ -1,0 +1,150 @@
+"""Six weeks of believable history for the demo person, so a newcomer sees a real record at once."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from backrelease.accounts.models import User
+from backrelease.common.local_time import week_start
+from journal.models import BUILT_IN_TAGS, JournalEntry, WeeklyCheckIn
+from sessions.models import RELAX_SECONDS, BallSetup, ReleaseSession, Step, StopReason
+
+DEMO_USERNAME = "demo"
+DEMO_TIME_ZONE = "Europe/London"
+DEMO_DAYS = 42
+NOTES = [
+    "Stiff after a long drive.",
+    "Slept badly, back tight on waking.",
+    "Two balls felt calmer today.",
+    "Gardening yesterday.",
+    "Felt the arch soften near the end.",
+]
+
+
+def _clamp(value: float, low: int, high: int) -> int:
+    return max(low, min(high, round(value)))
+
+
+def _session(person: User, rng: random.Random, day: date, progress: float) -> ReleaseSession:
+    started = datetime.combine(day, time(rng.randint(7, 21), rng.choice([0, 15, 30, 45])))
+    started_at = timezone.make_aware(started, person.zone)
+    # Pain drifts from about 7 down to about 4 over the six weeks, with day-to-day noise.
+    pain_before = _clamp(7 - 3 * progress + rng.gauss(0, 1), 1, 10)
+    arch_before = _clamp(3 - progress + rng.gauss(0, 0.5), 1, 4)
+    session = ReleaseSession(
+        person=person,
+        started_at=started_at,
+        pain_before=pain_before,
+        arch_before=arch_before,
+        ball_setup=BallSetup.TWO if rng.random() < 0.3 else BallSetup.ONE,
+        knees_lifted=rng.random() < 0.4,
+        repositions=rng.choice([0, 0, 0, 1]),
+        step=Step.DONE,
+    )
+    if rng.random() < 0.07:
+        session.stopped_early_reason = rng.choice(StopReason.values)
+        session.relax_seconds = rng.randint(30, 200)
+    else:
+        session.relax_seconds = RELAX_SECONDS
+        session.arch_after = _clamp(arch_before - rng.choice([0, 1, 1, 1, 2]), 0, 4)
+        session.pain_after = _clamp(pain_before - rng.choice([0, 1, 1, 2, 2, 3]), 0, 10)
+        if rng.random() < 0.5:
+            session.tension_before = _clamp(6 - 2 * progress + rng.gauss(0, 1.5), 0, 10)
+            session.tension_after = _clamp(session.tension_before - rng.randint(0, 3), 0, 10)
+        if rng.random() < 0.15:
+            session.note = rng.choice(NOTES)
+    session.finished_at = started_at + timedelta(seconds=session.relax_seconds + 300)
+    session.step_started_at = session.finished_at
+    return session
+
+
+def _journal_entries(
+    person: User, rng: random.Random, day: date, progress: float, per_day: list[int]
+) -> list[JournalEntry]:
+    entries = []
+    for hour in sorted(rng.sample(range(8, 22), rng.choice(per_day))):
+        at = timezone.make_aware(datetime.combine(day, time(hour, rng.randint(0, 59))), person.zone)
+        tags = rng.sample(BUILT_IN_TAGS[:6], rng.choice([0, 1, 1, 2]))
+        entries.append(
+            JournalEntry(
+                person=person,
+                recorded_at=at,
+                pain=_clamp(6.5 - 2.5 * progress + rng.gauss(0, 1.2), 0, 10),
+                tags=tags,
+                note=rng.choice(NOTES) if rng.random() < 0.1 else "",
+            )
+        )
+    return entries
+
+
+def _check_in(person: User, rng: random.Random, monday: date, progress: float) -> WeeklyCheckIn:
+    def item(level: float) -> int:
+        return _clamp(level - 2.5 * progress + rng.gauss(0, 0.8), 0, 10)
+
+    return WeeklyCheckIn(
+        person=person,
+        week_start=monday,
+        pain_average=item(6.5),
+        enjoyment_interference=item(6),
+        activity_interference=item(5.5),
+    )
+
+
+def fill(
+    person: User,
+    days: int,
+    today: date,
+    *,
+    rng: random.Random,
+    session_days: float = 0.8,
+    entries_a_day: tuple[int, ...] = (0, 1, 1, 2),
+    kinds: set[str] | None = None,
+) -> None:
+    """`days` days of history up to yesterday: sessions on a share of days, journal entries
+    (`entries_a_day` picks how many each day), a check-in every week. `kinds` limits which."""
+    kinds = kinds or {"sessions", "journal", "check_ins"}
+    first_day = today - timedelta(days=days - 1)
+    dated = [(first_day + timedelta(days=n), n / days) for n in range(days - 1)]
+    if "sessions" in kinds:
+        ReleaseSession.objects.bulk_create(
+            [_session(person, rng, day, p) for day, p in dated if rng.random() < session_days],
+            batch_size=2000,
+        )
+    if "journal" in kinds:
+        JournalEntry.objects.bulk_create(
+            [e for day, p in dated for e in _journal_entries(person, rng, day, p, entries_a_day)],
+            batch_size=2000,
+        )
+    if "check_ins" in kinds:
+        mondays = sorted({week_start(day) for day, _ in dated if week_start(day) >= first_day})
+        WeeklyCheckIn.objects.bulk_create(
+            [_check_in(person, rng, m, (m - first_day).days / days) for m in mondays]
+        )
+
+
+@transaction.atomic
+def seed(password: str, today: date | None = None) -> tuple[User, bool]:
+    """Creates the demo person and their history once; a second run changes nothing."""
+    person, _ = User.objects.get_or_create(
+        username=DEMO_USERNAME, defaults={"display_name": "Demo", "time_zone": DEMO_TIME_ZONE}
+    )
+    # Set every time, so the printed login always works.
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    rng = random.Random(20261125)
+    today = today or timezone.localdate(timezone=person.zone)
+    # Each kind is filled once, so a demo made before the journal existed gains one.
+    missing = set()
+    if not ReleaseSession.objects.of(person).exists():
+        missing.add("sessions")
+    if not JournalEntry.objects.of(person).exists():
+        missing.add("journal")
+    if not WeeklyCheckIn.objects.filter(person=person).exists():
+        missing.add("check_ins")
+    if missing:
+        fill(person, DEMO_DAYS, today, rng=rng, kinds=missing)
+    return person, bool(missing)

@@ -1,0 +1,13 @@
+"""Settings for development and tests: production's own, on this checkout's PostgreSQL cluster
+(`make db`) unless DATABASE_URL names another, with the development commands installed."""
+
+import os
+
+from backrelease.devtools import cluster
+
+os.environ.setdefault("DATABASE_URL", cluster.local_url())
+
+from backrelease.settings import *  # noqa: E402, F403
+from backrelease.settings import INSTALLED_APPS  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "backrelease.devtools"]

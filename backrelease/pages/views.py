@@ -1,0 +1,120 @@
+"""The pages that belong to no one feature: home, the health check, error pages, robots.txt and
+the service worker with its offline page."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from django.db import DatabaseError, DataError, IntegrityError, connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from psycopg_pool import PoolTimeout
+
+from backrelease.common.local_time import week_start
+from backrelease.common.period import Period
+from backrelease.pages import offline
+from journal import trends
+from journal.forms import JournalEntryForm
+from journal.models import WeeklyCheckIn
+from sessions.models import ReleaseSession
+
+RECENT_SESSIONS = 3
+
+
+@require_http_methods(["GET", "HEAD"])
+def home(request: HttpRequest) -> HttpResponse:
+    context = {}
+    if request.user.is_authenticated:
+        sessions = ReleaseSession.objects.of(request.user)
+        this_week = week_start(timezone.localdate())
+        context = {
+            "open_session": sessions.open().first(),
+            "recent_sessions": sessions.filter(finished_at__isnull=False)[:RECENT_SESSIONS],
+            "form": JournalEntryForm(person=request.user),
+            "quick": True,
+            # This week against last week: only those two are read.
+            "summary": trends.summarize(trends.weekly(Period.of(request.user).last_weeks(2))),
+            "checked_in": WeeklyCheckIn.objects.filter(
+                person=request.user, week_start=this_week
+            ).exists(),
+        }
+    return render(request, "home.html", context)
+
+
+# What a database that is down or restarting raises: the pool's wait running out, or a connection
+# that cannot be made or has just been cut.
+DATABASE_DOWN = (DatabaseError, PoolTimeout)
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DATABASE_DOWN:
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
+    return HttpResponse("ok", content_type="text/plain")
+
+
+ERROR_PAGES = {
+    503: {
+        "status": 503,
+        "title": "Back in a moment",
+        "message": "Back Release cannot reach its database just now, usually because it is "
+        "restarting. Nothing you entered before this was lost. Wait a few seconds, then try again.",
+    },
+    500: {
+        "status": 500,
+        "title": "Something went wrong",
+        "message": "That did not work, and it is our fault, not yours. Nothing you entered before "
+        "this was lost. Try again, or go back to the home page.",
+    },
+}
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A plain 503 when the database is down or restarting (the person can simply retry), else
+    the usual 500. Renders without the database: no session, no person."""
+    error = sys.exc_info()[1]
+    down = isinstance(error, DATABASE_DOWN) and not isinstance(error, IntegrityError | DataError)
+    page = ERROR_PAGES[503 if down else 500]
+    response = HttpResponse(loader.render_to_string("error.html", page), status=page["status"])
+    if down:
+        response["Retry-After"] = "5"
+    return response
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(
+        "User-agent: *\nDisallow: /shared/\nDisallow: /calendar/\nDisallow: /\n",
+        content_type="text/plain",
+    )
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    shell = offline.shell()
+    response = render(
+        request,
+        "sw.js",
+        {
+            "version": offline.version(shell),
+            "shell": json.dumps(shell),
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    # Browsers check for a new worker on each visit; the worker's own file is never cached.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def offline_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "offline.html")

@@ -1,0 +1,223 @@
+"""Everything a person entered, out of the app and back in: their data stays theirs.
+
+Spans the apps (profile, sessions, journal), so it lives in one module rather than in a view.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from backrelease.accounts.models import User
+from journal.models import JournalEntry, WeeklyCheckIn
+from sessions.models import ReleaseSession
+
+FORMAT = "back-release-export"
+VERSION = 1
+SESSION_FIELDS = [
+    "started_at",
+    "step",
+    "step_started_at",
+    "pain_before",
+    "arch_before",
+    "ball_setup",
+    "knees_lifted",
+    "breathing_skipped",
+    "repositions",
+    "relax_seconds",
+    "arch_after",
+    "pain_after",
+    "tension_before",
+    "tension_after",
+    "note",
+    "stopped_early_reason",
+    "finished_at",
+    "corrected_at",
+]
+ENTRY_FIELDS = ["recorded_at", "pain", "tags", "note"]
+CHECK_IN_FIELDS = ["week_start", "pain_average", "enjoyment_interference", "activity_interference"]
+
+
+class ImportRefused(ValueError):
+    """The file cannot be imported; the message says why, in the person's words."""
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _rows(queryset, fields: list[str]) -> list[dict[str, Any]]:
+    return [{f: _plain(v) for f, v in row.items()} for row in queryset.values(*fields)]
+
+
+def export(person: User) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "profile": {"display_name": person.display_name, "time_zone": person.time_zone},
+        "sessions": _rows(ReleaseSession.objects.of(person).order_by("started_at"), SESSION_FIELDS),
+        "journal_entries": _rows(
+            JournalEntry.objects.of(person).order_by("recorded_at"), ENTRY_FIELDS
+        ),
+        "weekly_check_ins": _rows(
+            WeeklyCheckIn.objects.filter(person=person).order_by("week_start"), CHECK_IN_FIELDS
+        ),
+    }
+
+
+FIELDS = {
+    "sessions": SESSION_FIELDS,
+    "journal_entries": ENTRY_FIELDS,
+    "weekly_check_ins": CHECK_IN_FIELDS,
+}
+# Ten years of near-daily sessions, several journal entries a day and a check-in every week.
+MAX_ROWS = {"sessions": 10_000, "journal_entries": 30_000, "weekly_check_ins": 600}
+WHAT = {"sessions": "Session", "journal_entries": "Journal entry", "weekly_check_ins": "Check-in"}
+
+
+def _value(field: models.Field, value: Any) -> Any:
+    """The file's value as the model field's type, refusing anything the field would not hold."""
+    if value is None:
+        if not field.null:
+            raise ValidationError("it is empty")
+        return None
+    if isinstance(field, models.DateTimeField):
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        if parsed is None or parsed.tzinfo is None:
+            raise ValidationError("give a date and time with its UTC offset, as exports do")
+        return parsed
+    if isinstance(field, models.DateField):
+        if not isinstance(value, str):
+            raise ValidationError("give a date such as 2026-11-23")
+        return date.fromisoformat(value)
+    if isinstance(field, models.BooleanField):
+        if not isinstance(value, bool):
+            raise ValidationError("give true or false")
+        return value
+    if isinstance(field, models.IntegerField):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValidationError("give a whole number")
+        return value
+    if isinstance(field, ArrayField):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValidationError("give a list of words")
+        return value
+    if not isinstance(value, str):
+        raise ValidationError("give text")
+    return value
+
+
+def _instances(data: dict[str, Any], key: str, model: type[models.Model], person: User):
+    rows = data.get(key, [])
+    if not isinstance(rows, list):
+        raise ImportRefused(
+            f"That file's {key.replace('_', ' ')} are not a list. Nothing was imported."
+        )
+    if len(rows) > MAX_ROWS[key]:
+        raise ImportRefused(
+            f"That file holds more than {MAX_ROWS[key]:,} {key.replace('_', ' ')}, "
+            "more than any person's record. Nothing was imported."
+        )
+    fields = FIELDS[key]
+    for number, row in enumerate(rows, start=1):
+        where = f"{WHAT[key]} {number} in the file"
+        if not isinstance(row, dict):
+            raise ImportRefused(f"{where} is not a record. Nothing was imported.")
+        values = {}
+        for name in fields:
+            if name not in row:
+                continue
+            try:
+                values[name] = _value(model._meta.get_field(name), row[name])
+            except (ValidationError, ValueError) as error:
+                reason = error.messages[0] if isinstance(error, ValidationError) else "unreadable"
+                raise ImportRefused(
+                    f"{where}: {name.replace('_', ' ')}: {reason}. Nothing was imported."
+                ) from error
+        instance = model(person=person, **values)
+        try:
+            # The same validators the forms use: ranges, lengths, tags, dates from 2000 to now.
+            instance.clean_fields(exclude=["person"])
+        except ValidationError as error:
+            name, messages = next(iter(error.message_dict.items()))
+            raise ImportRefused(
+                f"{where}: {name.replace('_', ' ')}: {messages[0]} Nothing was imported."
+            ) from error
+        yield instance
+
+
+def is_empty(person: User) -> bool:
+    return not (
+        ReleaseSession.objects.of(person).exists()
+        or JournalEntry.objects.of(person).exists()
+        or WeeklyCheckIn.objects.filter(person=person).exists()
+    )
+
+
+@dataclass(frozen=True)
+class Imported:
+    sessions: int
+    journal_entries: int
+    weekly_check_ins: int
+    time_zone: str
+    time_zone_from_file: bool
+
+
+def import_into(person: User, data: Any, *, use_file_time_zone: bool = False) -> Imported:
+    """Loads an export into an account that has no data yet, all or nothing.
+
+    The account's row is locked while emptiness is checked and rows are written, so two imports at
+    once cannot both find the account empty.
+    """
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ImportRefused("That file is not a Back Release export.")
+    if data.get("version") != VERSION:
+        raise ImportRefused(
+            "That export comes from a version of Back Release this one cannot read."
+        )
+    profile = data.get("profile")
+    profile = profile if isinstance(profile, dict) else {}
+    file_zone = profile.get("time_zone")
+    if use_file_time_zone and file_zone not in zoneinfo.available_timezones():
+        raise ImportRefused(
+            "That file names no time zone Back Release knows: import it with your own zone."
+        )
+    try:
+        with transaction.atomic():
+            locked = User.objects.select_for_update().get(pk=person.pk)
+            if not is_empty(locked):
+                raise ImportRefused(
+                    "Import works into an empty account only, so nothing is doubled."
+                )
+            if use_file_time_zone:
+                locked.time_zone = person.time_zone = file_zone
+                locked.save(update_fields=["time_zone"])
+            sessions = ReleaseSession.objects.bulk_create(
+                _instances(data, "sessions", ReleaseSession, locked)
+            )
+            entries = JournalEntry.objects.bulk_create(
+                _instances(data, "journal_entries", JournalEntry, locked)
+            )
+            check_ins = WeeklyCheckIn.objects.bulk_create(
+                _instances(data, "weekly_check_ins", WeeklyCheckIn, locked)
+            )
+    except IntegrityError as error:
+        raise ImportRefused(
+            "That file holds records that contradict each other (a session that ends before "
+            "it starts, two open sessions or a doubled week). Nothing was imported."
+        ) from error
+    return Imported(
+        sessions=len(sessions),
+        journal_entries=len(entries),
+        weekly_check_ins=len(check_ins),
+        time_zone=locked.time_zone,
+        time_zone_from_file=use_file_time_zone,
+    )

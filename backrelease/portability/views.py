@@ -1,0 +1,53 @@
+"""A person's own data, out of the app and back in."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from backrelease import portability
+from backrelease.common.htmx import answer
+from backrelease.common.period import Period
+from backrelease.portability.forms import ImportForm
+from journal import exports
+
+
+@login_required
+@require_GET
+def export_json(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(portability.export(request.user), indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="back-release-export.json"'
+    return response
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    scope = exports.Scope(Period.of(request.user))
+    return exports.csv_response(scope, "back-release-export.csv")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_data(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    imported = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported = portability.import_into(
+                request.user,
+                form.cleaned_data["file"],
+                use_file_time_zone=form.cleaned_data["use_file_time_zone"],
+            )
+        except portability.ImportRefused as refused:
+            form.add_error("file", str(refused))
+    context = {"form": form, "imported": imported, "empty": portability.is_empty(request.user)}
+    return answer(request, "account/import.html", "import-form", context, form)

@@ -1,0 +1,303 @@
+"""An optional e-mail address, confirmed by a link, and password resets sent only to a confirmed
+address: through Django's own views and tokens, and through a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+from django.conf import settings as project_settings
+from django.core import signing
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from backrelease.accounts import email_confirmation
+from backrelease.accounts.models import User
+from tests.factories import PASSWORD, JournalEntryFactory, ReleaseSessionFactory
+
+pytestmark = pytest.mark.django_db
+SIGNUP = {
+    "username": "sam",
+    "display_name": "Sam",
+    "time_zone": "Europe/London",
+    "password1": "slow-breath-on-the-ball",
+    "password2": "slow-breath-on-the-ball",
+}
+SETTINGS = reverse("account-settings")
+EMAIL = reverse("email-address")
+RESET = reverse("password_reset")
+LINK = re.compile(r"http://testserver(/\S+)")
+
+
+def link_in(message) -> str:
+    (path,) = LINK.findall(message.body if hasattr(message, "body") else message)
+    return path
+
+
+def confirmed(person, address="ana@example.com") -> None:
+    person.email = address
+    person.email_confirmed_at = timezone.now()
+    person.save()
+
+
+def test_sign_up_takes_an_optional_address_and_sends_a_confirmation(mailoutbox):
+    client = Client()
+    assert client.post(reverse("signup"), {**SIGNUP, "email": "sam@example.com"}).status_code == 302
+    person = User.objects.get(username="sam")
+    assert (person.email, person.email_confirmed_at) == ("sam@example.com", None)
+    (message,) = mailoutbox
+    assert message.to == ["sam@example.com"]
+    assert message.subject == "Confirm your e-mail address for Back Release"
+    assert "/accounts/email/confirm/" in link_in(message)
+    assert "We sent a link to sam@example.com" in client.get(reverse("home")).text
+
+
+def test_sign_up_without_an_address_sends_nothing(mailoutbox):
+    assert Client().post(reverse("signup"), SIGNUP).status_code == 302
+    assert User.objects.get(username="sam").email == ""
+    assert mailoutbox == []
+
+
+def test_sign_up_refuses_a_malformed_address_and_creates_no_one(mailoutbox):
+    response = Client().post(reverse("signup"), {**SIGNUP, "email": "sam@"})
+    assert response.status_code == 422
+    assert "Enter a valid email address." in response.text
+    assert not User.objects.exists()
+    assert mailoutbox == []
+
+
+def test_the_link_confirms_on_a_button_not_on_opening(person, mailoutbox):
+    person.email = "ana@example.com"
+    person.save()
+    path = reverse("email-confirm", args=[email_confirmation.token_for(person)])
+    anonymous = Client()
+    page = anonymous.get(path)
+    assert page.status_code == 200
+    assert "Confirm this address" in page.text
+    person.refresh_from_db()
+    assert person.email_confirmed_at is None
+    done = anonymous.post(path)
+    assert "is confirmed" in done.text
+    person.refresh_from_db()
+    assert person.email_confirmed
+
+
+@pytest.mark.parametrize("spoil", ["altered", "expired", "address changed", "other salt"])
+def test_a_spoilt_link_confirms_nothing(person, spoil):
+    person.email = "ana@example.com"
+    person.save()
+    token = email_confirmation.token_for(person)
+    when = timezone.now()
+    if spoil == "altered":
+        token = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    elif spoil == "expired":
+        when += email_confirmation.LINK_LIFETIME + timedelta(minutes=1)
+    elif spoil == "address changed":
+        person.email = "other@example.com"
+        person.save()
+    else:
+        token = signing.dumps({"person": person.pk, "email": "ana@example.com"})
+    with time_machine.travel(when):
+        response = Client().post(reverse("email-confirm", args=[token]))
+    assert response.status_code == 400
+    assert "This link does not work" in response.text
+    person.refresh_from_db()
+    assert person.email_confirmed_at is None
+
+
+def test_settings_show_the_address_form_and_its_partial(person, person_client, htmx_headers):
+    page = person_client.get(SETTINGS).text
+    assert "E-mail for password resets" in page
+    assert "No address yet" in page
+    response = person_client.post(EMAIL, {"email": "ana@example.com"}, **htmx_headers)
+    assert response.text.lstrip().startswith('<section id="email-form"')
+    assert "<h1>" not in response.text
+
+
+def test_a_new_address_waits_for_its_own_confirmation(person, person_client, mailoutbox):
+    confirmed(person, "old@example.com")
+    response = person_client.post(EMAIL, {"email": "new@example.com"}, HTTP_HX_REQUEST="true")
+    assert "We sent a link to new@example.com" in response.text
+    assert "waiting for you to open the link" in response.text
+    person.refresh_from_db()
+    assert (person.email, person.email_confirmed_at) == ("new@example.com", None)
+    (message,) = mailoutbox
+    assert message.to == ["new@example.com"]
+
+
+def test_the_same_address_in_another_case_stays_confirmed(person, person_client, mailoutbox):
+    confirmed(person, "ana@example.com")
+    person_client.post(EMAIL, {"email": "Ana@Example.com"})
+    person.refresh_from_db()
+    assert person.email_confirmed
+    assert mailoutbox == []
+
+
+def test_it_refuses_a_malformed_address_and_keeps_the_old_one(person, person_client, htmx_headers):
+    confirmed(person)
+    response = person_client.post(EMAIL, {"email": "not an address"}, **htmx_headers)
+    assert response.status_code == 422
+    assert "Enter a valid email address." in response.text
+    person.refresh_from_db()
+    assert person.email == "ana@example.com"
+    assert person.email_confirmed
+
+
+def test_it_removes_the_address_and_resends_the_link(person, person_client, mailoutbox):
+    person.email = "ana@example.com"
+    person.save()
+    resent = person_client.post(EMAIL, {"action": "resend"}, HTTP_HX_REQUEST="true")
+    assert "We sent a link to ana@example.com" in resent.text
+    assert len(mailoutbox) == 1
+    removed = person_client.post(EMAIL, {"email": ""}, HTTP_HX_REQUEST="true")
+    assert "Your e-mail address is removed." in removed.text
+    person.refresh_from_db()
+    assert person.email == ""
+
+
+def test_it_says_so_when_the_mail_server_refuses(person, person_client, settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
+        }
+    }
+    response = person_client.post(EMAIL, {"email": "ana@example.com"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "We could not send the confirmation to ana@example.com just now" in response.text
+    person.refresh_from_db()
+    assert person.email == "ana@example.com"
+
+
+def test_a_reset_goes_only_to_a_confirmed_address(person, other_person, mailoutbox):
+    confirmed(person, "ana@example.com")
+    other_person.email = "ben@example.com"
+    other_person.save()
+    for address in ("ana@example.com", "ben@example.com", "nobody@example.com"):
+        response = Client().post(RESET, {"email": address})
+        # The same answer whatever the address: the form tells no one who has an account.
+        assert response.status_code == 302
+        assert response.url == reverse("password_reset_done")
+    (message,) = mailoutbox
+    assert message.to == ["ana@example.com"]
+
+
+def test_no_message_carries_health_data(person, mailoutbox):
+    ReleaseSessionFactory(person=person, finished=True, note="numb left foot after")
+    JournalEntryFactory(person=person, pain=9, note="awful night", tags=["flare"])
+    confirmed(person)
+    Client().post(RESET, {"email": "ana@example.com"})
+    email_confirmation.send_link(RequestFactory().get("/"), person)
+    assert len(mailoutbox) == 2
+    for message in mailoutbox:
+        text = message.subject + message.body
+        for private in ("numb", "awful", "flare", "pain", "Pain", "session"):
+            assert private not in text
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Inbox(Message):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message) -> None:
+        self.messages.append(message)
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback, and the app's mail sent to it over SMTP."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    yield inbox
+    controller.stop()
+
+
+def wait_for(inbox: Inbox, count: int = 1, seconds: float = 5):
+    deadline = time.monotonic() + seconds
+    while len(inbox.messages) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(inbox.messages) == count
+    return inbox.messages[-1]
+
+
+def test_a_forgotten_password_is_reset_through_a_real_smtp_server(person, smtp_server):
+    confirmed(person)
+    locked = Client(REMOTE_ADDR="198.51.100.4")
+    wrong = {"username": person.username, "password": "wrong"}
+    assert [locked.post(reverse("login"), wrong).status_code for _ in range(5)][-1] == 429
+
+    client = Client()
+    assert client.post(RESET, {"email": "ana@example.com"}).status_code == 302
+    message = wait_for(smtp_server)
+    assert message["To"] == "ana@example.com"
+    assert message["Subject"] == "Reset your Back Release password"
+    assert "Back Release" in message["From"]
+    opened = client.get(link_in(message.get_payload(decode=True).decode()))
+    # Django moves the token out of the address before showing the form.
+    assert opened.status_code == 302
+    form = client.get(opened.url)
+    assert "Choose a new password" in form.text
+    new_password = "a-fresh-password-for-ana"
+    done = client.post(opened.url, {"new_password1": new_password, "new_password2": new_password})
+    assert done.url == reverse("password_reset_complete")
+
+    person.refresh_from_db()
+    assert person.check_password(new_password)
+    assert not person.check_password(PASSWORD)
+    # Proving who they are lifts the lock-out, and the link works only once.
+    assert (
+        locked.post(
+            reverse("login"), {"username": person.username, "password": new_password}
+        ).status_code
+        == 302
+    )
+    assert "This reset link does not work" in Client().get(opened.url, follow=True).text
+
+
+def test_the_confirmation_goes_out_through_a_real_smtp_server(person, person_client, smtp_server):
+    person_client.post(EMAIL, {"email": "ana@example.com"})
+    message = wait_for(smtp_server)
+    Client().post(link_in(message.get_payload(decode=True).decode()))
+    person.refresh_from_db()
+    assert person.email_confirmed
+
+
+def test_development_prints_mail_to_the_console():
+    script = (
+        "import django; django.setup(); from django.core import mail; "
+        "mail.send_mail('Subject here', 'Body here', None, ['a@example.com'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "backrelease.settings", "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        cwd=project_settings.BASE_DIR,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Subject: Subject here" in result.stdout

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import unquote
+
+import dj_database_url
+import pytest
+
+from backrelease.devtools import cluster as devdb
+
+
+def test_it_points_at_the_socket_in_the_repository():
+    parsed = dj_database_url.parse(devdb.local_url())
+    assert unquote(parsed["HOST"]) == str(devdb.SOCKET_DIR)
+    assert parsed["NAME"] == "backrelease"
+    assert str(devdb.SOCKET_DIR).startswith(str(devdb.PG_DIR))
+
+
+def test_it_says_what_to_install_when_postgresql_is_missing(monkeypatch):
+    monkeypatch.setattr(devdb.shutil, "which", lambda name: None)
+    monkeypatch.setattr(devdb.glob, "glob", lambda pattern: [])
+    with pytest.raises(devdb.DevDatabaseError, match="install them .* or set DATABASE_URL"):
+        devdb.find_bin_dir()
+
+
+def test_it_leaves_a_given_database_url_alone(monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "postgres://elsewhere/db")
+    monkeypatch.setattr(devdb, "up", lambda: pytest.fail("must not start the local cluster"))
+    assert devdb.main(["devdb", "up"]) == 0
+    assert "DATABASE_URL is set" in capsys.readouterr().out
+
+
+def test_it_keeps_the_cluster_in_the_checkout_when_the_server_user_can_enter():
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:
+        Path(folder).chmod(0o755)
+        assert devdb.cluster_dir(Path(folder)) == Path(folder) / ".pg"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root hands the server to another user")
+def test_it_moves_the_cluster_out_of_a_checkout_the_server_user_cannot_enter(tmp_path):
+    private = tmp_path / "private"
+    (private / "clone").mkdir(parents=True)
+    private.chmod(0o700)
+    chosen = devdb.cluster_dir(private / "clone")
+    assert not str(chosen).startswith(str(private))
+    assert chosen == devdb.cluster_dir(private / "clone")
+    assert chosen != devdb.cluster_dir(tmp_path)
