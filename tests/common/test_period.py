@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+
+from backrelease.common.period import Period
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+PERSON = SimpleNamespace(pk=7, time_zone="Europe/London")
+
+
+def test_a_running_period_ends_now_and_its_last_weeks_end_this_week():
+    period = Period.of(PERSON, now=NOW)
+    assert (period.last_day, period.end) == (date(2026, 11, 30), NOW)
+    assert period.last_weeks(4).shown_from == date(2026, 11, 9)
+    assert period.last_weeks(None) == period
+
+
+def test_a_past_period_ends_with_its_last_day():
+    period = Period.of(PERSON, since=date(2026, 5, 1), until=date(2026, 6, 30), now=NOW)
+    assert period.last_day == date(2026, 6, 30)
+    # The end of 30 June in London (summer time): 23:00 UTC.
+    assert period.end == datetime(2026, 6, 30, 23, 0, tzinfo=UTC)
+    assert period.last_weeks(4).shown_from == date(2026, 6, 8)
+    params = period.last_weeks(4).sql_params()
+    assert params["since_at"] == datetime(2026, 4, 30, 23, 0, tzinfo=UTC)
+    assert params["from_at"] == datetime(2026, 6, 7, 23, 0, tzinfo=UTC)
+    assert (params["person"], params["zone"]) == (7, "Europe/London")
+
+
+def test_the_weeks_shown_never_start_before_the_period():
+    period = Period.of(PERSON, since=date(2026, 11, 20), now=NOW)
+    params = period.last_weeks(12).sql_params()
+    assert params["from_at"] == params["since_at"]
