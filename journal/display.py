@@ -32,6 +32,28 @@ def one_decimal(value: float | int | Decimal | None) -> str:
     return "0.0" if shown == "-0.0" else shown
 
 
+def rounded(value: float | int | Decimal) -> Decimal:
+    """The value as it is printed, as a number."""
+    return Decimal(one_decimal(value))
+
+
+def signed(value: float | int | Decimal) -> str:
+    """One decimal with its sign: "+0.2", "-1.0", "0.0"."""
+    shown = rounded(value)
+    return f"+{shown}" if shown > 0 else str(shown) if shown < 0 else "0.0"
+
+
+def difference(current: float | int | Decimal, reference: float | int | Decimal) -> Decimal:
+    """The difference of two figures as printed, so a change shown beside two means is always
+    their difference as the reader sees them."""
+    return rounded(current) - rounded(reference)
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 week", "2 weeks"."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def percent(value: Decimal) -> str:
     """A size of change in percent (no sign), whole, and never across a threshold from its label:
     29.95% would round to 30%, the threshold it does not reach, so it reads "just under 30%"."""

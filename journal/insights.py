@@ -1,12 +1,14 @@
 """Is it helping me? Answers with their uncertainty, from SciPy, in three queries.
 
-Each answer says how many ratings it rests on, says "goes with" and never "causes", and says "not
-enough data yet" rather than guess. Figures are shown through `journal.display`, like every other.
+Each answer says how many ratings it rests on, says "goes with" and never "causes", says "not
+enough data yet" rather than guess, and never claims more than its interval: a direction ("goes
+down", "dropped", "more relief") only when the whole printed 95% interval lies on that side of zero.
+The rules, with the statistics behind them, are in docs/computation.md. Figures are shown through
+`journal.display`, like every other.
 """
 
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -29,7 +31,10 @@ IMPORTANT_SHARE = 0.3
 GROUP_MINIMUM = 5
 # A 95% interval for a median needs at least six values to exist at all.
 MEDIAN_MINIMUM = 6
-TREND_MINIMUM_WEEKS = 4
+# Theil–Sen's interval from 4 weekly points covers the true slope 91.7% of the time, not 95%; from
+# 5 to 8 points its exact coverage is 96.9% to 98.3% (tests/journal/test_insights.py counts every
+# ordering), and beyond that it is nominal.
+TREND_MINIMUM_WEEKS = 5
 NOT_ENOUGH = "not enough data yet"
 
 SESSIONS_SQL = f"""
@@ -43,13 +48,13 @@ ORDER BY started_at
 """
 # Journal pain a local day, and whether that day had a session.
 DAYS_SQL = f"""
-SELECT d.day, d.pain, EXISTS (
+SELECT d.day, d.pain, d.ratings, EXISTS (
     SELECT 1 FROM {SESSIONS} s
     WHERE s.person_id = %(person)s AND s.started_at >= {day_start_sql("d.day")}
       AND s.started_at < {day_end_sql("d.day")}
 ) AS had_session
 FROM (
-    SELECT {day_sql("recorded_at")} AS day, avg(pain) AS pain
+    SELECT {day_sql("recorded_at")} AS day, avg(pain) AS pain, count(*) AS ratings
     FROM {ENTRIES}
     WHERE person_id = %(person)s AND {in_period("recorded_at", shown=False)}
     GROUP BY 1
@@ -57,7 +62,8 @@ FROM (
 """
 # Usual pain a local week.
 WEEKS_SQL = f"""
-SELECT {week_sql("at")} AS week, {usual_pain.MEAN} AS usual_pain
+SELECT {week_sql("at")} AS week, {usual_pain.MEAN} AS usual_pain,
+       {usual_pain.COUNT} AS ratings
 FROM ({usual_pain.ratings()}) AS ratings
 GROUP BY 1 ORDER BY 1
 """
@@ -79,35 +85,78 @@ class Estimate:
     low: float
     high: float
 
-    def text(self, unit: str = "points") -> str:
+    @property
+    def side(self) -> int:
+        """+1 when the whole printed interval is above zero, -1 when below, else 0. Decided on
+        the printed bounds, so a sentence never names a direction its own figures contradict."""
+        low, high = display.rounded(self.low), display.rounded(self.high)
+        return 1 if low > 0 else -1 if high < 0 else 0
+
+    def size(self, unit: str) -> str:
+        """The size of a one-sided estimate, as a positive figure with its interval."""
+        low, high = sorted((abs(self.low), abs(self.high)))
         return (
-            f"{display.one_decimal(self.value)} {unit} (95% interval "
-            f"{display.one_decimal(self.low)} to {display.one_decimal(self.high)})"
+            f"{display.one_decimal(abs(self.value))} {unit} (95% interval "
+            f"{display.one_decimal(low)} to {display.one_decimal(high)})"
+        )
+
+    def signed(self, unit: str) -> str:
+        """The estimate and its interval with their signs, for a sentence that cannot say which
+        way it goes."""
+        return (
+            f"{display.signed(self.value)} {unit}, 95% interval {display.signed(self.low)} "
+            f"to {display.signed(self.high)}"
         )
 
 
 @dataclass(frozen=True)
 class Relief:
-    """The drop in pain right after sessions: its median, and how many were important."""
+    """The drop in pain right after sessions (before minus after): its median, how many were
+    important, and whether every drop was the same."""
 
     sessions: int
     median: Estimate | None
     important: int
+    all_same: bool = False
 
 
 @dataclass(frozen=True)
 class Trend:
+    """Usual pain's slope in points a week, over `weeks` weekly means of `ratings` ratings;
+    `level` when every week's usual pain was the same."""
+
     weeks: int
     slope: Estimate | None
+    ratings: int = 0
+    level: float | None = None
 
 
 @dataclass(frozen=True)
 class Difference:
-    """One group's mean against another's: `first` minus `second`, with its interval."""
+    """One group's mean against another's: `first` minus `second`, with its interval; `means`
+    when neither group varies (no interval exists then)."""
 
     first: int
     second: int
     difference: Estimate | None
+    means: tuple[float, float] | None = None
+    ratings: int = 0
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A comparison of relief between two kinds of session."""
+
+    first: str
+    second: str
+
+
+FACTORS = {
+    "balls": Factor("with two balls", "with one"),
+    "knees": Factor("with the knees lifted", "without"),
+    "breathing": Factor("with the breathing done", "with it skipped"),
+    "morning": Factor("in the morning", "in the afternoon or evening"),
+}
 
 
 @dataclass(frozen=True)
@@ -133,42 +182,54 @@ def relief(drops: list[tuple[int, int]]) -> Relief:
         return Relief(len(changes), None, important)
     median = float(stats.scoreatpercentile(changes, 50))
     interval = stats.quantile_test(changes, q=median, p=0.5).confidence_interval(CONFIDENCE)
-    return Relief(len(changes), Estimate(median, interval.low, interval.high), important)
+    estimate = Estimate(median, interval.low, interval.high)
+    return Relief(len(changes), estimate, important, all_same=len(set(changes)) == 1)
 
 
-def trend(usual_pain: list[float]) -> Trend:
+def trend(usual_pain: list[float | None], ratings: int = 0) -> Trend:
     """Points a week, Theil–Sen, over consecutive weeks (index 0, 1, 2… with gaps kept)."""
     points = [(index, pain) for index, pain in enumerate(usual_pain) if pain is not None]
     if len(points) < TREND_MINIMUM_WEEKS:
-        return Trend(len(points), None)
+        return Trend(len(points), None, ratings)
     x, y = zip(*points, strict=True)
     result = stats.theilslopes(y, x, alpha=CONFIDENCE)
-    return Trend(len(points), Estimate(result.slope, result.low_slope, result.high_slope))
+    level = y[0] if len(set(y)) == 1 else None
+    slope = Estimate(result.slope, result.low_slope, result.high_slope)
+    return Trend(len(points), slope, ratings, level)
 
 
-def difference(first: list[float], second: list[float]) -> Difference:
+def difference(first: list[float], second: list[float], ratings: int = 0) -> Difference:
     """Mean of `first` minus mean of `second`, with Welch's 95% interval."""
     if min(len(first), len(second)) < GROUP_MINIMUM:
-        return Difference(len(first), len(second), None)
-    value = sum(first) / len(first) - sum(second) / len(second)
+        return Difference(len(first), len(second), None, ratings=ratings)
+    means = (sum(first) / len(first), sum(second) / len(second))
+    value = means[0] - means[1]
+    if len(set(first)) == 1 and len(set(second)) == 1:
+        # No spread within either group: nothing to estimate an interval from.
+        return Difference(len(first), len(second), None, means=means, ratings=ratings)
     with warnings.catch_warnings():
-        # Identical ratings in both groups leave nothing to estimate a spread from.
+        # One group without spread makes SciPy warn of lost precision; Welch's interval then
+        # rests on the other group's spread, as it should.
         warnings.simplefilter("ignore", RuntimeWarning)
         interval = stats.ttest_ind(first, second, equal_var=False).confidence_interval(CONFIDENCE)
-    if math.isnan(interval.low):
-        # No variation within either group: the difference is what was seen, exactly.
-        return Difference(len(first), len(second), Estimate(value, value, value))
-    return Difference(len(first), len(second), Estimate(value, interval.low, interval.high))
+    estimate = Estimate(value, interval.low, interval.high)
+    return Difference(len(first), len(second), estimate, ratings=ratings)
 
 
-def _weekly_series(rows: list[tuple[date, float]], since: date | None) -> list[float | None]:
-    """Usual pain per week from the first week (or `since`) to the last, gaps as None."""
-    by_week = {week: float(pain) for week, pain in rows if since is None or week >= since}
-    if not by_week:
-        return []
+def _weekly_series(rows: list[tuple[date, float, int]], since: date | None) -> tuple[list, int]:
+    """Usual pain per week from the first week (or `since`) to the last, gaps as None, and the
+    number of ratings behind them."""
+    kept = [
+        (week, float(pain), count) for week, pain, count in rows if since is None or week >= since
+    ]
+    if not kept:
+        return [], 0
+    by_week = {week: pain for week, pain, _ in kept}
     first, last = min(by_week), max(by_week)
     count = (last - first).days // 7 + 1
-    return [by_week.get(first + timedelta(weeks=n)) for n in range(count)]
+    return [by_week.get(first + timedelta(weeks=n)) for n in range(count)], sum(
+        ratings for _, _, ratings in kept
+    )
 
 
 def compute(period: Period) -> Insights:
@@ -188,70 +249,130 @@ def compute(period: Period) -> Insights:
     def drops(keep) -> list[float]:
         return [s.pain_before - s.pain_after for s in sessions if keep(s)]
 
+    def compared(keep_first, keep_second) -> Difference:
+        first, second = drops(keep_first), drops(keep_second)
+        return difference(first, second, ratings=2 * (len(first) + len(second)))
+
     return Insights(
         relief_all=relief([(s.pain_before, s.pain_after) for s in sessions]),
         relief_recent=relief(
             [(s.pain_before, s.pain_after) for s in sessions if s.started_at >= recent]
         ),
-        trend_recent=trend(_weekly_series(weeks, eight_weeks_ago)),
-        trend_all=trend(_weekly_series(weeks, None)),
+        trend_recent=trend(*_weekly_series(weeks, eight_weeks_ago)),
+        trend_all=trend(*_weekly_series(weeks, None)),
         session_days=difference(
-            [float(pain) for _, pain, had in days if had],
-            [float(pain) for _, pain, had in days if not had],
+            [float(pain) for _, pain, _, had in days if had],
+            [float(pain) for _, pain, _, had in days if not had],
+            ratings=sum(count for _, _, count, _ in days),
         ),
         factors={
-            "two balls against one": difference(
-                drops(lambda s: s.ball_setup == BallSetup.TWO),
-                drops(lambda s: s.ball_setup == BallSetup.ONE),
+            "balls": compared(
+                lambda s: s.ball_setup == BallSetup.TWO, lambda s: s.ball_setup == BallSetup.ONE
             ),
-            "knees lifted against not": difference(
-                drops(lambda s: s.knees_lifted), drops(lambda s: not s.knees_lifted)
-            ),
-            "breathing done against skipped": difference(
-                drops(lambda s: not s.breathing_skipped), drops(lambda s: s.breathing_skipped)
-            ),
-            "morning against afternoon or evening": difference(
-                drops(lambda s: s.hour < 12), drops(lambda s: s.hour >= 12)
-            ),
+            "knees": compared(lambda s: s.knees_lifted, lambda s: not s.knees_lifted),
+            "breathing": compared(lambda s: not s.breathing_skipped, lambda s: s.breathing_skipped),
+            "morning": compared(lambda s: s.hour < 12, lambda s: s.hour >= 12),
         },
     )
 
 
+NO_SPREAD = "so there is no spread to give an interval from"
+
+
 def _relief_text(result: Relief, when: str) -> str:
+    sessions = display.plural(result.sessions, "session")
     if result.median is None:
-        return f"{when}: {NOT_ENOUGH} ({result.sessions} sessions with both ratings, 6 needed)."
-    return (
-        f"{when}: pain dropped by a median {result.median.text()} right after a session, "
-        f"from {result.sessions} sessions; {result.important} of them reached a drop that "
-        "matters (2 points or 30%)."
-    )
+        return f"{when}: {NOT_ENOUGH} ({sessions} with both ratings, {MEDIAN_MINIMUM} needed)."
+    rests_on = f"from {sessions} rated before and after"
+    matters = f"{result.important} of them reached a drop that matters (2 points or 30%)"
+    median = result.median
+    if result.all_same:
+        size = display.one_decimal(abs(median.value))
+        change = (
+            f"dropped by the same {size} points after every session"
+            if median.value > 0
+            else f"rose by the same {size} points after every session"
+            if median.value < 0
+            else "was the same before and after every session"
+        )
+        return f"{when}: pain {change}, {rests_on}, {NO_SPREAD}; {matters}."
+    if median.side > 0:
+        said = f"pain dropped right after a session, by a median {median.size('points')}"
+    elif median.side < 0:
+        said = f"pain rose right after a session, by a median {median.size('points')}"
+    else:
+        said = (
+            "the data cannot tell yet whether pain drops right after a session: a median drop "
+            f"of {median.signed('points')}"
+        )
+    return f"{when}: {said}, {rests_on}; {matters}."
 
 
 def _trend_text(result: Trend, when: str) -> str:
+    rests_on = (
+        f"over {display.plural(result.weeks, 'week')} with "
+        f"{display.plural(result.ratings, 'rating')}"
+    )
     if result.slope is None:
-        return f"{when}: {NOT_ENOUGH} ({result.weeks} weeks with ratings, 4 needed)."
-    slope = result.slope
-    direction = "down" if slope.value < 0 else "up" if slope.value > 0 else "flat"
-    size = Estimate(abs(slope.value), slope.low, slope.high).text("points a week")
-    if direction == "flat":
-        return f"{when}: usual pain is flat, {size}, over {result.weeks} weeks with ratings."
-    return f"{when}: usual pain goes {direction} {size}, over {result.weeks} weeks with ratings."
-
-
-def _difference_text(result: Difference, what: str, groups: str) -> str:
-    if result.difference is None:
         return (
-            f"{what}: {NOT_ENOUGH} ({result.first} and {result.second} {groups}; "
+            f"{when}: {NOT_ENOUGH} ({display.plural(result.weeks, 'week')} with ratings, "
+            f"{TREND_MINIMUM_WEEKS} needed)."
+        )
+    slope = result.slope
+    if result.level is not None:
+        return (
+            f"{when}: usual pain is flat, {display.one_decimal(result.level)} every week, "
+            f"{rests_on}, {NO_SPREAD}."
+        )
+    if slope.side < 0:
+        return f"{when}: usual pain goes down {slope.size('points a week')}, {rests_on}."
+    if slope.side > 0:
+        return f"{when}: usual pain goes up {slope.size('points a week')}, {rests_on}."
+    return (
+        f"{when}: the data cannot tell yet whether usual pain is going down or up: "
+        f"{slope.signed('points a week')}, {rests_on}."
+    )
+
+
+def _difference_text(
+    result: Difference, what: str, factor: Factor, groups: str, rests_on: str = ""
+) -> str:
+    counts = f"{result.first} and {result.second} {groups}"
+    if result.difference is None and result.means is None:
+        return (
+            f"{what} {factor.first} against {factor.second}: {NOT_ENOUGH} ({counts}; "
             f"{GROUP_MINIMUM} of each needed)."
         )
-    return (
-        f"{what}: a difference of {result.difference.text()}, from {result.first} and "
-        f"{result.second} {groups}. This is what goes with it, not proof of what causes it."
-    )
+    source = f"from {counts}{rests_on}. This is what goes with it, not proof of what causes it."
+    if result.means is not None:
+        first, second = (display.one_decimal(mean) for mean in result.means)
+        return (
+            f"{what} {factor.first} against {factor.second}: every figure was the same within "
+            f"each group, {first} against {second}, {NO_SPREAD}; {source}"
+        )
+    found = result.difference
+    if found.side == 0:
+        return (
+            f"{what} {factor.first} against {factor.second}: the data cannot tell yet whether "
+            f"it differs: {found.signed('points')}, {source}"
+        )
+    return f"{what}: {_comparison(what, found.side, factor)} by {found.size('points')}, {source}"
+
+
+def _comparison(what: str, side: int, factor: Factor) -> str:
+    if what == "Relief":
+        more = "more" if side > 0 else "less"
+        return f"{more} relief {factor.first} than {factor.second},"
+    higher = "higher" if side > 0 else "lower"
+    return f"{higher} {factor.first} than {factor.second},"
+
+
+SESSION_DAYS = Factor("on days with a session", "on days without")
 
 
 def statements(found: Insights) -> dict[str, list[str]]:
     """The answers in words, by question."""
+    journal_ratings = f" ({display.plural(found.session_days.ratings, 'journal rating')})"
     return {
         "Right after a session": [
             _relief_text(found.relief_all, "All sessions"),
@@ -263,13 +384,11 @@ def statements(found: Insights) -> dict[str, list[str]]:
         ],
         "Session days against other days": [
             _difference_text(
-                found.session_days,
-                "Journal pain on days with a session, minus days without",
-                "days",
+                found.session_days, "Journal pain", SESSION_DAYS, "days", journal_ratings
             )
         ],
         "What goes with more relief": [
-            _difference_text(result, f"Relief, {name}", "sessions")
-            for name, result in found.factors.items()
+            _difference_text(result, "Relief", FACTORS[key], "sessions")
+            for key, result in found.factors.items()
         ],
     }

@@ -246,6 +246,8 @@ class Change:
     points: Decimal
     percent: Decimal | None
     label: str | None
+    # The difference of the two means as printed, which is what a sentence shows beside them.
+    shown_points: Decimal = Decimal(0)
 
     @property
     def direction(self) -> str:
@@ -271,11 +273,12 @@ def change(current, current_n: int, reference, reference_n: int) -> Change:
     current, reference = display.exact(current), display.exact(reference)
     points = current - reference
     percent = points / reference * 100 if reference else None
+    shown = display.difference(current, reference)
     if min(current_n, reference_n) < ENOUGH_RATINGS:
-        return Change(points=points, percent=percent, label=None)
+        return Change(points=points, percent=percent, label=None, shown_points=shown)
     # From no pain at all any rise is a real rise, though no percentage can say how big.
     label = "worse" if reference == 0 and current > 0 else change_label(percent)
-    return Change(points=points, percent=percent, label=label)
+    return Change(points=points, percent=percent, label=label, shown_points=shown)
 
 
 @dataclass(frozen=True)
@@ -339,8 +342,10 @@ LABEL_PHRASES = {
 
 
 def size_of(result: Change) -> str:
-    """How big a change is: points, and the percent when the ratings allow a label."""
-    size = f"{display.one_decimal(abs(result.points))} points"
+    """How big a change is: points (the difference of the means as printed), and the percent when
+    the ratings allow a label."""
+    shown = abs(result.shown_points)
+    size = f"{display.one_decimal(shown)} points" if shown else "less than 0.1 points"
     if result.label is not None and result.percent is not None:
         size += f" ({display.percent(result.percent)})"
     return size
@@ -353,7 +358,13 @@ def verdict(result: Change) -> str:
 
 
 def sentence(summary: Summary, this_week_start: date, whose: str = "your") -> str:
-    """The one plain sentence at the top of the trends; a clinician reads "their" for "your"."""
+    """The one plain sentence at the top of the trends; a clinician reads "their" for "your", and
+    no instruction meant for the person."""
+    if summary.baseline is None and whose != "your":
+        return (
+            f"No week holds {ENOUGH_RATINGS} pain ratings yet, so there is no first week to "
+            "compare later weeks with."
+        )
     if summary.baseline is None:
         return (
             f"Rate your pain in a session or the journal on a few days: once a week holds "

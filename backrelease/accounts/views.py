@@ -9,7 +9,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +24,7 @@ from backrelease.accounts.forms import (
     SignupForm,
 )
 from backrelease.accounts.models import DeletedRow
+from backrelease.capability import budget
 from backrelease.common.htmx import answer
 from backrelease.common.ownership import owned
 from backrelease.common.redirects import local_next
@@ -117,12 +118,12 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if person is not None and request.method == "POST":
         email_confirmation.confirm(person)
         confirmed = True
-    return render(
-        request,
-        "account/email_confirm.html",
-        {"person": person, "confirmed": confirmed},
-        status=200 if person else 400,
-    )
+    context = {"person": person, "confirmed": confirmed}
+    if person is None and budget.count_miss(request):
+        return budget.retry_after(
+            render(request, "account/email_confirm.html", context, status=429)
+        )
+    return render(request, "account/email_confirm.html", context, status=200 if person else 400)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -132,6 +133,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         reset_login_failures(username=self.user.get_username())
         return super().form_valid(form)
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        # A wrong link counts against the client's wrong-token limit like any capability URL.
+        refused = not self.validlink and not isinstance(response, HttpResponseRedirect)
+        if refused and budget.count_miss(request):
+            response.status_code = 429
+            return budget.retry_after(response)
+        return response
 
 
 password_reset = auth_views.PasswordResetView.as_view(form_class=ConfirmedAddressResetForm)

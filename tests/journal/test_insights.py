@@ -72,11 +72,11 @@ def test_it_gives_the_theil_sen_trend_a_week():
 
 
 def test_it_keeps_ties_in_the_trend():
-    result = insights.trend([5.0, 5.0, 5.0, 5.0])
+    result = insights.trend([5.0, 5.0, 5.0, 5.0, 5.0], ratings=15)
     assert result.slope.value == 0
-    assert insights._trend_text(result, "Since the start").startswith(
-        "Since the start: usual pain is flat"
-    )
+    text = insights._trend_text(result, "Since the start")
+    assert text.startswith("Since the start: usual pain is flat, 5.0 every week")
+    assert "0.0 to 0.0" not in text and "no spread to give an interval" in text
 
 
 def test_it_gives_welchs_difference_and_interval():
@@ -96,7 +96,8 @@ def test_it_gives_welchs_difference_and_interval():
 def test_it_compares_nothing_when_a_group_is_small_or_empty(first, second):
     result = insights.difference(first, second)
     assert result.difference is None
-    assert "not enough data yet" in insights._difference_text(result, "Relief", "sessions")
+    text = insights._difference_text(result, "Relief", insights.FACTORS["balls"], "sessions")
+    assert "not enough data yet" in text
 
 
 def test_it_answers_every_question_from_the_database_in_three_queries(
@@ -156,9 +157,13 @@ def test_it_keeps_a_share_links_insights_to_its_dates(person):
     assert "0 sessions with both ratings" in partial and "<html" not in partial
 
 
-def test_it_gives_an_exact_difference_when_neither_group_varies():
+def test_it_gives_no_interval_when_neither_group_varies():
     result = insights.difference([3.0] * 5, [1.0] * 6)
-    assert (result.difference.value, result.difference.low, result.difference.high) == (2, 2, 2)
+    assert result.difference is None
+    assert result.means == (3, 1)
+    text = insights._difference_text(result, "Relief", insights.FACTORS["balls"], "sessions")
+    assert "every figure was the same within each group, 3.0 against 1.0" in text
+    assert "interval" not in text.replace("no spread to give an interval", "")
 
 
 def test_it_serves_the_answers_as_a_page_and_as_the_partial_the_trends_load(person, person_client):
@@ -169,8 +174,9 @@ def test_it_serves_the_answers_as_a_page_and_as_the_partial_the_trends_load(pers
     assert "<h1>" in page and "Is it helping?" in page
     partial = person_client.get("/trends/insights/", HTTP_HX_REQUEST="true").text
     assert partial.lstrip().startswith('<section id="insights"')
-    assert "pain dropped by a median 3.0 points" in partial
-    assert "from 6 sessions; 6 of them reached a drop that matters" in partial
+    assert "pain dropped by the same 3.0 points after every session" in partial
+    assert "from 6 sessions rated before and after" in partial
+    assert "6 of them reached a drop that matters" in partial
 
 
 def test_it_keeps_the_answers_to_the_persons_own_sessions(person, person_client, other_person):
