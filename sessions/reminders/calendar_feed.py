@@ -16,6 +16,7 @@ from icalendar import Alarm, Calendar, Event
 
 from backrelease.capability import tokens
 from sessions.models import CalendarFeed, CheckInReminder, SessionReminder
+from sessions.reminders import time_zones
 
 SESSION_TITLE = "Back Release session"
 CHECK_IN_TITLE = "Back Release check-in"
@@ -97,10 +98,8 @@ def calendar(
         )
     if feed.events:
         earliest = min(event.start.date() for event in feed.events)
-        feed.add_missing_timezones(
-            first_date=earliest - timedelta(days=1),
-            last_date=date(earliest.year + ZONE_YEARS, 1, 1),
-        )
+        first, last = earliest - timedelta(days=1), date(earliest.year + ZONE_YEARS, 1, 1)
+        feed.add_component(time_zones.vtimezone(zone.key, first, last))
     return feed.to_ical()
 
 
