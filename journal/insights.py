@@ -152,10 +152,10 @@ class Factor:
 
 
 FACTORS = {
-    "balls": Factor("with two balls", "with one"),
-    "knees": Factor("with the knees lifted", "without"),
-    "breathing": Factor("with the breathing done", "with it skipped"),
-    "morning": Factor("in the morning", "in the afternoon or evening"),
+    "balls": Factor("with two balls", "one"),
+    "knees": Factor("with the knees lifted", "with them down"),
+    "breathing": Factor("with the breathing done", "skipped"),
+    "morning": Factor("in the morning", "later in the day"),
 }
 
 
@@ -367,7 +367,7 @@ def _comparison(what: str, side: int, factor: Factor) -> str:
     return f"{higher} {factor.first} than {factor.second},"
 
 
-SESSION_DAYS = Factor("on days with a session", "on days without")
+SESSION_DAYS = Factor("on days with a session", "days without")
 
 
 def statements(found: Insights) -> dict[str, list[str]]:
