@@ -42,15 +42,22 @@ migrate: db
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# The task worker (mail) runs beside the web server and stops with it.
 run: seed node_modules/.package-lock.json
 	DEBUG=$${DEBUG:-true} $(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	@export DEBUG=$${DEBUG:-true}; \
+	$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # As in production: gunicorn, DEBUG off, migrated, static files collected and compressed.
 serve: migrate node_modules/.package-lock.json
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
-	DATABASE_URL=$${DATABASE_URL:-$$($(PY) -m backrelease.devtools.cluster url)} DEBUG=false HOST=$(HOST) PORT=$(PORT) \
-		$(VENV)/bin/gunicorn --config backrelease/gunicorn.conf.py backrelease.wsgi
+	@export DATABASE_URL=$${DATABASE_URL:-$$($(PY) -m backrelease.devtools.cluster url)} \
+		DJANGO_SETTINGS_MODULE=backrelease.settings DEBUG=false; \
+	$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config backrelease/gunicorn.conf.py backrelease.wsgi
 
 # Debian's Chromium, for Playwright: never a browser downloaded at run time.
 chromium:

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "axes",
+    # Mail leaves the request: tasks kept in PostgreSQL, run by `manage.py db_worker`.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +205,7 @@ else:
             },
         }
     }
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Back Release <no-reply@localhost>")
 # How long a password-reset link works.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 3) * 3600

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import os
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 
 from backrelease.devtools import cluster as devdb
@@ -24,6 +26,30 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     # Real hashing costs most of a second a person; tests make many people.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def run_tasks(db, monkeypatch):
+    """Runs every task the app has queued (mail), as the worker beside the web server does.
+
+    Inside the test's transaction: the worker's own reconnect between tasks would leave it, so it
+    keeps the test's connection instead.
+    """
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run() -> None:
+        call_command(
+            "db_worker",
+            batch=True,
+            startup_delay=False,
+            reload=False,
+            verbosity=0,
+            stdout=StringIO(),
+        )
+
+    return run
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.contrib.auth.forms import UserCreationForm
 
 from backrelease.accounts.models import User, time_zone_choices
 
@@ -45,14 +45,12 @@ class EmailForm(forms.ModelForm):
         help_texts = {"email": EMAIL_HELP + " Leave it empty to remove it."}
 
 
-class ConfirmedAddressResetForm(PasswordResetForm):
-    """Sends a reset link only to an address its owner confirmed: a mistyped address at sign-up
-    must not let a stranger take the account over."""
+class PasswordResetRequestForm(forms.Form):
+    """The address to send a reset link to. The link goes only to an address its owner confirmed
+    (`mail.send_password_reset`): a mistyped address at sign-up must not let a stranger take the
+    account over."""
 
-    def get_users(self, email):
-        return (
-            person for person in super().get_users(email) if person.email_confirmed_at is not None
-        )
+    email = forms.EmailField(label="Email", max_length=254)
 
 
 class ProfileForm(forms.ModelForm):

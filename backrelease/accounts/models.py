@@ -41,6 +41,11 @@ class User(AbstractUser):
     )
     # Password resets go only to an address its owner has confirmed by following a link.
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Counts changes and confirmations of the address: a confirmation link carries it, so it works
+    # once and never again for an address changed and changed back.
+    email_version = models.PositiveIntegerField(default=0, editable=False)
+    # When mail to the address kept failing after every retry; settings say so.
+    email_undeliverable_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         # The sign-up form refuses "Ann" when "ann" exists; this holds it for two at once.
@@ -85,3 +90,21 @@ class DeletedRow(models.Model):
 
     def __str__(self) -> str:
         return f"Deleted {self.what} of {self.person_id}"
+
+
+class MailCount(models.Model):
+    """Messages asked for within one hour, per address or per client (both hashed), kept in
+    PostgreSQL so that every worker and server counts against one limit."""
+
+    key = models.CharField(max_length=64)
+    hour = models.DateTimeField()
+    mails = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "hour"], name="one_mail_count_an_hour"),
+        ]
+        indexes = [models.Index(fields=["hour"], name="mail_count_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.mails} mails at {self.hour:%H:%M}"

@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from backrelease.accounts import email_confirmation, undo
+from backrelease.accounts import email_confirmation, mail, undo
 from backrelease.accounts.forms import (
-    ConfirmedAddressResetForm,
     DeleteAccountForm,
     EmailForm,
+    PasswordResetRequestForm,
     ProfileForm,
     SignupForm,
 )
@@ -47,7 +47,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if user.email:
-                messages.info(request, _sent_message(request, user))
+                messages.info(request, _send_confirmation(request, user))
             # The home page is a whole page, never a fragment inside the sign-up form.
             return HttpResponseClientRedirect("/") if request.htmx else redirect("home")
     return answer(request, "registration/signup.html", "signup-form", {"form": form}, form)
@@ -72,13 +72,12 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     return answer(request, "account/settings.html", "profile-form", context, form)
 
 
-def _sent_message(request: HttpRequest, person) -> str:
-    if email_confirmation.send_link(request, person):
-        return f"We sent a link to {person.email}: open it to confirm the address."
-    return (
-        f"We could not send the confirmation to {person.email} just now. "
-        "Try again later with “Send the link again” in Settings."
-    )
+def _send_confirmation(request: HttpRequest, person) -> str:
+    """Queues the confirmation link; past the hour's limit, nothing is queued and the answer is
+    the same."""
+    if mail.allowed(request, person.email):
+        mail.send_confirmation.enqueue(person.pk, mail.origin(request))
+    return f"We sent a link to {person.email}: open it to confirm the address."
 
 
 @login_required
@@ -91,16 +90,18 @@ def email_address(request: HttpRequest) -> HttpResponse:
     message = ""
     if request.POST.get("action") == "resend" and person.email:
         form = EmailForm(instance=person)
-        message = _sent_message(request, person)
+        message = _send_confirmation(request, person)
     elif form.is_valid():
         person = form.save(commit=False)
         if person.email.lower() != before.lower():
-            person.email_confirmed_at = None
-        person.save(update_fields=["email", "email_confirmed_at"])
+            email_confirmation.address_changed(person)
+        person.save(
+            update_fields=["email", "email_confirmed_at", "email_version", "email_undeliverable_at"]
+        )
         if not person.email:
             message = "Your e-mail address is removed."
         elif person.email_confirmed_at is None:
-            message = _sent_message(request, person)
+            message = _send_confirmation(request, person)
         else:
             message = "Nothing changed."
     if not request.htmx and not form.errors:
@@ -144,7 +145,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-password_reset = auth_views.PasswordResetView.as_view(form_class=ConfirmedAddressResetForm)
+@require_http_methods(["GET", "HEAD", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Every valid post gets the same answer after the same work (one count, one task queued),
+    whether the address belongs to a confirmed account, an unconfirmed one or to no one: the
+    worker decides whether a link goes out."""
+    form = PasswordResetRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        address = form.cleaned_data["email"]
+        if mail.allowed(request, address):
+            mail.send_password_reset.enqueue(address, mail.origin(request))
+        return redirect("password_reset_done")
+    return render(request, "registration/password_reset_form.html", {"form": form})
 
 
 def login_locked(request: HttpRequest, credentials: dict | None = None, *args, **kwargs):

@@ -1,0 +1,149 @@
+"""E-mail to a person: confirmation links, password resets and warnings of failed logins.
+
+A request never sends mail. It counts the message against the limits (per address and per client,
+in PostgreSQL) and enqueues a task; the task worker (`manage.py db_worker`) renders and sends it,
+retrying with a growing delay, and marks the address undeliverable when it keeps failing. So the
+answer to "reset my password" takes the same time for a confirmed address, an unconfirmed one and
+one nobody has, and says nothing about which it was. Messages carry a username and a link, never
+anything about the person's health.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import connection
+from django.http import HttpRequest
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from backrelease.accounts import email_confirmation
+from backrelease.accounts.models import MailCount, User
+from backrelease.common import clients
+
+MAILS_PER_ADDRESS_PER_HOUR = 3
+MAILS_PER_CLIENT_PER_HOUR = 10
+ATTEMPTS = 5
+# Seconds before the next try after a failure: 1, 2, 4, 8 minutes.
+FIRST_RETRY = 60
+
+logger = logging.getLogger(__name__)
+
+COUNT_SQL = f"""
+WITH forgotten AS (
+    DELETE FROM {MailCount._meta.db_table} WHERE hour < now() - interval '2 hours'
+), counted AS (
+    INSERT INTO {MailCount._meta.db_table} AS m (key, hour, mails)
+    VALUES (%(address)s, date_trunc('hour', now()), 1), (%(client)s, date_trunc('hour', now()), 1)
+    ON CONFLICT (key, hour) DO UPDATE SET mails = m.mails + 1
+    RETURNING key, mails
+)
+SELECT coalesce(max(mails) FILTER (WHERE key = %(address)s), 0),
+       coalesce(max(mails) FILTER (WHERE key = %(client)s), 0)
+FROM counted
+"""
+
+
+def _key(kind: str, value: str) -> str:
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+
+
+def allowed(request: HttpRequest, address: str) -> bool:
+    """Counts one message to `address` asked for by this client; False once either has had its
+    hour's share. One statement whatever the address, known or not."""
+    keys = {
+        "address": _key("address", address.strip().lower()),
+        "client": _key("client", clients.address(request)),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_SQL, keys)
+        to_address, from_client = cursor.fetchone()
+    return to_address <= MAILS_PER_ADDRESS_PER_HOUR and from_client <= MAILS_PER_CLIENT_PER_HOUR
+
+
+def origin(request: HttpRequest) -> dict:
+    """What a task needs to write links back to this site."""
+    return {"domain": request.get_host(), "protocol": "https" if request.is_secure() else "http"}
+
+
+def _link(where: dict, path: str) -> str:
+    return f"{where['protocol']}://{where['domain']}{path}"
+
+
+def _deliver(template: str, context: dict, to: str) -> None:
+    subject = render_to_string(f"registration/{template}_subject.txt", context).strip()
+    body = render_to_string(f"registration/{template}_message.txt", context)
+    send_mail(subject, body, None, [to])
+
+
+def _retry_or_give_up(follow_up, attempt: int, people, *args) -> None:
+    """Tries again later, or after the last attempt marks the address as not taking mail, which
+    the person's settings then say."""
+    if attempt < ATTEMPTS:
+        delay = timedelta(seconds=FIRST_RETRY * 2 ** (attempt - 1))
+        follow_up.using(run_after=timezone.now() + delay).enqueue(*args, attempt + 1)
+        return
+    people.update(email_undeliverable_at=timezone.now())
+
+
+@task()
+def send_confirmation(person_id: int, where: dict, attempt: int = 1) -> None:
+    person = User.objects.filter(pk=person_id, is_active=True).exclude(email="").first()
+    if person is None or person.email_confirmed:
+        return
+    path = reverse("email-confirm", args=[email_confirmation.token_for(person)])
+    context = {"person": person, "link": _link(where, path), "days": email_confirmation.DAYS}
+    try:
+        _deliver("email_confirm", context, person.email)
+    except Exception:
+        logger.exception("Could not send an e-mail confirmation (attempt %d)", attempt)
+        people = User.objects.filter(pk=person.pk, email=person.email)
+        _retry_or_give_up(send_confirmation, attempt, people, person_id, where)
+
+
+@task()
+def send_password_reset(address: str, where: dict, attempt: int = 1) -> None:
+    """A reset link to every active account that confirmed `address`; nothing otherwise."""
+    people = User.objects.filter(
+        email__iexact=address, is_active=True, email_confirmed_at__isnull=False
+    )
+    for person in people:
+        path = reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+                "token": default_token_generator.make_token(person),
+            },
+        )
+        try:
+            _deliver("password_reset", {"user": person, "link": _link(where, path)}, person.email)
+        except Exception:
+            logger.exception("Could not send a password reset (attempt %d)", attempt)
+            _retry_or_give_up(send_password_reset, attempt, people, address, where)
+            return
+
+
+@task()
+def warn_of_failed_logins(person_id: int, failures: int, where: dict, attempt: int = 1) -> None:
+    person = User.objects.filter(pk=person_id, is_active=True).first()
+    if person is None or not person.email_confirmed:
+        return
+    context = {
+        "user": person,
+        "failures": failures,
+        "link": _link(where, reverse("password_reset")),
+    }
+    try:
+        _deliver("failed_logins", context, person.email)
+    except Exception:
+        logger.exception("Could not send a warning of failed logins (attempt %d)", attempt)
+        people = User.objects.filter(pk=person.pk, email=person.email)
+        _retry_or_give_up(warn_of_failed_logins, attempt, people, person_id, failures, where)

@@ -1,0 +1,108 @@
+"""Mail leaves the request: the same answer in the same time whatever the address, limits per
+address and per client, and links that work once."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from backrelease.accounts import email_confirmation, mail
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+RESET = reverse("password_reset")
+EMAIL = reverse("email-address")
+TRIES = 30
+STATUS = re.compile(r'role="status">([^<]+)<')
+
+
+def test_every_reset_answer_takes_the_same_time_whatever_the_address(smtp_server, run_tasks):
+    """Medians of 30 tries each, interleaved, a fresh address and client each time so no limit is
+    reached; the mail itself goes out afterwards, from the worker, to the confirmed ones only."""
+    confirmed = [
+        UserFactory(email=f"known{n}@example.com", email_confirmed_at=timezone.now())
+        for n in range(TRIES)
+    ]
+    unconfirmed = [UserFactory(email=f"waiting{n}@example.com") for n in range(TRIES)]
+    kinds = {
+        "confirmed": [person.email for person in confirmed],
+        "unconfirmed": [person.email for person in unconfirmed],
+        "unknown": [f"nobody{n}@example.com" for n in range(TRIES)],
+    }
+    timings: dict[str, list[float]] = {kind: [] for kind in kinds}
+    for n in range(TRIES):
+        for kind, addresses in kinds.items():
+            client = Client(REMOTE_ADDR=f"198.51.{n}.{list(kinds).index(kind) + 1}")
+            started = time.perf_counter()
+            response = client.post(RESET, {"email": addresses[n]})
+            timings[kind].append(time.perf_counter() - started)
+            assert response.status_code == 302
+            assert response.url == reverse("password_reset_done")
+    medians = {kind: statistics.median(values) * 1000 for kind, values in timings.items()}
+    print(f"reset answer medians (ms): {medians}")
+    assert max(medians.values()) - min(medians.values()) < 5, medians
+    assert smtp_server.messages == []
+    run_tasks()
+    assert sorted(message["To"] for message in smtp_server.messages) == sorted(kinds["confirmed"])
+
+
+def test_mail_to_one_address_is_limited_and_answered_alike(
+    person, person_client, mailoutbox, run_tasks
+):
+    person.email = "ana@example.com"
+    person.save()
+    answers = {
+        STATUS.search(person_client.post(EMAIL, {"action": "resend"}, HTTP_HX_REQUEST="true").text)[
+            1
+        ]
+        for _ in range(20)
+    }
+    assert answers == {"We sent a link to ana@example.com: open it to confirm the address."}
+    run_tasks()
+    assert len(mailoutbox) == mail.MAILS_PER_ADDRESS_PER_HOUR
+    mailoutbox.clear()
+    person.email_confirmed_at = timezone.now()
+    person.save()
+    for n in range(15):
+        Client(REMOTE_ADDR=f"203.0.113.{n}").post(RESET, {"email": "ana@example.com"})
+    run_tasks()
+    # The address had its hour's share from the confirmations already.
+    assert mailoutbox == []
+
+
+def test_mail_from_one_client_is_limited(mailoutbox, run_tasks):
+    people = [
+        UserFactory(email=f"p{n}@example.com", email_confirmed_at=timezone.now()) for n in range(15)
+    ]
+    client = Client(REMOTE_ADDR="203.0.113.99")
+    for person in people:
+        assert client.post(RESET, {"email": person.email}).status_code == 302
+    run_tasks()
+    assert len(mailoutbox) == mail.MAILS_PER_CLIENT_PER_HOUR
+
+
+def test_a_confirmation_link_works_once_and_not_after_the_address_comes_back(person, person_client):
+    person_client.post(EMAIL, {"email": "ana@example.com"})
+    person.refresh_from_db()
+    old_link = reverse("email-confirm", args=[email_confirmation.token_for(person)])
+    person_client.post(EMAIL, {"email": "other@example.com"})
+    person_client.post(EMAIL, {"email": "ana@example.com"})
+    assert Client().post(old_link).status_code == 400
+    person.refresh_from_db()
+    link = reverse("email-confirm", args=[email_confirmation.token_for(person)])
+    assert "is confirmed" in Client().post(link).text
+    person.refresh_from_db()
+    assert person.email_confirmed
+    assert Client().post(link).status_code == 400
+
+
+def test_a_reset_request_with_a_malformed_address_is_refused_on_the_form():
+    response = Client().post(RESET, {"email": "not an address"})
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.text
