@@ -173,6 +173,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "backrelease.common.clients.address"
 AXES_LOCKOUT_CALLABLE = "backrelease.accounts.views.login_locked"
+# A browser the owner logged in from before is not held to the per-address lock-out (it has a
+# limit of its own): an attacker behind the same address cannot lock the owner out.
+AXES_WHITELIST_CALLABLE = "backrelease.accounts.login_limits.known_device"
 # Successful logins are none of our business: only failures are kept, and only for the limit.
 AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "login"

@@ -7,3 +7,7 @@ class AccountsConfig(AppConfig):
     # (backrelease_user, …), migration history and AUTH_USER_MODEL keep their names.
     label = "backrelease"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        # Counts wrong passwords for the limits that span addresses (a signal receiver).
+        from backrelease.accounts import login_limits  # noqa: F401

@@ -108,3 +108,17 @@ class MailCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mails} mails at {self.hour:%H:%M}"
+
+
+class LoginFailure(models.Model):
+    """A wrong password, by account or known device (hashed), for the limits that span addresses
+    (`login_limits`); kept an hour."""
+
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="login_failure_key_at")]
+
+    def __str__(self) -> str:
+        return f"Failed login at {self.at:%H:%M}"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from backrelease.accounts import email_confirmation, mail, undo
+from backrelease.accounts import email_confirmation, login_limits, mail, undo
 from backrelease.accounts.forms import (
     DeleteAccountForm,
     EmailForm,
@@ -125,6 +125,22 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
             render(request, "account/email_confirm.html", context, status=429)
         )
     return render(request, "account/email_confirm.html", context, status=200 if person else 400)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, under the per-account ceiling, and remembering the browser as a known
+    device of the account once the password is right (`login_limits`)."""
+
+    def post(self, request, *args, **kwargs):
+        wait = login_limits.wait_seconds(request, request.POST.get("username", ""))
+        if wait:
+            return login_limits.slowed(request, wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        login_limits.trust_device(response, form.get_user())
+        return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
