@@ -95,7 +95,20 @@ class StopEarlyForm(forms.Form):
 
 class CorrectionForm(forms.ModelForm):
     """A finished session's ratings and note, changed afterwards. A rating the session never had
-    (it was stopped before that step) may stay empty."""
+    (it was stopped before that step) may stay empty.
+
+    Only what is posted changes: a field left out of the post keeps its value, and clearing an
+    optional rating takes posting it empty.
+    """
+
+    def __init__(self, data=None, *args, instance: ReleaseSession, **kwargs) -> None:
+        if data is not None:
+            data = data.copy()
+            for name in self._meta.fields:
+                value = getattr(instance, name)
+                if name not in data and value is not None:
+                    data[name] = value
+        super().__init__(data, *args, instance=instance, **kwargs)
 
     pain_before = rating_field(PAIN_MAX, required=True, what="pain before")
     arch_before = arch_field(required=False)

@@ -108,3 +108,25 @@ def test_the_database_refuses_a_correction_of_an_open_session(person):
     session = ReleaseSessionFactory(person=person)
     with pytest.raises(IntegrityError), transaction.atomic():
         ReleaseSession.objects.filter(pk=session.pk).update(corrected_at=timezone.now())
+
+
+def test_it_changes_only_the_ratings_posted(person, person_client):
+    session = ReleaseSessionFactory(
+        person=person, finished=True, pain_before=6, arch_before=3, arch_after=1, pain_after=2
+    )
+    response = person_client.post(
+        reverse("sessions:correct", args=[session.pk]), {"pain_before": 7}
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.pain_before, session.arch_before, session.arch_after, session.pain_after) == (
+        7,
+        3,
+        1,
+        2,
+    )
+    person_client.post(
+        reverse("sessions:correct", args=[session.pk]), {"pain_before": 7, "arch_after": ""}
+    )
+    session.refresh_from_db()
+    assert (session.arch_after, session.arch_before) == (None, 3)
