@@ -1,8 +1,9 @@
 """The connection pool's settings: a dead connection never reaches a request, a live one costs no
 round trip, and the pool notices within about a second that the database is back.
 
-Only psycopg_pool's public API: the `check`, `reset` and `reconnect_timeout` options, and
-`ConnectionPool.check()` / `check_connection()`.
+Only psycopg_pool's public API: the `check` and `reconnect_timeout` options, and
+`ConnectionPool.check()` / `check_connection()`. (Not `reset`: with it, the pool returns
+connections from a thread of its own, later.)
 """
 
 from __future__ import annotations
@@ -24,11 +25,8 @@ IDLE_CHECK_SECONDS = 30
 # seconds away and every request meanwhile would time out.
 RECONNECT_SECONDS = 1.0
 
-_returned_at: weakref.WeakKeyDictionary[Connection, float] = weakref.WeakKeyDictionary()
-
-
-def _note_return(conn: Connection) -> None:
-    _returned_at[conn] = time.monotonic()
+# When each connection was last handed out: it has been idle at most since then.
+_handed_out_at: weakref.WeakKeyDictionary[Connection, float] = weakref.WeakKeyDictionary()
 
 
 def _has_news(conn: Connection) -> bool:
@@ -47,7 +45,9 @@ def checker(alias: str):
         a waiting request a retry; checking them all when the first is found lets the pool replace
         them while that request waits for a new one.
         """
-        idle = time.monotonic() - _returned_at.get(conn, 0.0)
+        now = time.monotonic()
+        idle = now - _handed_out_at.get(conn, 0.0)
+        _handed_out_at[conn] = now
         if not conn.closed and idle < IDLE_CHECK_SECONDS and not _has_news(conn):
             return
         try:
@@ -62,7 +62,6 @@ def checker(alias: str):
 def pool_options(alias: str, *, max_size: int, wait: float) -> dict:
     return {
         "check": checker(alias),
-        "reset": _note_return,
         "reconnect_timeout": RECONNECT_SECONDS,
         "min_size": 1,
         "max_size": max_size,
