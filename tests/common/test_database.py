@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import psycopg
+import pytest
+from django.db import connection
+
+from backrelease.common import database
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def round_trips(monkeypatch) -> list:
+    made: list = []
+    real = database.ConnectionPool.check_connection
+
+    def counted(conn):
+        made.append(conn)
+        return real(conn)
+
+    monkeypatch.setattr(database.ConnectionPool, "check_connection", staticmethod(counted))
+    return made
+
+
+def test_a_live_connection_is_handed_out_again_without_a_round_trip(round_trips):
+    check = database.checker("default")
+    conn = connection.pool.getconn()
+    try:
+        check(conn)
+        check(conn)
+        check(conn)
+    finally:
+        connection.pool.putconn(conn)
+    # Only the first hand-out of a connection the check has never seen costs a round trip.
+    assert len(round_trips) <= 1
+
+
+def test_a_connection_whose_server_has_gone_is_refused(round_trips):
+    check = database.checker("default")
+    conn = connection.pool.getconn()
+    try:
+        check(conn)
+        dsn = connection.get_connection_params()
+        admin = {k: v for k, v in dsn.items() if k not in {"cursor_factory", "context"}}
+        with psycopg.connect(**admin, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s, 5000)", [conn.info.backend_pid])
+        with pytest.raises(psycopg.OperationalError):
+            check(conn)
+    finally:
+        connection.pool.putconn(conn)
