@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "backrelease.common.middleware.PrivatePagesMiddleware",
+    # After authentication and sessions: marks whose pages the service worker may show offline.
+    "backrelease.pages.kept_pages.KeptPagesOwnerMiddleware",
     # Last, as django-axes asks: it answers a locked-out login before the view runs.
     "axes.middleware.AxesMiddleware",
 ]

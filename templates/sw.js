@@ -1,5 +1,7 @@
 // Back Release's service worker: keeps the app shell and the session page the person is on, so a
 // reload without a connection still shows their step (session.js keeps unsent answers).
+// A kept page belongs to the login it was kept under (backrelease/pages/kept_pages.py): it is shown
+// only while the owner cookie still holds that login's mark, and dropped otherwise.
 const SHELL_CACHE = "{{ version }}";
 const PAGES_CACHE = "pages";
 const SHELL = {{ shell|safe }};
@@ -7,6 +9,48 @@ const OFFLINE_PAGE = "{% url 'offline' %}";
 const LOGOUT = "{% url 'logout' %}";
 // Only session pages are kept: they are what must survive a lost connection on the floor.
 const SESSION_PAGE = /^\/sessions\/\d+\/$/;
+const OWNER_COOKIE = "{{ owner_cookie }}";
+const KEPT_FOR = "X-Kept-For";
+
+async function ownerMark() {
+  // Without the Cookie Store API the worker cannot tell whose page it holds, so it shows none.
+  if (!self.cookieStore) return null;
+  const cookie = await self.cookieStore.get(OWNER_COOKIE);
+  return cookie ? cookie.value : null;
+}
+
+// Drops every kept page that is not the current login's.
+async function dropOthers(mark) {
+  if (!(await caches.has(PAGES_CACHE))) return;
+  const cache = await caches.open(PAGES_CACHE);
+  for (const request of await cache.keys()) {
+    const kept = await cache.match(request);
+    if (!mark || !kept || kept.headers.get(KEPT_FOR) !== mark) await cache.delete(request);
+  }
+}
+
+async function keep(path, response) {
+  const mark = await ownerMark();
+  await dropOthers(mark);
+  if (!mark) return;
+  const headers = new Headers(response.headers);
+  headers.set(KEPT_FOR, mark);
+  const marked = new Response(await response.blob(), {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+  await (await caches.open(PAGES_CACHE)).put(path, marked);
+}
+
+async function keptPage(url) {
+  const kept = await caches.match(url, { cacheName: PAGES_CACHE });
+  if (!kept) return null;
+  const mark = await ownerMark();
+  if (mark && kept.headers.get(KEPT_FOR) === mark) return kept;
+  await caches.delete(PAGES_CACHE);
+  return null;
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -29,20 +73,21 @@ self.addEventListener("activate", (event) => {
 
 async function keepPage(path) {
   const response = await fetch(path, { credentials: "same-origin" });
-  if (response.ok && !response.redirected) {
-    await (await caches.open(PAGES_CACHE)).put(path, response);
-  }
+  if (response.ok && !response.redirected) await keep(path, response);
 }
 
-async function networkFirst(request, keep) {
+async function networkFirst(request, kept) {
   try {
     const response = await fetch(request);
-    if (keep && response.ok && !response.redirected) {
-      await (await caches.open(PAGES_CACHE)).put(request.url, response.clone());
+    if (kept && response.ok && !response.redirected) {
+      await keep(new URL(request.url).pathname, response.clone());
+    } else {
+      await dropOthers(await ownerMark());
     }
     return response;
   } catch (error) {
-    return (await caches.match(request.url)) || (await caches.match(OFFLINE_PAGE)) || Response.error();
+    const page = kept ? await keptPage(new URL(request.url).pathname) : null;
+    return page || (await caches.match(OFFLINE_PAGE)) || Response.error();
   }
 }
 

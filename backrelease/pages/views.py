@@ -17,7 +17,7 @@ from psycopg_pool import PoolTimeout
 
 from backrelease.common.local_time import week_start
 from backrelease.common.period import Period
-from backrelease.pages import offline
+from backrelease.pages import kept_pages, offline
 from journal import trends
 from journal.forms import JournalEntryForm
 from journal.models import WeeklyCheckIn
@@ -107,6 +107,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         {
             "version": offline.version(shell),
             "shell": json.dumps(shell),
+            "owner_cookie": kept_pages.COOKIE,
         },
         content_type="text/javascript; charset=utf-8",
     )

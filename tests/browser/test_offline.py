@@ -8,7 +8,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from sessions.models import ReleaseSession, Step
 from tests.browser.conftest import log_in
-from tests.factories import ReleaseSessionFactory, UserFactory
+from tests.factories import PASSWORD, ReleaseSessionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,3 +81,61 @@ def test_signing_out_removes_the_kept_pages(live_server, page: Page):
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(f"{live_server.url}/")
     assert page.evaluate("caches.has('pages')") is False
+
+
+def keep_a_finished_session(page: Page, live_server, person) -> str:
+    """Person A's finished session page, kept by the service worker: their ratings and note."""
+    session = ReleaseSessionFactory(
+        person=person, finished=True, pain_before=9, pain_after=2, note="A's private note"
+    )
+    log_in(page, live_server.url, person.username)
+    page.evaluate("navigator.serviceWorker.ready")
+    path = session.get_absolute_url()
+    page.goto(f"{live_server.url}{path}")
+    page.reload()
+    wait_until_kept(page, path, "A&#x27;s private note")
+    return path
+
+
+def leave_by(way: str, page: Page, context: BrowserContext, live_server) -> None:
+    if way == "signing out":
+        page.goto(f"{live_server.url}/accounts/settings/")
+        page.get_by_role("button", name="Log out").click()
+    elif way == "deleting the account":
+        page.goto(f"{live_server.url}/accounts/delete/")
+        page.get_by_label("Your password, to confirm").fill(PASSWORD)
+        page.get_by_role("button", name="Delete my account and all my data").click()
+        expect(page.get_by_role("heading", name="Your account is deleted")).to_be_visible()
+    elif way == "clearing the cookies":
+        context.clear_cookies()
+    # "walking away": nothing at all; the next person signs in over A's login.
+
+
+@pytest.mark.parametrize(
+    "way", ["walking away", "signing out", "deleting the account", "clearing the cookies"]
+)
+def test_the_next_person_on_the_phone_sees_nothing_kept_of_the_last(
+    live_server, page: Page, context: BrowserContext, way
+):
+    first, second = UserFactory(), UserFactory()
+    path = keep_a_finished_session(page, live_server, first)
+    leave_by(way, page, context, live_server)
+    log_in(page, live_server.url, second.username)
+    context.set_offline(True)
+    page.goto(f"{live_server.url}{path}")
+    expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+    body = page.content()
+    assert "private note" not in body and "9 → 2" not in body
+    assert page.evaluate(f"caches.match('{path}').then(r => r === undefined)")
+    context.set_offline(False)
+
+
+def test_the_person_still_finds_their_own_session_offline(
+    live_server, page: Page, context: BrowserContext
+):
+    person = UserFactory()
+    path = keep_a_finished_session(page, live_server, person)
+    context.set_offline(True)
+    page.goto(f"{live_server.url}{path}")
+    expect(page.get_by_text("A's private note")).to_be_visible()
+    context.set_offline(False)
