@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: loadtest nginx bench run serve test db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
+.PHONY: loadtest nginx bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
 LIGHTHOUSE_VERSION := 13.5.0
 
 $(STAMP): pyproject.toml .python-version
@@ -43,12 +43,17 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 # The task worker (mail) runs beside the web server and stops with it.
-run: seed node_modules/.package-lock.json
+run: node_modules/.package-lock.json seed
 	DEBUG=$${DEBUG:-true} $(PY) manage.py collectstatic --noinput --verbosity 0
 	@export DEBUG=$${DEBUG:-true}; \
 	$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	trap 'kill $$worker $$server 2>/dev/null' EXIT INT TERM; \
+	until $(PY) -c 'import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+		http://$(HOST):$(PORT)/healthz 2>/dev/null; do sleep 0.5; done; \
+	echo "Demo login: demo / $${DEMO_PASSWORD:-release-demo}"; \
+	echo "Open http://$(HOST):$(PORT)/"; \
+	wait $$server
 
 # As in production: gunicorn, DEBUG off, migrated, static files collected and compressed.
 serve: migrate node_modules/.package-lock.json
@@ -69,6 +74,10 @@ test: db chromium nginx node_modules/.package-lock.json
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The inner loop: everything but the browser tests.
+test-fast: db nginx node_modules/.package-lock.json
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
 # Lighthouse from the npm registry, kept out of the app's own packages.
 .audit/node_modules/.bin/lighthouse:
 	npm install --prefix .audit --no-save --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION)
@@ -76,16 +85,17 @@ test: db chromium nginx node_modules/.package-lock.json
 # Lighthouse (mobile) scores and compressed transfer sizes of the session, home and trend pages.
 audit: seed chromium node_modules/.package-lock.json .audit/node_modules/.bin/lighthouse
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=false $(PY) manage.py audit
+	DEBUG=false PORT=$(PORT) $(PY) manage.py audit
 
 # PNG screenshots of the main screens at phone and laptop sizes, for the README.
 screenshots: seed chromium node_modules/.package-lock.json
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=false $(PY) manage.py screenshots
+	DEBUG=false PORT=$(PORT) $(PY) manage.py screenshots
 
 # Median and p95 of every main page for a three-year person and the demo person, against floors
 # measured in the same run; writes docs/benchmarks/bench.json.
 bench: migrate node_modules/.package-lock.json
+	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false $(PY) manage.py bench $(if $(REQUESTS),--requests $(REQUESTS))
 
 # Debian's nginx, the reverse proxy of the load test.

@@ -2,12 +2,18 @@
 every log line."""
 
 import os
+from pathlib import Path
 
 from gunicorn.glogging import Logger
 
 from backrelease.capability.paths import RedactSecrets
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# gunicorn's control socket, one per port and inside the checkout (its default is one path in the
+# home folder, shared by every checkout and server).
+_run_dir = Path(__file__).resolve().parent.parent / ".run"
+_run_dir.mkdir(exist_ok=True)
+control_socket = str(_run_dir / f"gunicorn-{os.environ.get('PORT', '8000')}.ctl")
 # A worker a CPU (two at least, so one busy worker never stalls the rest), each with threads: most
 # of a request's time is spent waiting on PostgreSQL, not on the CPU.
 workers = int(os.environ.get("WEB_WORKERS", max(2, os.cpu_count() or 1)))

@@ -11,6 +11,7 @@ from django.test import Client
 from backrelease.devtools import cluster as devdb
 from tests.factories import UserFactory
 
+TEST_DATABASE_WAIT = 60
 # The sync Playwright API runs an event loop in the test thread, which Django would refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -19,6 +20,15 @@ def pytest_configure(config: pytest.Config) -> None:
     # `pytest` on its own works too: the local cluster is started when no DATABASE_URL is given.
     if os.environ.get("DATABASE_URL", devdb.local_url()) == devdb.local_url():
         devdb.up()
+    # A loaded machine makes the tests slow, never red: they wait for the database far longer
+    # than a request would.
+    database = settings.DATABASES["default"]
+    database["OPTIONS"]["connect_timeout"] = TEST_DATABASE_WAIT
+    if "pool" in database["OPTIONS"]:
+        database["OPTIONS"]["pool"]["timeout"] = TEST_DATABASE_WAIT
+    # Two runs at once (two checkouts, or one run beside another) each get a test database of
+    # their own.
+    database["TEST"] = {**database.get("TEST", {}), "NAME": f"test_backrelease_{os.getpid()}"}
     # Static files come from the finders, as in development, so no collectstatic is needed.
     settings.STORAGES = {
         **settings.STORAGES,

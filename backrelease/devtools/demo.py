@@ -129,12 +129,14 @@ def fill(
 @transaction.atomic
 def seed(password: str, today: date | None = None) -> tuple[User, bool]:
     """Creates the demo person and their history once; a second run changes nothing."""
-    person, _ = User.objects.get_or_create(
+    person, created = User.objects.get_or_create(
         username=DEMO_USERNAME, defaults={"display_name": "Demo", "time_zone": DEMO_TIME_ZONE}
     )
-    # Set every time, so the printed login always works.
-    person.set_password(password)
-    person.save(update_fields=["password"])
+    # Set when the person is made, or when the printed login would not work: never changed under
+    # a signed-in demo session (which a new password would end).
+    if created or not person.check_password(password):
+        person.set_password(password)
+        person.save(update_fields=["password"])
     rng = random.Random(20261125)
     today = today or timezone.localdate(timezone=person.zone)
     # Each kind is filled once, so a demo made before the journal existed gains one.

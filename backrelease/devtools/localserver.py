@@ -21,7 +21,8 @@ from backrelease.devtools import demo
 from sessions import flow
 from sessions.models import ReleaseSession, Step
 
-PORT = 8765
+# `make audit` and `make screenshots` pass the PORT they were given (make's default: 8000).
+PORT = int(os.environ.get("PORT", 8765))
 BASE_URL = f"http://127.0.0.1:{PORT}"
 # Debian's Chromium as root on a closed network: no sandbox, nothing that phones home.
 CHROMIUM_ARGS = [

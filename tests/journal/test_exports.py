@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from backrelease.capability import tokens
+from journal import exports
 from journal.exports import APP_CODE_SYSTEM
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, ShareLinkFactory
 
@@ -205,3 +206,11 @@ def test_it_downloads_the_weekly_table_with_exact_means_and_counts(person):
             Decimal(p) for p in (5, 6, 7)
         )
         assert "." in week["journal_pain"] and len(week["journal_pain"]) > 4
+
+
+def test_exports_stream_in_batches_of_about_64_kb():
+    lines = (f"row {n:06d}\n" for n in range(30_000))
+    batches = list(exports.in_batches(lines))
+    assert "".join(batches) == "".join(f"row {n:06d}\n" for n in range(30_000))
+    assert all(len(batch) >= exports.BATCH for batch in batches[:-1])
+    assert all(len(batch) < exports.BATCH + 20 for batch in batches)
