@@ -47,9 +47,14 @@ async function keptPage(url) {
   const kept = await caches.match(url, { cacheName: PAGES_CACHE });
   if (!kept) return null;
   const mark = await ownerMark();
-  if (mark && kept.headers.get(KEPT_FOR) === mark) return kept;
-  await caches.delete(PAGES_CACHE);
-  return null;
+  if (!mark || kept.headers.get(KEPT_FOR) !== mark) {
+    await caches.delete(PAGES_CACHE);
+    return null;
+  }
+  // The server's time in a kept copy is the time it was kept, not now: session.js must not take it
+  // for a live reading of the server's clock (its countdown would run late).
+  const body = (await kept.text()).replaceAll(' data-now="', ' data-kept-now="');
+  return new Response(body, { status: kept.status, statusText: kept.statusText, headers: kept.headers });
 }
 
 self.addEventListener("install", (event) => {

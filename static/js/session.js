@@ -76,10 +76,29 @@ function format(seconds) {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
+const CLOCK_KEY = "back-release-clock-skew";
+
+// How far the server's clock is ahead of the phone's, measured only from a live answer: a page the
+// service worker kept carries no `data-now` (it would date from when it was kept, and move the end
+// of the countdown later by as long as the page was kept), so the last live measurement is used.
+function serverSkew(element) {
+  if (element.dataset.now) {
+    const skew = Date.parse(element.dataset.now) - Date.now();
+    try {
+      localStorage.setItem(CLOCK_KEY, String(skew));
+    } catch {
+      // Private mode or a full store: this page still has its measurement.
+    }
+    return skew;
+  }
+  const kept = Number(localStorage.getItem(CLOCK_KEY));
+  return Number.isFinite(kept) ? kept : 0;
+}
+
 function startCountdown(element) {
+  // The instant the countdown ends, fixed by the server when the step began.
   const endsAt = Date.parse(element.dataset.endsAt);
-  // Corrects for a phone clock that disagrees with the server's.
-  const skew = Date.parse(element.dataset.now) - Date.now();
+  const skew = serverSkew(element);
   const time = element.querySelector("[data-countdown-time]");
   const status = element.querySelector("[data-countdown-status]");
   let lastMinuteSaid = false;
@@ -155,9 +174,10 @@ function stepSwapped() {
 }
 
 document.body.addEventListener("htmx:afterSwap", (event) => {
-  if (event.detail.target.id === "step") stepSwapped();
+  const target = event.detail.target?.id;
+  if (target === "step") stepSwapped();
   // Voice turned on mid-step: read the step now rather than from the next one on.
-  if (event.detail.target.id === "voice" && voiceOn()) {
+  if (target === "voice" && voiceOn()) {
     const step = document.querySelector("#step");
     if (step) readStepAloud(step);
   }
@@ -225,21 +245,52 @@ async function sendPending() {
   }
 }
 
-document.body.addEventListener("htmx:sendError", (event) => {
+function keepAnswer(event) {
   const form = event.detail.elt.closest("form");
-  if (!form || !form.closest("#step")) return;
+  if (!form || !form.closest("#step")) return false;
   const body = new FormData(form);
   const submitter = event.detail.requestConfig?.triggeringEvent?.submitter;
   if (submitter?.name) body.set(submitter.name, submitter.value);
   keepPending({ path: form.getAttribute("hx-post"), body });
   offlineNote.hidden = false;
   retryLater();
+  return true;
+}
+
+// Known to be offline: the answer is kept without trying (and failing) to send it.
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  if (!navigator.onLine && keepAnswer(event)) event.preventDefault();
 });
+// Offline without the phone knowing yet: the send fails, and the answer is kept.
+document.body.addEventListener("htmx:sendError", keepAnswer);
+
+// An answer changed while it waits to be sent replaces the kept one: the last choice is sent.
+document.body.addEventListener("change", (event) => {
+  const form = event.target.closest?.("#step form");
+  if (!pending || !form || form.getAttribute("hx-post") !== pending.path) return;
+  const body = new FormData(form);
+  const action = pending.body.get("action");
+  if (action) body.set("action", action);
+  keepPending({ path: pending.path, body });
+});
+
+// The kept answer, shown chosen again on the page it belongs to.
+function showKept(kept) {
+  const form = document.querySelector("#step form[hx-post]");
+  if (!form) return;
+  for (const [name, value] of kept.body.entries()) {
+    for (const input of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
+      if (input.type === "radio" || input.type === "checkbox") input.checked = input.value === value;
+      else if (input.type !== "hidden") input.value = value;
+    }
+  }
+}
 
 // Reloaded (perhaps offline, from the service worker's copy) with an answer still unsent.
 const kept = keptPending();
 if (kept && offlineNote && kept.path === window.location.pathname) {
   pending = kept;
+  showKept(kept);
   offlineNote.hidden = false;
   sendPending();
 }

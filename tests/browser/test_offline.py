@@ -121,6 +121,7 @@ def test_the_next_person_on_the_phone_sees_nothing_kept_of_the_last(
     path = keep_a_finished_session(page, live_server, first)
     leave_by(way, page, context, live_server)
     log_in(page, live_server.url, second.username)
+    page.evaluate("navigator.serviceWorker.ready")
     context.set_offline(True)
     page.goto(f"{live_server.url}{path}")
     expect(page.get_by_role("heading", name="No connection")).to_be_visible()
