@@ -36,6 +36,19 @@ class SignupForm(UserCreationForm):
         labels = {"email": "E-mail address (optional)"}
         help_texts = {"email": EMAIL_HELP}
 
+    # Each empty field says which it is, not only "This field is required."
+    REQUIRED = {
+        "username": "Choose a username.",
+        "password1": "Choose a password.",
+        "password2": "Type the password again, to be sure of it.",
+        "time_zone": "Pick your time zone.",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, message in self.REQUIRED.items():
+            self.fields[name].error_messages["required"] = message
+
 
 class EmailForm(forms.ModelForm):
     class Meta:

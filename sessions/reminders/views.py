@@ -97,9 +97,10 @@ def new_feed(request: HttpRequest) -> HttpResponse:
         request,
         new_feed_url=url,
         new_feed_webcal="webcal://" + url.split("://", 1)[1],
-        new_feed_qr=segno.make(url, error="m").svg_inline(
-            scale=4, dark="#000", light="#fff", title="QR code of your calendar address"
-        ),
+        # An image to assistive technology, named by its title.
+        new_feed_qr=segno.make(url, error="m")
+        .svg_inline(scale=4, dark="#000", light="#fff", title="QR code of your calendar address")
+        .replace("<svg ", '<svg role="img" ', 1),
     )
     response = render(request, page_or_partial(request, TEMPLATE, "calendar-feed"), context)
     # The one body that holds a token is never compressed (BREACH).

@@ -44,7 +44,7 @@ def test_it_creates_the_person_with_their_zone_and_logs_them_in():
     [
         ({"time_zone": "Mars/Olympus"}, "Pick a time zone from the list"),
         ({"password2": "something-else-entirely"}, "didn’t match"),
-        ({"username": ""}, "This field is required."),
+        ({"username": ""}, "Choose a username."),
     ],
 )
 def test_it_refuses_bad_input_and_saves_nothing(htmx_headers, change, message):

@@ -1,0 +1,51 @@
+"""Words on screen that read right."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sessions.models import Step, StopReason
+from tests.factories import ReleaseSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_session_stopped_for_sharp_pain_reads_cleanly(person, person_client):
+    session = ReleaseSessionFactory(
+        person=person,
+        finished=True,
+        stopped_early_reason=StopReason.SHARP_PAIN,
+        pain_before=5,
+        pain_after=7,
+        relax_seconds=0,
+    )
+    page = person_client.get(session.get_absolute_url()).text
+    assert "sharp pain pain" not in page
+    assert re.search(
+        r"Stopped early: sharp pain</span> ·\s*<span class=\"change\">pain 5 → 7", page
+    )
+    assert "Time on the ball" not in page
+
+
+def test_the_roll_off_instruction_comes_before_save(person, person_client):
+    session = ReleaseSessionFactory(
+        person=person, step=Step.ROLL_OFF, pain_before=6, arch_before=3, ball_setup="one"
+    )
+    page = person_client.get(session.get_absolute_url()).text
+    assert page.index("Roll to your side and take the ball away") < page.index(">Save<")
+
+
+def test_an_empty_sign_up_names_each_missing_field():
+    page = Client().post(reverse("signup"), {}).text
+    assert "This field is required." not in page
+    for message in ("Choose a username.", "Choose a password.", "Type the password again"):
+        assert message in page
+
+
+def test_the_calendar_qr_code_is_an_image(person_client):
+    page = person_client.post(reverse("reminders:new-feed")).text
+    assert '<svg role="img"' in page
