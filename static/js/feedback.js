@@ -55,6 +55,14 @@ document.body.addEventListener("htmx:afterSettle", (event) => {
   answer?.scrollIntoView({ block: "nearest", behavior: "instant" });
 });
 
+// A deleted row takes its button with it: once the swaps are done, focus goes to Undo rather than
+// falling to the page. (The row's own events die with it; the snackbar's out-of-band swap does not.)
+function focusUndoIfLost() {
+  const lost = !document.activeElement || document.activeElement === document.body;
+  if (lost) document.querySelector("#snackbar form button")?.focus({ preventScroll: true });
+}
+document.body.addEventListener("htmx:oobAfterSwap", () => setTimeout(focusUndoIfLost, 0));
+
 document.body.addEventListener("click", (event) => {
   const close = event.target.closest("[data-dismiss]");
   if (close) close.closest(".snackbar-message")?.remove();

@@ -55,6 +55,8 @@ def test_a_deleted_entry_can_be_undone_from_the_snackbar(live_server, page: Page
     snackbar = page.locator("#snackbar")
     expect(snackbar).to_contain_text("Deleted the journal entry of")
     expect(snackbar.get_by_role("button", name="Undo")).to_be_in_viewport()
+    # The deleted row took its button with it: focus is on Undo, not lost on the page.
+    expect(snackbar.get_by_role("button", name="Undo")).to_be_focused()
     expect(page.get_by_text("after the long drive")).to_have_count(0)
     snackbar.get_by_role("button", name="Undo").click()
     expect(page.get_by_text("after the long drive")).to_be_visible()
