@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: loadtest nginx bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
+.PHONY: loadtest nginx supervisor bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
 LIGHTHOUSE_VERSION := 13.5.0
 
 $(STAMP): pyproject.toml .python-version
@@ -104,9 +104,16 @@ nginx:
 		if [ "$$(id -u)" -ne 0 ]; then echo "nginx is missing: run 'sudo apt-get install -y nginx'."; exit 1; fi; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; fi
 
+# Debian's supervisor: restarts the load test's app servers when they die, as systemd does in a
+# deployment (docs/deploy).
+supervisor:
+	@if ! command -v supervisord >/dev/null; then \
+		if [ "$$(id -u)" -ne 0 ]; then echo "supervisor is missing: run 'sudo apt-get install -y supervisor'."; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq supervisor >/dev/null; fi
+
 # Two app servers (make serve twice) behind nginx on one PostgreSQL, 50 simulated people under
 # Locust, then again with PostgreSQL restarted; loopback only, bounded, stops by itself.
-loadtest: migrate nginx node_modules/.package-lock.json
+loadtest: migrate nginx supervisor node_modules/.package-lock.json
 	$(PY) -m pip install --quiet --disable-pip-version-check -e . --group load
 	$(PY) tests/load/run.py
 

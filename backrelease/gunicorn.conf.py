@@ -1,7 +1,9 @@
 """gunicorn's settings for `make serve` and deployments: sized from the CPUs, tokens kept out of
 every log line."""
 
+import ctypes
 import os
+import signal
 from pathlib import Path
 
 from gunicorn.glogging import Logger
@@ -28,6 +30,14 @@ graceful_timeout = 20
 accesslog = "-" if os.environ.get("ACCESS_LOG", "").lower() in {"1", "true", "yes", "on"} else None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(server, worker) -> None:
+    """A worker dies with its master, whatever kills the master (kill -9 included): no orphaned
+    worker keeps serving an old process, and the supervisor's new master can take the port at
+    once. Linux's parent-death signal."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class RedactingLogger(Logger):

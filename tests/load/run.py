@@ -1,11 +1,14 @@
 """`make loadtest`: two app servers behind nginx on one PostgreSQL, under Locust, on loopback only.
 
+The app servers (gunicorn, and the task worker) run under Debian's supervisor, which restarts them
+when they die, as systemd does in a deployment.
 1. the floor: 50 simulated people on a minimal view for the run's length;
 2. the mix: 50 people logging in, doing sessions, saving journal entries, looking at trends;
-3. the mix again, with PostgreSQL restarted part-way;
-then every acknowledged write is looked for in the database, and the login and share-link limits
-are tried through the proxy, so that both servers answer. Everything started here is stopped here;
-figures go to docs/benchmarks/loadtest.json.
+3. the mix again, with PostgreSQL restarted part-way: how long each 503 took to come back;
+then every acknowledged write is looked for in the database, the login and share-link limits are
+tried through the proxy, so that both servers answer, and one server's gunicorn master is killed
+with kill -9: how long until it serves again. Everything started here is stopped here, the load-test
+accounts' lock-outs too; figures go to docs/benchmarks/loadtest.json.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from backrelease.accounts.models import User  # noqa: E402
+from backrelease.accounts.models import LoginFailure, User  # noqa: E402
 from backrelease.capability import budget, tokens  # noqa: E402
 from backrelease.capability.models import TokenMiss  # noqa: E402
 from backrelease.devtools import cluster as devdb  # noqa: E402
@@ -60,6 +63,35 @@ PASSWORD = "load-test-password"
 OUT = ROOT / "docs" / "benchmarks" / "loadtest.json"
 PY = sys.executable
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SUPERVISOR_CONF = """
+[supervisord]
+nodaemon=true
+logfile={dir}/supervisord.log
+pidfile={dir}/supervisord.pid
+childlogdir={dir}
+
+[unix_http_server]
+file={dir}/supervisor.sock
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix://{dir}/supervisor.sock
+{programs}
+"""
+PROGRAM = """
+[program:{name}]
+command={command}
+directory={root}
+environment={environment}
+autorestart=true
+startsecs=1
+stopasgroup=true
+killasgroup=true
+redirect_stderr=true
+stdout_logfile={dir}/{name}.log
+"""
 NGINX_CONF = """
 worker_processes 1;
 pid {dir}/nginx.pid;
@@ -262,6 +294,80 @@ def logins(base: str, username: str) -> list[int]:
     return statuses
 
 
+def supervisor_conf(workdir: Path, env: dict) -> str:
+    def environment(extra: dict) -> str:
+        values = {**env, **extra}
+        return ",".join(f'{key}="{value}"' for key, value in values.items() if "%" not in value)
+
+    gunicorn = (
+        f"{Path(PY).parent / 'gunicorn'} --config backrelease/gunicorn.conf.py backrelease.wsgi"
+    )
+    programs = [
+        PROGRAM.format(
+            name=f"web-{port}",
+            command=gunicorn,
+            root=ROOT,
+            dir=workdir,
+            environment=environment({"PORT": str(port)}),
+        )
+        for port in APP_PORTS
+    ]
+    programs.append(
+        PROGRAM.format(
+            name="worker",
+            command=f"{PY} manage.py db_worker --no-reload --verbosity 0",
+            root=ROOT,
+            dir=workdir,
+            environment=environment({}),
+        )
+    )
+    return SUPERVISOR_CONF.format(dir=workdir, programs="".join(programs))
+
+
+def gunicorn_master(conf: Path, port: int) -> int:
+    """The pid of the gunicorn master serving `port`, as supervisor knows it (0 while down)."""
+    answer = subprocess.run(
+        ["supervisorctl", "-c", str(conf), "pid", f"web-{port}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return int(answer) if answer.isdigit() else 0
+
+
+def kill_a_master(conf: Path, port: int) -> dict:
+    """kill -9 of one server's master: seconds until it serves again (supervisor starts a new
+    master; its workers die with the old one, so nothing stale answers meanwhile)."""
+    old = gunicorn_master(conf, port)
+    killed_at = time.time()
+    os.kill(old, signal.SIGKILL)
+    deadline = killed_at + 120
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.status == 200 and gunicorn_master(conf, port) not in (0, old):
+                    break
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.1)
+    recovered = round(time.time() - killed_at, 2)
+    return {
+        "serves_again_after_s": recovered,
+        "target_s": 30,
+        "result": pass_or_miss(recovered <= 30),
+    }
+
+
+def pass_or_miss(met: bool) -> str:
+    return "PASS" if met else "MISS"
+
+
+def forget_the_load_accounts_failures() -> None:
+    """No load-test account stays locked out after the run."""
+    AccessAttempt.objects.filter(username__startswith="load-").delete()
+    LoginFailure.objects.all().delete()
+
+
 def main() -> int:
     if not shutil.which("nginx"):
         print("nginx is missing: make loadtest installs Debian's nginx first.")
@@ -274,21 +380,32 @@ def main() -> int:
     )
     load_people = people()
     TokenMiss.objects.all().delete()
-    env = {**os.environ, "TRUSTED_PROXY_COUNT": "1", "DEBUG": "false"}
+    env = {
+        "TRUSTED_PROXY_COUNT": "1",
+        "DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "backrelease.settings",
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "PATH": os.environ.get("PATH", ""),
+    }
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "false"},
+        check=True,
+    )
+    (workdir / "supervisord.conf").write_text(supervisor_conf(workdir, env))
     servers = []
     nginx = None
     results: dict = {"people": PEOPLE, "seconds": SECONDS, "servers": len(APP_PORTS)}
     try:
-        for port in APP_PORTS:
-            servers.append(
-                subprocess.Popen(
-                    ["make", "--no-print-directory", "serve", f"PORT={port}"],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
+        servers.append(
+            subprocess.Popen(
+                ["supervisord", "-c", str(workdir / "supervisord.conf")],
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
             )
+        )
+        for port in APP_PORTS:
             wait_for(f"http://127.0.0.1:{port}/healthz", 120)
         nginx = subprocess.Popen(
             ["nginx", "-p", str(workdir), "-c", str(workdir / "nginx.conf"), "-g", "daemon off;"]
@@ -317,6 +434,16 @@ def main() -> int:
             r["sent"] = r["at"] - r["ms"] / 1000
         failed = [r for r in requests if r["failed"]]
         down, up = window["down_at"], window["up_at"]
+        unavailable = sorted(r["ms"] for r in requests if r["status"] == 503)
+        wait_ms = (settings.DATABASE_WAIT + 0.5) * 1000
+        results["mix with restart"]["503_answers"] = {
+            "count": len(unavailable),
+            "p50_ms": unavailable[len(unavailable) // 2] if unavailable else None,
+            "p95_ms": unavailable[int(len(unavailable) * 0.95)] if unavailable else None,
+            "max_ms": unavailable[-1] if unavailable else None,
+            "target_max_ms": wait_ms,
+            "result": pass_or_miss(not unavailable or unavailable[-1] <= wait_ms),
+        }
         results["mix with restart"] |= {
             "database_down_for_s": round(up - down, 1),
             # Sent before the stop began, still waiting on PostgreSQL when it went away.
@@ -332,6 +459,9 @@ def main() -> int:
         }
         connections.close_all()
         results["limits"] = limits(load_people[0])
+        forget_the_load_accounts_failures()
+        print(f"kill -9 of the gunicorn master on port {APP_PORTS[0]}…")
+        results["master_killed"] = kill_a_master(workdir / "supervisord.conf", APP_PORTS[0])
         floor = results["minimal view"]["requests_per_second"]
         results["mix_throughput_over_minimal"] = round(
             results["mix"]["requests_per_second"] / floor, 3
@@ -342,8 +472,9 @@ def main() -> int:
             nginx.wait(timeout=10)
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            server.wait(timeout=60)
         devdb.up()
+        forget_the_load_accounts_failures()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
