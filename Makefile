@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: loadtest nginx supervisor bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
+.PHONY: backup restore-test loadtest nginx supervisor bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
 LIGHTHOUSE_VERSION := 13.5.0
 
 $(STAMP): pyproject.toml .python-version
@@ -116,6 +116,14 @@ supervisor:
 loadtest: migrate nginx supervisor node_modules/.package-lock.json
 	$(PY) -m pip install --quiet --disable-pip-version-check -e . --group load
 	$(PY) tests/load/run.py
+
+# A base backup of the local cluster (pg_basebackup), WAL archiving turned on; see README, "Backups".
+backup: db
+	$(PY) -m backrelease.devtools.backups backup
+
+# Backs up, deletes a person's rows, restores a fresh cluster to just before, compares every row.
+restore-test: migrate
+	$(PY) manage.py restore_test
 
 # The plan and timing of the weekly trend query for a person with three years of daily data.
 explain-trends: migrate

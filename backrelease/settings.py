@@ -91,6 +91,8 @@ MIDDLEWARE = [
     # response; a share token is in no compressed body (the clinician's pages link relatively, and
     # the one page that shows a new link's URL is sent uncompressed).
     "django.middleware.gzip.GZipMiddleware",
+    # Before anything reads the session: with the database known to be down, a 503 at once.
+    "backrelease.common.middleware.DatabaseOutageMiddleware",
     "backrelease.common.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

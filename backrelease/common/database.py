@@ -1,5 +1,7 @@
-"""The connection pool's settings: a dead connection never reaches a request, a live one costs no
-round trip, and the pool notices within about a second that the database is back.
+"""The database as requests meet it: the connection pool's settings (a dead connection never
+reaches a request, a live one costs no round trip, the pool notices within about a second that
+the database is back), and what a request answers while the database is down (a 503 at once, once
+this process knows: `Outage`).
 
 Only psycopg_pool's public API: the `check` and `reconnect_timeout` options, and
 `ConnectionPool.check()` / `check_connection()`. (Not `reset`: with it, the pool returns
@@ -9,12 +11,16 @@ connections from a thread of its own, later.)
 from __future__ import annotations
 
 import select
+import threading
 import time
 import weakref
+from collections.abc import Callable
 
-from django.db import connections
+from django.db import DatabaseError, DataError, IntegrityError, connection, connections
+from django.http import HttpResponse
+from django.template import loader
 from psycopg import Connection
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 # A connection idle longer than this gets a real round trip before use: a server that vanished
 # without closing its sockets (a machine lost) is found here rather than by the request.
@@ -67,3 +73,65 @@ def pool_options(alias: str, *, max_size: int, wait: float) -> dict:
         "max_size": max_size,
         "timeout": wait,
     }
+
+
+# What a database that is down or restarting raises: the pool's wait running out, or a connection
+# that cannot be made or has just been cut (not a refused row: that is the request's own fault).
+DATABASE_DOWN = (DatabaseError, PoolTimeout)
+
+
+def is_down(error: BaseException | None) -> bool:
+    return isinstance(error, DATABASE_DOWN) and not isinstance(error, IntegrityError | DataError)
+
+
+UNAVAILABLE = {
+    "status": 503,
+    "title": "Back in a moment",
+    "message": "Back Release cannot reach its database just now, usually because it is "
+    "restarting. Nothing you entered before this was lost. Wait a few seconds, then try again.",
+}
+
+
+def unavailable() -> HttpResponse:
+    """The plain 503 page, rendered without the database: no session, no person."""
+    response = HttpResponse(loader.render_to_string("error.html", UNAVAILABLE), status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+class Outage:
+    """Once a request in this process has found the database down, the others answer 503 at once
+    instead of each waiting DATABASE_WAIT for it (under load they would queue behind each other's
+    waits); one request at a time goes through and tries, so the first that succeeds ends it."""
+
+    def __init__(self, probe: Callable[[], None]) -> None:
+        self._probe = probe
+        self._lock = threading.Lock()
+        self._down = False
+        self._probing = False
+
+    def noticed(self) -> None:
+        with self._lock:
+            self._down = True
+
+    def allows(self) -> bool:
+        """Whether this request may use the database: always, unless it is known to be down and
+        another request is already trying it."""
+        with self._lock:
+            if not self._down:
+                return True
+            if self._probing:
+                return False
+            self._probing = True
+        try:
+            self._probe()
+        except DATABASE_DOWN:
+            with self._lock:
+                self._probing = False
+            return False
+        with self._lock:
+            self._down = self._probing = False
+        return True
+
+
+outage = Outage(probe=lambda: connection.ensure_connection())

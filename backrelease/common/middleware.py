@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from backrelease.common import database
 from backrelease.common.bounds import has_control_characters
 
 
@@ -57,7 +58,22 @@ class PrivatePagesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if request.user.is_authenticated:
+        # An error page is cached by no one, and is not held up finding out who asked: with the
+        # database down, looking the person up again would wait DATABASE_WAIT a second time.
+        if response.status_code >= 500 or request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class DatabaseOutageMiddleware:
+    """While this process knows the database to be down, answers 503 at once (`database.Outage`);
+    a request that finds it down says so through `handler500`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not database.outage.allows():
+            return database.unavailable()
+        return self.get_response(request)

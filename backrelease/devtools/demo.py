@@ -150,3 +150,25 @@ def seed(password: str, today: date | None = None) -> tuple[User, bool]:
     if missing:
         fill(person, DEMO_DAYS, today, rng=rng, kinds=missing)
     return person, bool(missing)
+
+
+THREE_YEARS = "bench-three-year-person"
+
+
+def three_year_person() -> User:
+    """Three years of near-daily sessions and 2–4 journal entries a day (made once): the history
+    the bench and the restore test measure against."""
+    person, created = User.objects.get_or_create(
+        username=THREE_YEARS, defaults={"time_zone": "Australia/Sydney"}
+    )
+    if created:
+        today = timezone.localdate(timezone=person.zone)
+        fill(
+            person,
+            3 * 365,
+            today,
+            rng=random.Random(3),
+            session_days=0.9,
+            entries_a_day=(2, 3, 4),
+        )
+    return person

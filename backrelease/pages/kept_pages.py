@@ -35,6 +35,9 @@ class KeptPagesOwnerMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if response.status_code >= 500:
+            # The database may be down: no second wait to find out who asked.
+            return response
         user = getattr(request, "user", None)
         mark = None
         if user and user.is_authenticated:

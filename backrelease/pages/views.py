@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 import sys
 
-from django.db import DatabaseError, DataError, IntegrityError, connection
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
-from psycopg_pool import PoolTimeout
 
+from backrelease.common import database
 from backrelease.common.local_time import week_start
 from backrelease.common.period import Period
 from backrelease.pages import kept_pages, offline
@@ -46,48 +46,34 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
-# What a database that is down or restarting raises: the pool's wait running out, or a connection
-# that cannot be made or has just been cut.
-DATABASE_DOWN = (DatabaseError, PoolTimeout)
-
-
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except DATABASE_DOWN:
+    except database.DATABASE_DOWN:
+        database.outage.noticed()
         return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
 
 
-ERROR_PAGES = {
-    503: {
-        "status": 503,
-        "title": "Back in a moment",
-        "message": "Back Release cannot reach its database just now, usually because it is "
-        "restarting. Nothing you entered before this was lost. Wait a few seconds, then try again.",
-    },
-    500: {
-        "status": 500,
-        "title": "Something went wrong",
-        "message": "That did not work, and it is our fault, not yours. Nothing you entered before "
-        "this was lost. Try again, or go back to the home page.",
-    },
+SERVER_ERROR = {
+    "status": 500,
+    "title": "Something went wrong",
+    "message": "That did not work, and it is our fault, not yours. Nothing you entered before "
+    "this was lost. Try again, or go back to the home page.",
 }
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A plain 503 when the database is down or restarting (the person can simply retry), else
-    the usual 500. Renders without the database: no session, no person."""
-    error = sys.exc_info()[1]
-    down = isinstance(error, DATABASE_DOWN) and not isinstance(error, IntegrityError | DataError)
-    page = ERROR_PAGES[503 if down else 500]
-    response = HttpResponse(loader.render_to_string("error.html", page), status=page["status"])
-    if down:
-        response["Retry-After"] = "5"
-    return response
+    """A plain 503 when the database is down or restarting (the person can simply retry, and the
+    process's other requests answer so at once), else the usual 500. Renders without the
+    database: no session, no person."""
+    if database.is_down(sys.exc_info()[1]):
+        database.outage.noticed()
+        return database.unavailable()
+    return HttpResponse(loader.render_to_string("error.html", SERVER_ERROR), status=500)
 
 
 @require_GET

@@ -12,7 +12,6 @@ import gzip
 import json
 import os
 import platform
-import random
 import statistics
 import time
 import uuid
@@ -38,7 +37,7 @@ from journal import sharing, trends
 from journal.models import JournalEntry, ShareLink
 from sessions.models import ReleaseSession, Step
 
-THREE_YEARS = "bench-three-year-person"
+THREE_YEARS = demo.THREE_YEARS
 TOKENS = {"demo": "bench-demo-share-token", THREE_YEARS: "bench-three-year-share-token"}
 OUT = Path(settings.BASE_DIR) / "docs" / "benchmarks" / "bench.json"
 # Pages that show every week or every row asked for: their cost follows the history they carry.
@@ -132,7 +131,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, requests: int, **options) -> None:
         self.n = requests
-        people = {"demo": demo.seed("release-demo")[0], THREE_YEARS: self._three_year_person()}
+        people = {"demo": demo.seed("release-demo")[0], THREE_YEARS: demo.three_year_person()}
         for name, person in people.items():
             ShareLink.objects.filter(token_hash=sharing.hash_token(TOKENS[name])).delete()
             sharing.create(
@@ -182,22 +181,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Round {number + 1} of {ROUNDS}…")
             for endpoint in endpoints:
                 endpoint.sample(per_round)
-
-    def _three_year_person(self) -> User:
-        person, created = User.objects.get_or_create(
-            username=THREE_YEARS, defaults={"time_zone": "Australia/Sydney"}
-        )
-        if created:
-            today = timezone.localdate(timezone=person.zone)
-            demo.fill(
-                person,
-                3 * 365,
-                today,
-                rng=random.Random(3),
-                session_days=0.9,
-                entries_a_day=(2, 3, 4),
-            )
-        return person
 
     def _raw_sql(self, person: User) -> Endpoint:
         params = trends.query_params(person, None, None, None, None)
