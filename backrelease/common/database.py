@@ -16,6 +16,7 @@ import time
 import weakref
 from collections.abc import Callable
 
+import psycopg
 from django.db import DatabaseError, DataError, IntegrityError, connection, connections
 from django.http import HttpResponse
 from django.template import loader
@@ -134,4 +135,24 @@ class Outage:
         return True
 
 
-outage = Outage(probe=lambda: connection.ensure_connection())
+# How long the outage's probe waits for the server: a database that is down refuses at once (a
+# socket with nothing behind it), one far away and silent is given this long.
+PROBE_TIMEOUT = 1
+
+
+def _probe() -> None:
+    """A connection made outside the pool and closed again: the pool may still be waiting out
+    its retry, while this sees the server back the moment it is."""
+    params = {
+        key: value
+        for key, value in connection.get_connection_params().items()
+        if key not in {"cursor_factory", "context", "prepare_threshold"}
+    }
+    params["connect_timeout"] = PROBE_TIMEOUT
+    try:
+        psycopg.connect(**params).close()
+    except psycopg.OperationalError as error:
+        raise DatabaseError(str(error)) from error
+
+
+outage = Outage(probe=_probe)

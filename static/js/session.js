@@ -183,6 +183,17 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
   }
 });
 
+// "Stop early" opens with its reasons, its scale and its button on screen, not below the fold.
+document.addEventListener(
+  "toggle",
+  (event) => {
+    if (event.target.matches?.(".stop-early") && event.target.open) {
+      event.target.scrollIntoView({ block: "start", behavior: "instant" });
+    }
+  },
+  true,
+);
+
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && timers.length) keepScreenOn();
 });

@@ -141,3 +141,15 @@ def test_the_last_answer_given_offline_is_the_one_sent(
     assert (session.pain_before, session.step) == (4, Step.BREATHE)
     assert ReleaseSession.objects.filter(person=session.person).count() == 1
     assert script_errors == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["360x740", "320x640"])
+def test_stop_early_opens_on_screen(live_server, page: Page, size):
+    page.set_viewport_size(size)
+    session = ReleaseSessionFactory(person=UserFactory(), step=Step.BREATHE, pain_before=5)
+    log_in(page, live_server.url, session.person.username)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    page.get_by_text("Stop early").click()
+    stop = page.get_by_role("button", name="Stop the session")
+    expect(stop).to_be_in_viewport()
+    expect(page.locator(".stop-early input[type=radio]").first).to_be_in_viewport()
