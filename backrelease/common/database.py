@@ -101,38 +101,44 @@ def unavailable() -> HttpResponse:
 
 
 class Outage:
-    """Once a request in this process has found the database down, the others answer 503 at once
-    instead of each waiting DATABASE_WAIT for it (under load they would queue behind each other's
-    waits); one request at a time goes through and tries, so the first that succeeds ends it."""
+    """Once a request in this process has found the database down, the others do not each wait
+    DATABASE_WAIT for it (under load they would queue behind each other's waits): one request at a
+    time tries it with a quick probe, and the requests meanwhile take that probe's answer."""
 
     def __init__(self, probe: Callable[[], None]) -> None:
         self._probe = probe
         self._lock = threading.Lock()
+        self._probed = threading.Condition(self._lock)
         self._down = False
         self._probing = False
+        self._probes = 0
 
     def noticed(self) -> None:
         with self._lock:
             self._down = True
 
     def allows(self) -> bool:
-        """Whether this request may use the database: always, unless it is known to be down and
-        another request is already trying it."""
+        """Whether this request may use the database: yes unless it is known to be down and a
+        probe (this request's, or the one under way) says it still is."""
         with self._lock:
             if not self._down:
                 return True
             if self._probing:
-                return False
+                probes = self._probes
+                self._probed.wait_for(lambda: self._probes != probes, timeout=PROBE_TIMEOUT + 1)
+                return not self._down
             self._probing = True
         try:
             self._probe()
+            up = True
         except DATABASE_DOWN:
-            with self._lock:
-                self._probing = False
-            return False
+            up = False
         with self._lock:
-            self._down = self._probing = False
-        return True
+            self._probing = False
+            self._probes += 1
+            self._down = not up
+            self._probed.notify_all()
+        return up
 
 
 # How long the outage's probe waits for the server: a database that is down refuses at once (a

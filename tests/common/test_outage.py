@@ -23,23 +23,22 @@ def probe():
     return state
 
 
-def test_once_the_database_is_found_down_requests_fail_fast_until_a_probe_succeeds(probe):
+def test_once_the_database_is_found_down_requests_take_one_probes_answer(probe):
     outage = database.Outage(probe["connect"])
     assert outage.allows()
     outage.noticed()
     probe["up"] = False
     assert not outage.allows()
-    # While one request tries the database, every other one is answered at once.
+    # While one request tries the database, the others wait for that try's answer, not their own.
     probe["up"], probe["gate"] = True, threading.Event()
     results = []
-    trying = threading.Thread(target=lambda: results.append(outage.allows()))
-    trying.start()
-    for _ in range(100):
-        if outage._probing:
-            break
-        threading.Event().wait(0.01)
-    assert not outage.allows()
+    callers = [threading.Thread(target=lambda: results.append(outage.allows())) for _ in range(3)]
+    for caller in callers:
+        caller.start()
+    threading.Event().wait(0.2)
+    assert results == []
     probe["gate"].set()
-    trying.join(5)
-    assert results == [True]
+    for caller in callers:
+        caller.join(5)
+    assert results == [True, True, True]
     assert outage.allows()
