@@ -10,7 +10,7 @@ import time
 import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from backrelease.accounts.models import User
@@ -42,8 +42,13 @@ class Command(BaseCommand):
     help = "Backs up, deletes a person's rows, restores to just before, and compares every row."
 
     def handle(self, *args, **options) -> None:
+        # Turning archiving on restarts the cluster: before this process holds a connection.
+        backups.archiving()
+        connections.close_all()
         demo.three_year_person()
-        victim, _ = User.objects.get_or_create(username=VICTIM)
+        # Left over by an interrupted run: its person starts afresh.
+        User.objects.filter(username=VICTIM).delete()
+        victim = User.objects.create(username=VICTIM)
         demo.fill(victim, 60, timezone.localdate(), rng=random.Random(9))
         base = backups.backup()
         # Writes after the base backup, before the target: replayed from the archive.
@@ -64,7 +69,7 @@ class Command(BaseCommand):
             found = rows(cursor)
         backups.drop_restored()
         victim.delete()
-        differences = {table: len(set(expected[table]) ^ set(found[table])) for table in TABLES}
+        differences = {table: differing(expected[table], found[table]) for table in TABLES}
         exact = all(count == 0 for count in differences.values())
         results = {
             "rows_checked": {table: len(expected[table]) for table in TABLES},
