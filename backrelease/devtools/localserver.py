@@ -93,7 +93,7 @@ def open_session(person: User, up_to: Step = Step.PAIN_BEFORE) -> Iterator[Relea
     for step, values in answers.items():
         if session.step == up_to:
             break
-        session = flow.apply(session, step, "next", values)
+        session = flow.apply(person, session.pk, step, session.step_started_at, "next", values)
     try:
         yield session
     finally:

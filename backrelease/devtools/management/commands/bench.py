@@ -32,6 +32,8 @@ from django.urls import include, path
 from django.utils import timezone
 
 from backrelease.accounts.models import User
+from backrelease.capability import tokens
+from backrelease.common.period import Period
 from backrelease.devtools import demo
 from journal import sharing, trends
 from journal.models import JournalEntry, ShareLink
@@ -133,7 +135,7 @@ class Command(BaseCommand):
         self.n = requests
         people = {"demo": demo.seed("release-demo")[0], THREE_YEARS: demo.three_year_person()}
         for name, person in people.items():
-            ShareLink.objects.filter(token_hash=sharing.hash_token(TOKENS[name])).delete()
+            ShareLink.objects.filter(token_hash=tokens.hash_token(TOKENS[name])).delete()
             sharing.create(
                 person,
                 TOKENS[name],
@@ -183,7 +185,7 @@ class Command(BaseCommand):
                 endpoint.sample(per_round)
 
     def _raw_sql(self, person: User) -> Endpoint:
-        params = trends.query_params(person, None, None, None, None)
+        params = Period.of(person).sql_params()
         conninfo = {
             k: v
             for k, v in connection.get_connection_params().items()

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from backrelease.accounts.models import User
+from backrelease.common.period import Period
 from journal import trends
 from journal.models import JournalEntry
 from sessions.models import RELAX_SECONDS, ReleaseSession, Step
@@ -25,12 +26,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         person = self._bench_person()
         sql = "EXPLAIN (ANALYZE, BUFFERS) " + trends.WEEKLY_SQL
-        params = trends.query_params(person, None, None, None, None)
+        params = Period.of(person).sql_params()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for (line,) in cursor.fetchall():
                 self.stdout.write(line)
-        weeks = trends.weekly(person)
+        weeks = trends.weekly(Period.of(person))
         self.stdout.write(f"Weeks returned: {len(weeks)}")
 
     @transaction.atomic
