@@ -60,6 +60,9 @@ def checker(alias: str):
         try:
             ConnectionPool.check_connection(conn)
         except Exception:
+            # Perhaps the database went away: the next requests answer 503 at once unless the
+            # outage's quick probe finds it there (a few milliseconds when it is).
+            outage.noticed()
             connections[alias].pool.check()
             raise
 
