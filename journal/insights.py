@@ -17,7 +17,14 @@ from typing import NamedTuple
 from django.db import connection
 from scipy import stats
 
-from backrelease.common.local_time import day_end_sql, day_sql, day_start_sql, week_sql, week_start
+from backrelease.common.local_time import (
+    day_end_sql,
+    day_sql,
+    day_start_sql,
+    hour_sql,
+    week_sql,
+    week_start,
+)
 from backrelease.common.period import Period, in_period
 from journal import display, usual_pain
 from journal.usual_pain import ENTRIES, SESSIONS
@@ -39,7 +46,7 @@ NOT_ENOUGH = "not enough data yet"
 
 SESSIONS_SQL = f"""
 SELECT pain_before, pain_after, ball_setup, knees_lifted, breathing_skipped,
-       extract(hour FROM started_at AT TIME ZONE %(zone)s)::int AS hour,
+       {hour_sql("started_at")} AS hour,
        started_at
 FROM {SESSIONS}
 WHERE person_id = %(person)s AND pain_before IS NOT NULL AND pain_after IS NOT NULL

@@ -14,7 +14,6 @@ Three limits, each counted in PostgreSQL so every worker and server enforces the
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -29,6 +28,7 @@ from django.utils import timezone
 
 from backrelease.accounts import mail
 from backrelease.accounts.models import LoginFailure, User
+from backrelease.common.hashing import keyed
 
 ACCOUNT_FAILURES_BEFORE_SLOWING = 20
 ACCOUNT_WINDOW = timedelta(hours=1)
@@ -40,12 +40,8 @@ DEVICE_SALT = "backrelease.known-device"
 DEVICE_LIFETIME = timedelta(days=365)
 
 
-def _key(kind: str, value: str) -> str:
-    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
-
-
 def _account(username: str) -> str:
-    return _key("account", username.strip().lower())
+    return keyed("account", username.strip().lower())
 
 
 def _device(request: HttpRequest, username: str) -> str | None:
@@ -60,7 +56,7 @@ def _device(request: HttpRequest, username: str) -> str | None:
         return None
     if signed.get("account") != _account(username):
         return None
-    return _key("device", signed.get("device", ""))
+    return keyed("device", signed.get("device", ""))
 
 
 def _failures(key: str, window: timedelta) -> tuple[int, object]:

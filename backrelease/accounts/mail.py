@@ -10,7 +10,6 @@ anything about the person's health.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import timedelta
 
@@ -28,6 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 from backrelease.accounts import email_confirmation
 from backrelease.accounts.models import MailCount, User
 from backrelease.common import clients
+from backrelease.common.hashing import keyed
 
 MAILS_PER_ADDRESS_PER_HOUR = 3
 MAILS_PER_CLIENT_PER_HOUR = 10
@@ -52,16 +52,12 @@ FROM counted
 """
 
 
-def _key(kind: str, value: str) -> str:
-    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
-
-
 def allowed(request: HttpRequest, address: str) -> bool:
     """Counts one message to `address` asked for by this client; False once either has had its
     hour's share. One statement whatever the address, known or not."""
     keys = {
-        "address": _key("address", address.strip().lower()),
-        "client": _key("client", clients.address(request)),
+        "address": keyed("address", address.strip().lower()),
+        "client": keyed("client", clients.address(request)),
     }
     with connection.cursor() as cursor:
         cursor.execute(COUNT_SQL, keys)

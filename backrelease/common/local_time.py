@@ -22,6 +22,11 @@ def week_sql(column: str) -> str:
     return f"date_trunc('week', {column} AT TIME ZONE %(zone)s)::date"
 
 
+def hour_sql(column: str) -> str:
+    """The local hour (0–23) of an instant column."""
+    return f"extract(hour FROM {column} AT TIME ZONE %(zone)s)::int"
+
+
 def day_start_sql(day: str) -> str:
     """The instant a local date (an SQL expression of type date) begins."""
     return f"({day}::timestamp AT TIME ZONE %(zone)s)"
