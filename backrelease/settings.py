@@ -140,6 +140,13 @@ CACHES = {
         "LOCATION": "fragments",
         "TIMEOUT": None,
     },
+    # journal.insights.kept: answers filed under the revision of the ratings they came from.
+    "insights": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "insights",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 if not os.environ.get("DATABASE_URL"):

@@ -1,4 +1,5 @@
-"""Is it helping me? Answers with their uncertainty, from SciPy, in three queries.
+"""Is it helping me? Answers with their uncertainty, from SciPy, in three queries, kept until the
+person's ratings change.
 
 Each answer says how many ratings it rests on, says "goes with" and never "causes", says "not
 enough data yet" rather than guess, and never claims more than its interval: a direction ("goes
@@ -14,19 +15,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from django.core.cache import caches
 from django.db import connection
 from scipy import stats
 
 from backrelease.common.local_time import (
-    day_end_sql,
     day_sql,
-    day_start_sql,
+    day_start,
     hour_sql,
     week_sql,
     week_start,
 )
 from backrelease.common.period import Period, in_period
 from journal import display, usual_pain
+from journal.models import HistoryRevision
 from journal.usual_pain import ENTRIES, SESSIONS
 from sessions.models import BallSetup
 
@@ -53,19 +55,21 @@ WHERE person_id = %(person)s AND pain_before IS NOT NULL AND pain_after IS NOT N
   AND {in_period("started_at", shown=False)}
 ORDER BY started_at
 """
-# Journal pain a local day, and whether that day had a session.
+# Journal pain a local day, and whether that day had a session. Session days are collected once
+# and joined: a lookup per day would cost each day a scan of the person's sessions.
 DAYS_SQL = f"""
-SELECT d.day, d.pain, d.ratings, EXISTS (
-    SELECT 1 FROM {SESSIONS} s
-    WHERE s.person_id = %(person)s AND s.started_at >= {day_start_sql("d.day")}
-      AND s.started_at < {day_end_sql("d.day")}
-) AS had_session
+SELECT d.day, d.pain, d.ratings, s.day IS NOT NULL AS had_session
 FROM (
     SELECT {day_sql("recorded_at")} AS day, avg(pain) AS pain, count(*) AS ratings
     FROM {ENTRIES}
     WHERE person_id = %(person)s AND {in_period("recorded_at", shown=False)}
     GROUP BY 1
 ) AS d
+LEFT JOIN (
+    SELECT DISTINCT {day_sql("started_at")} AS day
+    FROM {SESSIONS}
+    WHERE person_id = %(person)s AND {in_period("started_at", shown=False)}
+) AS s ON s.day = d.day
 """
 # Usual pain a local week.
 WEEKS_SQL = f"""
@@ -240,8 +244,8 @@ def _weekly_series(rows: list[tuple[date, float, int]], since: date | None) -> t
 
 
 def compute(period: Period) -> Insights:
-    """Every answer over the period, in three queries; "the last four (eight) weeks" are those
-    up to the period's end, which for a share link may lie in the past."""
+    """Every answer over the period, in three queries; "the last four (eight) weeks" are the
+    local days (weeks) up to the period's last day, which for a share link may lie in the past."""
     params = period.sql_params()
     with connection.cursor() as cursor:
         cursor.execute(SESSIONS_SQL, params)
@@ -250,7 +254,7 @@ def compute(period: Period) -> Insights:
         days = cursor.fetchall()
         cursor.execute(WEEKS_SQL, params)
         weeks = cursor.fetchall()
-    recent = period.end - timedelta(weeks=4)
+    recent = day_start(period.last_day - timedelta(days=27), period.zone)
     eight_weeks_ago = week_start(period.last_day) - timedelta(weeks=7)
 
     def drops(keep) -> list[float]:
@@ -281,6 +285,37 @@ def compute(period: Period) -> Insights:
             "morning": compared(lambda s: s.hour < 12, lambda s: s.hour >= 12),
         },
     )
+
+
+def kept(period: Period) -> Insights:
+    """The period's answers, computed once for each revision of the person's ratings and kept:
+    a page view costs one lookup however long the history, and the first view after a change pays
+    for the three queries. The revision is read before computing, so a change made meanwhile
+    leaves the answer filed under the older revision, never under the newer one.
+
+    Kept in each process (the `insights` cache): an answer is small, and a stale one cannot be
+    found, since the revision and every input of `compute` but the ratings are in its key."""
+    revision = (
+        HistoryRevision.objects.filter(person=period.person)
+        .values_list("number", flat=True)
+        .first()
+    )
+    key = ":".join(
+        str(part)
+        for part in (
+            period.person.pk,
+            revision or 0,
+            period.zone.key,
+            period.since,
+            period.until,
+            period.last_day,
+        )
+    )
+    found = caches["insights"].get(key)
+    if found is None:
+        found = compute(period)
+        caches["insights"].set(key, found)
+    return found
 
 
 NO_SPREAD = "so there is no spread to give an interval from"

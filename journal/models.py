@@ -230,3 +230,14 @@ class ShareLinkOpening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} at {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class HistoryRevision(models.Model):
+    """How many times the ratings a person's insights rest on have changed (a session's ratings,
+    setup or start; a journal entry's pain or time). Counted by database triggers on those tables
+    (migration 0009), whatever writes them, so an answer kept with its revision is never stale."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.DB_CASCADE, primary_key=True, related_name="+"
+    )
+    number = models.BigIntegerField(default=0)

@@ -144,5 +144,5 @@ def trend_insights(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         page_or_partial(request, "journal/insights.html", "insights"),
-        {"insights": insights.statements(insights.compute(Period.of(request.user)))},
+        {"insights": insights.statements(insights.kept(Period.of(request.user)))},
     )

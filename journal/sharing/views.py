@@ -193,7 +193,7 @@ def report_figures(request: HttpRequest, link: ShareLink) -> HttpResponse:
 @clinician_page
 def report_insights(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """Is it helping, over the link's range: read from the whole range, so loaded after the page."""
-    found = insights.compute(sharing.period(link))
+    found = insights.kept(sharing.period(link))
     return render(
         request,
         page_or_partial(request, "shared/insights.html", "insights"),
