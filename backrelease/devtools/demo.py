@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import date, datetime, time, timedelta
 
@@ -152,23 +153,35 @@ def seed(password: str, today: date | None = None) -> tuple[User, bool]:
     return person, bool(missing)
 
 
+def seed_once() -> User:
+    """The demo person as they are (their password left alone, so a signed-in demo session
+    stays signed in), made with the default password only when missing."""
+    found = User.objects.filter(username=DEMO_USERNAME).first()
+    return found or seed(os.environ.get("DEMO_PASSWORD", "release-demo"))[0]
+
+
 THREE_YEARS = "bench-three-year-person"
 
 
-def three_year_person() -> User:
-    """Three years of near-daily sessions and 2–4 journal entries a day (made once): the history
+def long_history_person(years: int, username: str | None = None) -> User:
+    """`years` of near-daily sessions and 2–4 journal entries a day (made once): the histories
     the bench and the restore test measure against."""
     person, created = User.objects.get_or_create(
-        username=THREE_YEARS, defaults={"time_zone": "Australia/Sydney"}
+        username=username or f"bench-{years}-year-person",
+        defaults={"time_zone": "Australia/Sydney"},
     )
     if created:
         today = timezone.localdate(timezone=person.zone)
         fill(
             person,
-            3 * 365,
+            years * 365,
             today,
-            rng=random.Random(3),
+            rng=random.Random(years),
             session_days=0.9,
             entries_a_day=(2, 3, 4),
         )
     return person
+
+
+def three_year_person() -> User:
+    return long_history_person(3, THREE_YEARS)

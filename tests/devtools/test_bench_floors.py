@@ -1,0 +1,46 @@
+"""The bench's download floors hold what the downloads hold: a floor with fewer rows would flatter
+every ratio taken against it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import psycopg
+import pytest
+from django.db import connection
+
+from backrelease.common.period import Period
+from backrelease.devtools.management.commands import bench
+from journal import exports
+from tests.factories import JournalEntryFactory, ReleaseSessionFactory, WeeklyCheckInFactory
+
+
+def copied(statements: list[str], person) -> list[str]:
+    """Every line PostgreSQL writes for the statements, through the test's own connection (its
+    transaction holds the rows)."""
+    params = Period.of(person).sql_params()
+    connection.ensure_connection()
+    text = b""
+    with psycopg.ClientCursor(connection.connection) as cursor:
+        for statement in statements:
+            with cursor.copy(statement, params) as copy:
+                text += b"".join(bytes(block) for block in copy)
+    return text.decode().splitlines()
+
+
+@pytest.mark.django_db
+def test_the_copy_floors_write_every_row_of_the_downloads(person):
+    ReleaseSessionFactory.create_batch(3, person=person, finished=True, note="calm")
+    ReleaseSessionFactory(person=person)
+    JournalEntryFactory.create_batch(5, person=person, note="a=1, b")
+    WeeklyCheckInFactory(person=person, week_start=date(2026, 11, 2))
+    scope = exports.Scope(Period.of(person))
+
+    csv_rows = "".join(exports.csv_lines(scope)).splitlines()[1:]
+    assert len(copied(bench.copy_csv_sql(), person)) == len(csv_rows) == 10
+
+    bundle = json.loads("".join(exports.fhir_lines(scope)))
+    the_patient = 1
+    resources = copied(bench.copy_fhir_sql(), person)
+    assert len(resources) == len(bundle["entry"]) - the_patient > 10
