@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: backup restore-test loadtest nginx supervisor bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
+.PHONY: backup restore-test loadtest nginx supervisor pgbouncer bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
 LIGHTHOUSE_VERSION := 13.5.0
 
 $(STAMP): pyproject.toml .python-version
@@ -98,22 +98,30 @@ bench: migrate node_modules/.package-lock.json
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false $(PY) manage.py bench $(if $(REQUESTS),--requests $(REQUESTS))
 
-# Debian's nginx, the reverse proxy of the load test.
-nginx:
-	@if ! command -v nginx >/dev/null; then \
-		if [ "$$(id -u)" -ne 0 ]; then echo "nginx is missing: run 'sudo apt-get install -y nginx'."; exit 1; fi; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; fi
+# Debian's packages the drills run, installed when missing: $(call debian,command,package).
+define debian
+	@if ! command -v $(1) >/dev/null; then \
+		if [ "$$(id -u)" -ne 0 ]; then echo "$(2) is missing: run 'sudo apt-get install -y $(2)'."; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; fi
+endef
 
-# Debian's supervisor: restarts the load test's app servers when they die, as systemd does in a
+# nginx: the reverse proxy of the load test.
+nginx:
+	$(call debian,nginx,nginx)
+
+# supervisor: restarts the load test's app servers when they die, as systemd does in a
 # deployment (docs/deploy).
 supervisor:
-	@if ! command -v supervisord >/dev/null; then \
-		if [ "$$(id -u)" -ne 0 ]; then echo "supervisor is missing: run 'sudo apt-get install -y supervisor'."; exit 1; fi; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq supervisor >/dev/null; fi
+	$(call debian,supervisord,supervisor)
+
+# PgBouncer: the connection budget between app servers and PostgreSQL (docs/deploy/pgbouncer.ini).
+pgbouncer:
+	$(call debian,pgbouncer,pgbouncer)
 
 # Two app servers (make serve twice) behind nginx on one PostgreSQL, 50 simulated people under
-# Locust, then again with PostgreSQL restarted; loopback only, bounded, stops by itself.
-loadtest: migrate nginx supervisor node_modules/.package-lock.json
+# Locust, then again with PostgreSQL restarted, then four app servers through PgBouncer; loopback
+# only, bounded, stops by itself.
+loadtest: migrate nginx supervisor pgbouncer node_modules/.package-lock.json
 	$(PY) -m pip install --quiet --disable-pip-version-check -e . --group load
 	$(PY) tests/load/run.py
 

@@ -164,6 +164,17 @@ if env_bool("DATABASE_POOL", True):
     DATABASES["default"]["OPTIONS"]["pool"] = pool_options(
         "default", max_size=env_int("DATABASE_POOL_SIZE", 8), wait=DATABASE_WAIT
     )
+# DATABASE_URL leads to PgBouncer in transaction pooling (docs/deploy/pgbouncer.ini): each
+# transaction may get a different server connection, so nothing may outlive one. No server-side
+# cursors (Django's own switch; the downloads read in keyset chunks anyway); no prepared statements
+# (Django binds on the client and keeps psycopg from preparing unless OPTIONS ask for it). PgBouncer
+# itself keeps each client's time zone and encoding; the app sets nothing else per session and
+# takes no advisory lock.
+if env_bool("DATABASE_TRANSACTION_POOLING", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    _options = DATABASES["default"]["OPTIONS"]
+    if _options.get("server_side_binding") or _options.get("prepare_threshold") is not None:
+        raise ImproperlyConfigured("Prepared statements do not survive transaction pooling")
 
 AUTH_USER_MODEL = "backrelease.User"
 AUTHENTICATION_BACKENDS = [

@@ -88,7 +88,7 @@ def find_bin_dir() -> Path:
     )
 
 
-def _as_server_user(command: list[str]) -> list[str]:
+def as_server_user(command: list[str]) -> list[str]:
     # PostgreSQL refuses to run as root, so root hands the server to the postgres OS user.
     if os.geteuid() == 0:
         return ["runuser", "-u", SUPERUSER, "--", *command]
@@ -96,7 +96,7 @@ def _as_server_user(command: list[str]) -> list[str]:
 
 
 def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(_as_server_user(command), capture_output=True, text=True, check=False)
+    return subprocess.run(as_server_user(command), capture_output=True, text=True, check=False)
 
 
 def _prepare_folders() -> None:

@@ -6,15 +6,19 @@ import csv
 import io
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from backrelease.capability import tokens
+from backrelease.common.period import Period
 from journal import exports
 from journal.exports import APP_CODE_SYSTEM
+from sessions.models import ReleaseSession
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, ShareLinkFactory
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +218,22 @@ def test_exports_stream_in_batches_of_about_64_kb():
     assert "".join(batches) == "".join(f"row {n:06d}\n" for n in range(30_000))
     assert all(len(batch) >= exports.BATCH for batch in batches[:-1])
     assert all(len(batch) < exports.BATCH + 20 for batch in batches)
+
+
+@pytest.mark.django_db
+def test_downloads_read_in_chunks_without_a_server_side_cursor(person, monkeypatch):
+    """Keyset chunks: every row once, in order, ties in time included, and no cursor held open
+    (which a transaction-pooling PgBouncer would lose between transactions)."""
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    at = datetime(2026, 11, 2, 8, tzinfo=UTC)
+    tied = ReleaseSessionFactory.create_batch(3, person=person, finished=True, started_at=at)
+    later = ReleaseSessionFactory(person=person, finished=True, started_at=at + timedelta(hours=1))
+    ReleaseSessionFactory(person=person, finished=True, started_at=at - timedelta(days=1))
+    scope = exports.Scope(Period.of(person))
+    with CaptureQueriesContext(connection) as queries:
+        read = list(exports.in_chunks(scope.sessions(), "started_at"))
+    expected = ReleaseSession.objects.of(person).order_by("started_at", "pk")
+    assert [s.pk for s in read] == [s.pk for s in expected]
+    assert {s.pk for s in tied} | {later.pk} <= {s.pk for s in read}
+    assert len(queries) == len(read) // 2 + 1
+    assert not any("DECLARE" in q["sql"].upper() for q in queries.captured_queries)

@@ -7,8 +7,11 @@ when they die, as systemd does in a deployment.
 3. the mix again, with PostgreSQL restarted part-way: how long each 503 took to come back;
 then every acknowledged write is looked for in the database, the login and share-link limits are
 tried through the proxy, so that both servers answer, and one server's gunicorn master is killed
-with kill -9: how long until it serves again. Everything started here is stopped here, the load-test
-accounts' lock-outs too; figures go to docs/benchmarks/loadtest.json.
+with kill -9: how long until it serves again;
+4. the mix against four app servers that reach PostgreSQL through PgBouncer in transaction pooling,
+PostgreSQL's connections counted all along in pg_stat_activity.
+Everything started here is stopped here, the load-test accounts' lock-outs too; figures go to
+docs/benchmarks/loadtest.json.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -40,6 +44,7 @@ django.setup()
 
 from datetime import timedelta  # noqa: E402
 
+import psycopg  # noqa: E402
 from axes.models import AccessAttempt  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
@@ -50,12 +55,17 @@ from backrelease.accounts.models import LoginFailure, User  # noqa: E402
 from backrelease.capability import budget, tokens  # noqa: E402
 from backrelease.capability.models import TokenMiss  # noqa: E402
 from backrelease.devtools import cluster as devdb  # noqa: E402
+from backrelease.devtools import pgbouncer  # noqa: E402
 from journal import sharing  # noqa: E402
 from journal.models import JournalEntry, ShareLink  # noqa: E402
 from sessions.models import ReleaseSession  # noqa: E402
 
 PROXY_PORT = 8180
 APP_PORTS = (8181, 8182)
+# The last run: four app servers (each its own workers and task worker) through PgBouncer.
+POOLED_PROXY_PORT = 8190
+POOLED_APP_PORTS = (8191, 8192, 8193, 8194)
+PGBOUNCER_PORT = 6439
 PEOPLE = 50
 SECONDS = int(os.environ.get("LOAD_SECONDS", 60))
 RESTART_AT = SECONDS // 3
@@ -105,8 +115,7 @@ http {{
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
     upstream app {{
-        server 127.0.0.1:{a};
-        server 127.0.0.1:{b};
+{servers}
         keepalive 32;
         keepalive_timeout 15s;
     }}
@@ -154,7 +163,7 @@ def people() -> list[User]:
     return found
 
 
-def locust(user_class: str, tag: str, log: Path) -> dict:
+def locust(user_class: str, tag: str, log: Path, port: int = PROXY_PORT) -> dict:
     prefix = Path(tempfile.mkdtemp()) / tag
     subprocess.run(
         [
@@ -169,7 +178,7 @@ def locust(user_class: str, tag: str, log: Path) -> dict:
             "--run-time",
             f"{SECONDS}s",
             "--host",
-            f"http://127.0.0.1:{PROXY_PORT}",
+            f"http://127.0.0.1:{port}",
             "--csv",
             str(prefix),
             "--only-summary",
@@ -294,7 +303,14 @@ def logins(base: str, username: str) -> list[int]:
     return statuses
 
 
-def supervisor_conf(workdir: Path, env: dict) -> str:
+def nginx_conf(workdir: Path, ports: tuple[int, ...], proxy_port: int) -> Path:
+    servers = "\n".join(f"        server 127.0.0.1:{port};" for port in ports)
+    conf = workdir / f"nginx-{proxy_port}.conf"
+    conf.write_text(NGINX_CONF.format(dir=workdir, servers=servers, port=proxy_port))
+    return conf
+
+
+def supervisor_conf(workdir: Path, env: dict, ports: tuple[int, ...] = APP_PORTS) -> str:
     def environment(extra: dict) -> str:
         values = {**env, **extra}
         return ",".join(f'{key}="{value}"' for key, value in values.items() if "%" not in value)
@@ -302,25 +318,26 @@ def supervisor_conf(workdir: Path, env: dict) -> str:
     gunicorn = (
         f"{Path(PY).parent / 'gunicorn'} --config backrelease/gunicorn.conf.py backrelease.wsgi"
     )
-    programs = [
-        PROGRAM.format(
-            name=f"web-{port}",
-            command=gunicorn,
-            root=ROOT,
-            dir=workdir,
-            environment=environment({"PORT": str(port)}),
+    programs = []
+    for port in ports:
+        programs.append(
+            PROGRAM.format(
+                name=f"web-{port}",
+                command=gunicorn,
+                root=ROOT,
+                dir=workdir,
+                environment=environment({"PORT": str(port)}),
+            )
         )
-        for port in APP_PORTS
-    ]
-    programs.append(
-        PROGRAM.format(
-            name="worker",
-            command=f"{PY} manage.py db_worker --no-reload --verbosity 0",
-            root=ROOT,
-            dir=workdir,
-            environment=environment({}),
+        programs.append(
+            PROGRAM.format(
+                name=f"worker-{port}",
+                command=f"{PY} manage.py db_worker --no-reload --verbosity 0",
+                root=ROOT,
+                dir=workdir,
+                environment=environment({}),
+            )
         )
-    )
     return SUPERVISOR_CONF.format(dir=workdir, programs="".join(programs))
 
 
@@ -368,16 +385,112 @@ def forget_the_load_accounts_failures() -> None:
     LoginFailure.objects.all().delete()
 
 
+class Servers:
+    """App servers under supervisor (gunicorn and a task worker each) behind nginx, with their
+    files in `workdir`; stopped on leaving the `with` block."""
+
+    def __init__(self, workdir: Path, env: dict, ports: tuple[int, ...], proxy_port: int):
+        workdir.mkdir(exist_ok=True)
+        for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (workdir / folder).mkdir(exist_ok=True)
+        self.conf = workdir / "supervisord.conf"
+        self.conf.write_text(supervisor_conf(workdir, env, ports))
+        self.nginx_conf = nginx_conf(workdir, ports, proxy_port)
+        self.workdir, self.ports, self.proxy_port = workdir, ports, proxy_port
+        self.supervisord = self.nginx = None
+
+    def __enter__(self) -> Servers:
+        self.supervisord = subprocess.Popen(
+            ["supervisord", "-c", str(self.conf)],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for port in self.ports:
+            wait_for(f"http://127.0.0.1:{port}/healthz", 120)
+        self.nginx = subprocess.Popen(
+            ["nginx", "-p", str(self.workdir), "-c", str(self.nginx_conf), "-g", "daemon off;"]
+        )
+        wait_for(f"http://127.0.0.1:{self.proxy_port}/healthz")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.nginx:
+            self.nginx.send_signal(signal.SIGQUIT)
+            self.nginx.wait(timeout=10)
+        if self.supervisord:
+            os.killpg(self.supervisord.pid, signal.SIGTERM)
+            self.supervisord.wait(timeout=60)
+
+
+class ConnectionCount(threading.Thread):
+    """PostgreSQL's own count of connections to the database (pg_stat_activity), taken every
+    0.2 s from a connection of its own (not counted) until stopped: the most seen."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.most = 0
+        self.samples = 0
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        with psycopg.connect(devdb.local_url(), autocommit=True) as conn:
+            while not self._stop.wait(0.2):
+                (count,) = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                ).fetchone()
+                self.most = max(self.most, count)
+                self.samples += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.join(timeout=10)
+
+
+def through_pgbouncer(workdir: Path, env: dict, load_people: list[User]) -> dict:
+    """The mix against four app servers reaching PostgreSQL through PgBouncer in transaction
+    pooling: PostgreSQL's connections counted all along, every acknowledged write looked for."""
+    connections.close_all()
+    bouncer = pgbouncer.start(PGBOUNCER_PORT)
+    pooled_env = env | {
+        "DATABASE_URL": pgbouncer.url(PGBOUNCER_PORT),
+        "DATABASE_TRANSACTION_POOLING": "1",
+    }
+    counter = ConnectionCount()
+    try:
+        with Servers(workdir / "pooled", pooled_env, POOLED_APP_PORTS, POOLED_PROXY_PORT):
+            counter.start()
+            log = workdir / "pooled.jsonl"
+            found = locust("Person", "pooled", log, port=POOLED_PROXY_PORT)
+            counter.stop()
+    finally:
+        counter.stop()
+        bouncer.terminate()
+        bouncer.wait(timeout=10)
+    requests, acknowledged = read_log(log)
+    budget_size = pgbouncer.pool_size()
+    workers = int(pooled_env.get("WEB_WORKERS", max(2, os.cpu_count() or 1)))
+    return found | {
+        "app_servers": len(POOLED_APP_PORTS),
+        "web_workers_per_server": workers,
+        "task_workers": len(POOLED_APP_PORTS),
+        "client_connections_possible": len(POOLED_APP_PORTS) * (workers * 8 + 8),
+        "postgresql_connections_most": counter.most,
+        "postgresql_connections_samples": counter.samples,
+        "postgresql_connections_allowed": budget_size,
+        "errors": sum(r["failed"] for r in requests),
+        "writes": writes(load_people, acknowledged),
+        "result": pass_or_miss(
+            counter.most <= budget_size and not any(r["failed"] for r in requests)
+        ),
+    }
+
+
 def main() -> int:
     if not shutil.which("nginx"):
         print("nginx is missing: make loadtest installs Debian's nginx first.")
         return 1
     workdir = Path(tempfile.mkdtemp(prefix="backrelease-load-"))
-    for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (workdir / folder).mkdir()
-    (workdir / "nginx.conf").write_text(
-        NGINX_CONF.format(dir=workdir, a=APP_PORTS[0], b=APP_PORTS[1], port=PROXY_PORT)
-    )
     load_people = people()
     TokenMiss.objects.all().delete()
     env = {
@@ -393,86 +506,13 @@ def main() -> int:
         env={**os.environ, "DEBUG": "false"},
         check=True,
     )
-    (workdir / "supervisord.conf").write_text(supervisor_conf(workdir, env))
-    servers = []
-    nginx = None
     results: dict = {"people": PEOPLE, "seconds": SECONDS, "servers": len(APP_PORTS)}
     try:
-        servers.append(
-            subprocess.Popen(
-                ["supervisord", "-c", str(workdir / "supervisord.conf")],
-                stdout=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        )
-        for port in APP_PORTS:
-            wait_for(f"http://127.0.0.1:{port}/healthz", 120)
-        nginx = subprocess.Popen(
-            ["nginx", "-p", str(workdir), "-c", str(workdir / "nginx.conf"), "-g", "daemon off;"]
-        )
-        wait_for(f"http://127.0.0.1:{PROXY_PORT}/healthz")
-
-        print(f"Floor: {PEOPLE} people on a minimal view for {SECONDS} s…")
-        results["minimal view"] = locust("Minimal", "minimal", workdir / "minimal.jsonl")
-
-        print(f"Mix: {PEOPLE} people for {SECONDS} s…")
-        log = workdir / "mix.jsonl"
-        results["mix"] = locust("Person", "mix", log)
-        requests, acknowledged = read_log(log)
-        results["mix"]["errors"] = sum(r["failed"] for r in requests)
-        results["mix"]["writes"] = writes(load_people, acknowledged)
-
-        print(f"Mix with PostgreSQL restarted after {RESTART_AT} s…")
-        log = workdir / "restart.jsonl"
-        restarter = restart_database_after(RESTART_AT + 3)
-        results["mix with restart"] = locust("Person", "restart", log)
-        window = json.loads(restarter.communicate(timeout=120)[0].strip().splitlines()[-1])
-        requests, acknowledged = read_log(log)
-        # Each request by when it was sent: one sent while the database was down may only come
-        # back (as a 503) after it is up again.
-        for r in requests:
-            r["sent"] = r["at"] - r["ms"] / 1000
-        failed = [r for r in requests if r["failed"]]
-        down, up = window["down_at"], window["up_at"]
-        unavailable = sorted(r["ms"] for r in requests if r["status"] == 503)
-        wait_ms = (settings.DATABASE_WAIT + 0.5) * 1000
-        results["mix with restart"]["503_answers"] = {
-            "count": len(unavailable),
-            "p50_ms": unavailable[len(unavailable) // 2] if unavailable else None,
-            "p95_ms": unavailable[int(len(unavailable) * 0.95)] if unavailable else None,
-            "max_ms": unavailable[-1] if unavailable else None,
-            "target_max_ms": wait_ms,
-            "result": pass_or_miss(not unavailable or unavailable[-1] <= wait_ms),
-        }
-        results["mix with restart"] |= {
-            "database_down_for_s": round(up - down, 1),
-            # Sent before the stop began, still waiting on PostgreSQL when it went away.
-            "errors_in_flight_as_it_stopped": sum(r["sent"] < down for r in failed),
-            "errors_sent_while_down": sum(down <= r["sent"] <= up for r in failed),
-            "errors_sent_after_restart": sum(r["sent"] > up for r in failed),
-            "first_ok_after_restart_s": round(
-                min((r["at"] for r in requests if r["at"] > up and not r["failed"]), default=up)
-                - up,
-                2,
-            ),
-            "writes": writes(load_people, acknowledged),
-        }
-        connections.close_all()
-        results["limits"] = limits(load_people[0])
-        forget_the_load_accounts_failures()
-        print(f"kill -9 of the gunicorn master on port {APP_PORTS[0]}…")
-        results["master_killed"] = kill_a_master(workdir / "supervisord.conf", APP_PORTS[0])
-        floor = results["minimal view"]["requests_per_second"]
-        results["mix_throughput_over_minimal"] = round(
-            results["mix"]["requests_per_second"] / floor, 3
-        )
+        with Servers(workdir / "direct", env, APP_PORTS, PROXY_PORT) as servers:
+            run_direct(servers, load_people, results)
+        print(f"Mix through PgBouncer, {len(POOLED_APP_PORTS)} app servers…")
+        results["through pgbouncer"] = through_pgbouncer(workdir, env, load_people)
     finally:
-        if nginx:
-            nginx.send_signal(signal.SIGQUIT)
-            nginx.wait(timeout=10)
-        for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=60)
         devdb.up()
         forget_the_load_accounts_failures()
     OUT.parent.mkdir(parents=True, exist_ok=True)
@@ -480,6 +520,63 @@ def main() -> int:
     print(json.dumps(results, indent=2))
     print(f"Written to {OUT.relative_to(ROOT)}")
     return 0
+
+
+def run_direct(servers: Servers, load_people: list[User], results: dict) -> None:
+    """The floor, the mix, the mix with PostgreSQL restarted, the limits and the master kill,
+    against two app servers connected straight to PostgreSQL."""
+    workdir = servers.workdir
+    print(f"Floor: {PEOPLE} people on a minimal view for {SECONDS} s…")
+    results["minimal view"] = locust("Minimal", "minimal", workdir / "minimal.jsonl")
+
+    print(f"Mix: {PEOPLE} people for {SECONDS} s…")
+    log = workdir / "mix.jsonl"
+    results["mix"] = locust("Person", "mix", log)
+    requests, acknowledged = read_log(log)
+    results["mix"]["errors"] = sum(r["failed"] for r in requests)
+    results["mix"]["writes"] = writes(load_people, acknowledged)
+
+    print(f"Mix with PostgreSQL restarted after {RESTART_AT} s…")
+    log = workdir / "restart.jsonl"
+    restarter = restart_database_after(RESTART_AT + 3)
+    results["mix with restart"] = locust("Person", "restart", log)
+    window = json.loads(restarter.communicate(timeout=120)[0].strip().splitlines()[-1])
+    requests, acknowledged = read_log(log)
+    # Each request by when it was sent: one sent while the database was down may only come
+    # back (as a 503) after it is up again.
+    for r in requests:
+        r["sent"] = r["at"] - r["ms"] / 1000
+    failed = [r for r in requests if r["failed"]]
+    down, up = window["down_at"], window["up_at"]
+    unavailable = sorted(r["ms"] for r in requests if r["status"] == 503)
+    wait_ms = (settings.DATABASE_WAIT + 0.5) * 1000
+    results["mix with restart"]["503_answers"] = {
+        "count": len(unavailable),
+        "p50_ms": unavailable[len(unavailable) // 2] if unavailable else None,
+        "p95_ms": unavailable[int(len(unavailable) * 0.95)] if unavailable else None,
+        "max_ms": unavailable[-1] if unavailable else None,
+        "target_max_ms": wait_ms,
+        "result": pass_or_miss(not unavailable or unavailable[-1] <= wait_ms),
+    }
+    results["mix with restart"] |= {
+        "database_down_for_s": round(up - down, 1),
+        # Sent before the stop began, still waiting on PostgreSQL when it went away.
+        "errors_in_flight_as_it_stopped": sum(r["sent"] < down for r in failed),
+        "errors_sent_while_down": sum(down <= r["sent"] <= up for r in failed),
+        "errors_sent_after_restart": sum(r["sent"] > up for r in failed),
+        "first_ok_after_restart_s": round(
+            min((r["at"] for r in requests if r["at"] > up and not r["failed"]), default=up) - up,
+            2,
+        ),
+        "writes": writes(load_people, acknowledged),
+    }
+    connections.close_all()
+    results["limits"] = limits(load_people[0])
+    forget_the_load_accounts_failures()
+    print(f"kill -9 of the gunicorn master on port {APP_PORTS[0]}…")
+    results["master_killed"] = kill_a_master(servers.conf, APP_PORTS[0])
+    floor = results["minimal view"]["requests_per_second"]
+    results["mix_throughput_over_minimal"] = round(results["mix"]["requests_per_second"] / floor, 3)
 
 
 if __name__ == "__main__":
