@@ -70,12 +70,12 @@ chromium:
 		if [ "$$(id -u)" -ne 0 ]; then echo "Chromium is missing: run 'sudo apt-get install -y chromium'."; exit 1; fi; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
 
-test: db chromium nginx node_modules/.package-lock.json
+test: db chromium nginx pgbouncer node_modules/.package-lock.json
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The inner loop: everything but the browser tests.
-test-fast: db nginx node_modules/.package-lock.json
+test-fast: db nginx pgbouncer node_modules/.package-lock.json
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 # Lighthouse from the npm registry, kept out of the app's own packages.

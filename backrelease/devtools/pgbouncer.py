@@ -8,6 +8,7 @@ import configparser
 import io
 import os
 import shutil
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -20,14 +21,14 @@ DEPLOYED = cluster.ROOT / "docs" / "deploy" / "pgbouncer.ini"
 HOME = cluster.PG_DIR / "pgbouncer"
 
 
-def config(port: int, home: Path = HOME) -> str:
+def config(port: int, home: Path, database: str = cluster.DB_NAME) -> str:
     """The deployed configuration with loopback addresses: listening on 127.0.0.1:`port`,
-    reaching the cluster through its socket, trusting local clients (there are no passwords on
-    the development cluster)."""
+    reaching `database` on the cluster through its socket, trusting local clients (there are no
+    passwords on the development cluster)."""
     parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=None)
     parser.read_string(DEPLOYED.read_text())
     parser["databases"] = {
-        cluster.DB_NAME: f"host={cluster.SOCKET_DIR} port={cluster.PORT} dbname={cluster.DB_NAME}"
+        cluster.DB_NAME: f"host={cluster.SOCKET_DIR} port={cluster.PORT} dbname={database}"
     }
     parser["pgbouncer"].update(
         {
@@ -52,25 +53,33 @@ def pool_size() -> int:
     return int(parser["pgbouncer"]["max_db_connections"])
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def url(port: int) -> str:
     return f"postgres://{cluster.SUPERUSER}@127.0.0.1:{port}/{cluster.DB_NAME}"
 
 
-def start(port: int) -> subprocess.Popen:
-    """PgBouncer in the foreground (stop it with terminate()), answering once this returns."""
+def start(port: int, database: str = cluster.DB_NAME) -> subprocess.Popen:
+    """PgBouncer in the foreground (stop it with terminate()), answering once this returns, as
+    `url(port)`, for `database`."""
     binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     if not Path(binary).exists():
         raise cluster.DevDatabaseError("pgbouncer is missing: apt-get install pgbouncer")
-    HOME.mkdir(parents=True, exist_ok=True)
-    (HOME / "userlist.txt").write_text(f'"{cluster.SUPERUSER}" ""\n')
-    (HOME / "pgbouncer.ini").write_text(config(port))
+    # A folder a port, so two runs side by side (two test suites) keep apart.
+    home = HOME / str(port)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "userlist.txt").write_text(f'"{cluster.SUPERUSER}" ""\n')
+    (home / "pgbouncer.ini").write_text(config(port, home, database))
     # PgBouncer will not run as root: as root it runs as the cluster's OS user, like the server.
     if os.geteuid() == 0:
-        shutil.chown(HOME, cluster.SUPERUSER, cluster.SUPERUSER)
-        for file in HOME.iterdir():
-            shutil.chown(file, cluster.SUPERUSER, cluster.SUPERUSER)
+        for path in (HOME, home, *home.iterdir()):
+            shutil.chown(path, cluster.SUPERUSER, cluster.SUPERUSER)
     process = subprocess.Popen(
-        cluster.as_server_user([binary, str(HOME / "pgbouncer.ini")]),
+        cluster.as_server_user([binary, str(home / "pgbouncer.ini")]),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -32,6 +32,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -447,10 +448,28 @@ class ConnectionCount(threading.Thread):
         self.join(timeout=10)
 
 
+def warm_up(ports: tuple[int, ...]) -> None:
+    """A few pages from every worker of fresh servers, so the run measures them serving rather
+    than their first imports and compiled templates (the direct runs start after the floor)."""
+
+    def fetch(url: str) -> None:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            response.read()
+
+    urls = [f"http://127.0.0.1:{port}{page}" for port in ports for page in WARM_UP_PAGES] * 4
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(fetch, urls))
+
+
+WARM_UP_PAGES = ("/accounts/login/", "/healthz", "/offline/")
+
+
 def through_pgbouncer(workdir: Path, env: dict, load_people: list[User]) -> dict:
     """The mix against four app servers reaching PostgreSQL through PgBouncer in transaction
     pooling: PostgreSQL's connections counted all along, every acknowledged write looked for."""
+    # This process's own pool would hold connections of its own through the run.
     connections.close_all()
+    connections["default"].close_pool()
     bouncer = pgbouncer.start(PGBOUNCER_PORT)
     pooled_env = env | {
         "DATABASE_URL": pgbouncer.url(PGBOUNCER_PORT),
@@ -459,6 +478,7 @@ def through_pgbouncer(workdir: Path, env: dict, load_people: list[User]) -> dict
     counter = ConnectionCount()
     try:
         with Servers(workdir / "pooled", pooled_env, POOLED_APP_PORTS, POOLED_PROXY_PORT):
+            warm_up(POOLED_APP_PORTS)
             counter.start()
             log = workdir / "pooled.jsonl"
             found = locust("Person", "pooled", log, port=POOLED_PROXY_PORT)
