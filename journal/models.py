@@ -241,3 +241,6 @@ class HistoryRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.DB_CASCADE, primary_key=True, related_name="+"
     )
     number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"revision {self.number}"
