@@ -10,11 +10,10 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from backrelease.common.database import pool_options
+from backrelease.common.database import from_url, pool_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -154,27 +153,22 @@ if not os.environ.get("DATABASE_URL"):
         "Set DATABASE_URL to the PostgreSQL database (in development, `make` and "
         "backrelease.devtools.settings set it to this checkout's own cluster)."
     )
-DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    raise ImproperlyConfigured("Back Release runs on PostgreSQL only; DATABASE_URL names another")
+DATABASES = {"default": from_url(os.environ["DATABASE_URL"])}
 # Seconds a request waits for the database before it fails with a 503, rather than hanging.
 DATABASE_WAIT = env_int("DATABASE_WAIT", 2)
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_WAIT
+DATABASES["default"]["OPTIONS"]["connect_timeout"] = DATABASE_WAIT
 if env_bool("DATABASE_POOL", True):
     DATABASES["default"]["OPTIONS"]["pool"] = pool_options(
         "default", max_size=env_int("DATABASE_POOL_SIZE", 8), wait=DATABASE_WAIT
     )
 # DATABASE_URL leads to PgBouncer in transaction pooling (docs/deploy/pgbouncer.ini): each
 # transaction may get a different server connection, so nothing may outlive one. No server-side
-# cursors (Django's own switch; the downloads read in keyset chunks anyway); no prepared statements
-# (Django binds on the client and keeps psycopg from preparing unless OPTIONS ask for it). PgBouncer
-# itself keeps each client's time zone and encoding; the app sets nothing else per session and
+# cursors (Django's own switch; the downloads read in keyset chunks anyway). No prepared statements:
+# Django binds on the client and keeps psycopg from preparing, and a URL cannot ask otherwise.
+# PgBouncer keeps each client's time zone and encoding; the app sets nothing else per session and
 # takes no advisory lock.
 if env_bool("DATABASE_TRANSACTION_POOLING", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-    _options = DATABASES["default"]["OPTIONS"]
-    if _options.get("server_side_binding") or _options.get("prepare_threshold") is not None:
-        raise ImproperlyConfigured("Prepared statements do not survive transaction pooling")
 
 AUTH_USER_MODEL = "backrelease.User"
 AUTHENTICATION_BACKENDS = [

@@ -17,10 +17,12 @@ import weakref
 from collections.abc import Callable
 
 import psycopg
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, DataError, IntegrityError, connection, connections
 from django.http import HttpResponse
 from django.template import loader
 from psycopg import Connection
+from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 # A connection idle longer than this gets a real round trip before use: a server that vanished
@@ -67,6 +69,28 @@ def checker(alias: str):
             raise
 
     return check_pooled_connection
+
+
+def from_url(url: str) -> dict:
+    """Django's DATABASES entry for a PostgreSQL URL, read by psycopg's parser exactly as libpq
+    reads it: one host or several (`h1:5432,h2:5432`, tried in turn, with
+    `?target_session_attrs=read-write` to keep the one that takes writes: a failover's new
+    primary), a socket folder as the host, and any other libpq parameter passed on as given."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured(
+            "Back Release runs on PostgreSQL only; DATABASE_URL names another"
+        )
+    params = conninfo_to_dict(url)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": params.pop("dbname", ""),
+        "USER": params.pop("user", ""),
+        "PASSWORD": params.pop("password", ""),
+        "HOST": params.pop("host", ""),
+        "PORT": params.pop("port", ""),
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": params,
+    }
 
 
 def pool_options(alias: str, *, max_size: int, wait: float) -> dict:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from backrelease.common import database
@@ -48,3 +49,20 @@ def test_a_connection_whose_server_has_gone_is_refused(round_trips):
             check(conn)
     finally:
         connection.pool.putconn(conn)
+
+
+def test_a_url_is_read_as_libpq_reads_it_one_host_or_several():
+    pair = database.from_url(
+        "postgres://app:s%40cret@10.0.0.1:5432,10.0.0.2:5433/backrelease"
+        "?target_session_attrs=read-write&sslmode=require"
+    )
+    assert (pair["HOST"], pair["PORT"]) == ("10.0.0.1,10.0.0.2", "5432,5433")
+    assert (pair["NAME"], pair["USER"], pair["PASSWORD"]) == ("backrelease", "app", "s@cret")
+    assert pair["OPTIONS"] == {"target_session_attrs": "read-write", "sslmode": "require"}
+    socket = database.from_url("postgres://postgres@%2Fsrv%2Fpg%2Frun:5432/backrelease")
+    assert (socket["HOST"], socket["PORT"], socket["OPTIONS"]) == ("/srv/pg/run", "5432", {})
+
+
+def test_a_url_of_another_database_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="PostgreSQL only"):
+        database.from_url("sqlite:///back.db")

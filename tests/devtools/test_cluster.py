@@ -3,17 +3,16 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from urllib.parse import unquote
 
-import dj_database_url
 import pytest
 
+from backrelease.common.database import from_url
 from backrelease.devtools import cluster as devdb
 
 
 def test_it_points_at_the_socket_in_the_repository():
-    parsed = dj_database_url.parse(devdb.local_url())
-    assert unquote(parsed["HOST"]) == str(devdb.SOCKET_DIR)
+    parsed = from_url(devdb.local_url())
+    assert parsed["HOST"] == str(devdb.SOCKET_DIR)
     assert parsed["NAME"] == "backrelease"
     assert str(devdb.SOCKET_DIR).startswith(str(devdb.PG_DIR))
 
