@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: backup restore-test loadtest nginx supervisor pgbouncer bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
+.PHONY: backup restore-test loadtest failover-test nginx supervisor pgbouncer patroni bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
 LIGHTHOUSE_VERSION := 13.5.0
 
 $(STAMP): pyproject.toml .python-version
@@ -98,25 +98,31 @@ bench: migrate node_modules/.package-lock.json
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false $(PY) manage.py bench $(if $(REQUESTS),--requests $(REQUESTS))
 
-# Debian's packages the drills run, installed when missing: $(call debian,command,package).
+# Debian's packages the drills run, installed when missing: $(call debian,shell test,packages).
 define debian
-	@if ! command -v $(1) >/dev/null; then \
+	@if ! $(1) >/dev/null 2>&1; then \
 		if [ "$$(id -u)" -ne 0 ]; then echo "$(2) is missing: run 'sudo apt-get install -y $(2)'."; exit 1; fi; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; fi
 endef
 
 # nginx: the reverse proxy of the load test.
 nginx:
-	$(call debian,nginx,nginx)
+	$(call debian,command -v nginx,nginx)
 
 # supervisor: restarts the load test's app servers when they die, as systemd does in a
 # deployment (docs/deploy).
 supervisor:
-	$(call debian,supervisord,supervisor)
+	$(call debian,command -v supervisord,supervisor)
 
 # PgBouncer: the connection budget between app servers and PostgreSQL (docs/deploy/pgbouncer.ini).
 pgbouncer:
-	$(call debian,pgbouncer,pgbouncer)
+	$(call debian,command -v pgbouncer,pgbouncer)
+
+# Patroni with etcd as its store, and the etcd client Patroni's Python needs.
+patroni:
+	$(call debian,command -v patroni,patroni)
+	$(call debian,command -v etcd,etcd-server)
+	$(call debian,/usr/bin/python3 -c 'import etcd',python3-etcd)
 
 # Two app servers (make serve twice) behind nginx on one PostgreSQL, 50 simulated people under
 # Locust, then again with PostgreSQL restarted, then four app servers through PgBouncer; loopback
@@ -124,6 +130,13 @@ pgbouncer:
 loadtest: migrate nginx supervisor pgbouncer node_modules/.package-lock.json
 	$(PY) -m pip install --quiet --disable-pip-version-check -e . --group load
 	$(PY) tests/load/run.py
+
+# The load-test mix against a Patroni pair (primary and synchronous standby, etcd) whose primary is
+# killed with kill -9, twice; every acknowledged write looked for; loopback only, bounded, stops by
+# itself. Writes docs/benchmarks/failover.json.
+failover-test: $(STAMP) nginx supervisor patroni node_modules/.package-lock.json
+	$(PY) -m pip install --quiet --disable-pip-version-check -e . --group load
+	$(PY) tests/load/failover.py
 
 # A base backup of the local cluster (pg_basebackup), WAL archiving turned on; see README, "Backups".
 backup: db

@@ -2,9 +2,10 @@
 what `make failover-test` runs. Debian's packages (patroni, etcd-server), never a stand-in.
 
 Each node is its own cluster on its own port, data folder and Patroni REST port, as two machines
-would be; the deployed settings that matter (synchronous mode, pg_rewind, how fast a dead primary
-is replaced) are `PATRONI_DCS`, which `docs/deploy/patroni.yml` shows for a real deployment. Every
-file stays in the cluster's folder (`.pg/ha/`), owned by the server's OS user.
+would be. They run the deployment's own configuration (`docs/deploy/patroni.yml`: synchronous
+mode, pg_rewind, how fast a dead primary is replaced), with only names, addresses, folders and
+authentication replaced for loopback. Every file stays in the cluster's folder (`.pg/ha/`), owned
+by the server's OS user.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from backrelease.devtools import cluster
 
 HOME = cluster.PG_DIR / "ha"
@@ -27,31 +30,8 @@ SCOPE = "backrelease"
 ETCD_CLIENT_PORT = 2389
 ETCD_PEER_PORT = 2390
 
-# What Patroni keeps in etcd for the whole cluster (the deployment's `bootstrap.dcs`).
-PATRONI_DCS = {
-    # The leader key lives this long without renewal; Patroni renews it every loop.
-    "ttl": 10,
-    "loop_wait": 1,
-    "retry_timeout": 5,
-    # A crashed primary is failed over at once rather than restarted in place: its synchronous
-    # standby holds every acknowledged commit.
-    "primary_start_timeout": 0,
-    # A commit is acknowledged only once the synchronous standby has it on disk, and Patroni
-    # promotes only that standby; strict: with no standby, writes wait rather than go unprotected.
-    "synchronous_mode": True,
-    "synchronous_mode_strict": True,
-    "postgresql": {
-        "use_pg_rewind": True,
-        "use_slots": True,
-        "parameters": {
-            "wal_log_hints": "on",
-            "synchronous_commit": "on",
-            "max_wal_senders": 5,
-            "max_replication_slots": 5,
-            "wal_keep_size": "256MB",
-        },
-    },
-}
+DEPLOYED = cluster.ROOT / "docs" / "deploy" / "patroni.yml"
+WAL_ARCHIVE = HOME / "wal-archive"
 
 
 @dataclass(frozen=True)
@@ -86,9 +66,11 @@ def url(nodes: tuple[Node, ...] = NODES) -> str:
 
 
 def config(node: Node, bin_dir: Path) -> dict:
-    """Patroni's configuration for one node."""
-    return {
-        "scope": SCOPE,
+    """The deployed Patroni configuration for one loopback node."""
+    found = yaml.safe_load(DEPLOYED.read_text())
+    parameters = found["bootstrap"]["dcs"]["postgresql"]["parameters"]
+    parameters["archive_command"] = f"test ! -f {WAL_ARCHIVE}/%f && cp %p {WAL_ARCHIVE}/%f"
+    found |= {
         "name": node.name,
         "log": {"dir": str(node.home), "level": "INFO"},
         "restapi": {
@@ -96,31 +78,26 @@ def config(node: Node, bin_dir: Path) -> dict:
             "connect_address": f"127.0.0.1:{node.rest_port}",
         },
         "etcd3": {"hosts": [f"127.0.0.1:{ETCD_CLIENT_PORT}"]},
-        "bootstrap": {
-            "dcs": PATRONI_DCS,
-            "initdb": [{"encoding": "UTF8"}, {"locale": "C.UTF-8"}],
-        },
-        "postgresql": {
-            "listen": f"127.0.0.1:{node.port}",
-            "connect_address": f"127.0.0.1:{node.port}",
-            "data_dir": str(node.data_dir),
-            "bin_dir": str(bin_dir),
-            "pgpass": str(node.home / "pgpass"),
-            # Loopback only, as the development cluster: trust, no passwords to keep.
-            "pg_hba": [
-                "local all all trust",
-                "host all all 127.0.0.1/32 trust",
-                "local replication all trust",
-                "host replication all 127.0.0.1/32 trust",
-            ],
-            "authentication": {
-                "superuser": {"username": cluster.SUPERUSER},
-                "replication": {"username": cluster.SUPERUSER},
-                "rewind": {"username": cluster.SUPERUSER},
-            },
-            "parameters": {"unix_socket_directories": str(node.home)},
-        },
     }
+    found["postgresql"] |= {
+        "listen": f"127.0.0.1:{node.port}",
+        "connect_address": f"127.0.0.1:{node.port}",
+        "data_dir": str(node.data_dir),
+        "bin_dir": str(bin_dir),
+        "pgpass": str(node.home / "pgpass"),
+        # Loopback only, as the development cluster: trust, no passwords to keep.
+        "pg_hba": [
+            "local all all trust",
+            "host all all 127.0.0.1/32 trust",
+            "local replication all trust",
+            "host replication all 127.0.0.1/32 trust",
+        ],
+        "authentication": {
+            role: {"username": cluster.SUPERUSER} for role in ("superuser", "replication", "rewind")
+        },
+        "parameters": {"unix_socket_directories": str(node.home)},
+    }
+    return found
 
 
 def _owned_by_server(*paths: Path) -> None:
@@ -137,14 +114,13 @@ class Pair:
 
     def __enter__(self) -> Pair:
         self.remove()
-        HOME.mkdir(parents=True)
-        _owned_by_server(cluster.PG_DIR, HOME)
+        WAL_ARCHIVE.mkdir(parents=True)
+        _owned_by_server(cluster.PG_DIR, HOME, WAL_ARCHIVE)
         self.start_etcd()
         bin_dir = cluster.find_bin_dir()
         for node in NODES:
             node.home.mkdir()
-            # JSON is YAML too: no YAML writer needed.
-            node.config_file.write_text(json.dumps(config(node, bin_dir), indent=2))
+            node.config_file.write_text(yaml.safe_dump(config(node, bin_dir)))
             _owned_by_server(node.home, node.config_file)
             self.start(node)
         return self
