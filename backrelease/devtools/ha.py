@@ -129,9 +129,32 @@ class Pair:
         # The nodes first (each stops its PostgreSQL), etcd last.
         for name in reversed(list(self.processes)):
             self.stop(name)
+        self.stop_postgres()
 
     @staticmethod
-    def remove() -> None:
+    def stop_postgres() -> None:
+        """Any node's PostgreSQL still running (a Patroni killed before it could stop it, or a run
+        cut short): stopped, so the next run's nodes find their ports free."""
+        bin_dir = cluster.find_bin_dir()
+        for node in NODES:
+            if (node.data_dir / "postmaster.pid").exists():
+                subprocess.run(
+                    cluster.as_server_user(
+                        [
+                            str(bin_dir / "pg_ctl"),
+                            "stop",
+                            "-m",
+                            "immediate",
+                            "-D",
+                            str(node.data_dir),
+                        ]
+                    ),
+                    capture_output=True,
+                    check=False,
+                )
+
+    def remove(self) -> None:
+        self.stop_postgres()
         if HOME.exists():
             shutil.rmtree(HOME)
 
