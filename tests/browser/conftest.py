@@ -59,3 +59,36 @@ def log_in(page: Page, base_url: str, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{base_url}/")
+
+
+# The phone sizes every floor test holds to.
+PHONE_SIZES = [(360, 740), (320, 640)]
+# How far in from each corner a point is taken: inside a rounded corner, still the box's edge.
+CORNER_INSET = 4
+
+
+def wholly_on_screen(locator) -> None:
+    """The whole box in the viewport and on top at its four corners: no bar, note or message lies
+    over any part of it."""
+    box = locator.bounding_box()
+    assert box is not None, locator
+    height = locator.page.viewport_size["height"]
+    width = locator.page.viewport_size["width"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, (locator, box, height)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (locator, box, width)
+    inset = CORNER_INSET
+    left, right = box["x"] + inset, box["x"] + box["width"] - inset
+    top, bottom = box["y"] + inset, box["y"] + box["height"] - inset
+    covered = locator.evaluate(
+        """(el, points) => points.filter(([x, y]) => !el.contains(document.elementFromPoint(x, y)))
+            .map(([x, y]) => [x, y, document.elementFromPoint(x, y)?.outerHTML.slice(0, 80)])""",
+        [[left, top], [right, top], [left, bottom], [right, bottom]],
+    )
+    assert covered == [], (locator, "is covered at", covered)
+
+
+def brought_on_screen(locator) -> None:
+    """Scrolled to as the browser brings a control into view (a tap on a label, a Tab), then wholly
+    on screen."""
+    locator.evaluate("el => el.scrollIntoView({block: 'nearest'})")
+    wholly_on_screen(locator)

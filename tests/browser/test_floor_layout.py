@@ -1,5 +1,7 @@
 """On the floor, nothing to scroll: at 360×740 and 320×640 every step's question, its whole scale
-and the button that moves on are on the first screen, and nothing of the site but a way out."""
+and the button that moves on are on the first screen, whole and uncovered, and nothing of the site
+but a way out. The extras step, with two optional scales and a note, scrolls: each of its controls
+comes wholly clear of the button bar when brought into view."""
 
 from __future__ import annotations
 
@@ -7,12 +9,18 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from sessions.models import Step
-from tests.browser.conftest import ANSWERS_BEFORE, PHONE, log_in
+from tests.browser.conftest import (
+    ANSWERS_BEFORE,
+    PHONE,
+    PHONE_SIZES,
+    brought_on_screen,
+    log_in,
+    wholly_on_screen,
+)
 from tests.factories import ReleaseSessionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SIZES = [(360, 740), (320, 640)]
 # What must be on the first screen of each step, beside its title: the choices, then the button.
 STEPS = {
     Step.PAIN_BEFORE: ("#step form > fieldset .rating-option", "Next"),
@@ -21,23 +29,11 @@ STEPS = {
     Step.BALL: ("#step form > fieldset .choice", "Start the 5 minutes"),
     Step.RELAX: (None, "I'm done, roll off"),
     Step.ROLL_OFF: ("#step form > fieldset .rating-option", "Save"),
-    Step.EXTRAS: (None, "Finish"),
 }
+EXTRAS_CONTROLS = "#step form > fieldset .rating-option, #step textarea"
 
 
-def on_first_screen(locator, height: int) -> None:
-    """Inside the first screen, and not covered: the element itself takes a tap at its centre."""
-    box = locator.bounding_box()
-    assert box is not None, locator
-    assert box["y"] >= 0 and box["y"] + box["height"] <= height, (locator, box, height)
-    centre = [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
-    on_top = locator.evaluate(
-        "(el, [x, y]) => el.contains(document.elementFromPoint(x, y))", centre
-    )
-    assert on_top, (locator, "is covered")
-
-
-@pytest.mark.parametrize(("width", "height"), SIZES, ids=lambda v: str(v))
+@pytest.mark.parametrize(("width", "height"), PHONE_SIZES, ids=lambda v: str(v))
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_step_fits_the_first_screen(live_server, browser: Browser, width, height, scheme):
     person = UserFactory()
@@ -51,13 +47,20 @@ def test_every_step_fits_the_first_screen(live_server, browser: Browser, width, 
         page.goto(f"{live_server.url}{session.get_absolute_url()}")
         expect(page.locator(".site-header nav")).to_have_count(0)
         expect(page.get_by_role("link", name="Leave the session")).to_be_visible()
-        on_first_screen(page.locator("#step-title"), height)
+        wholly_on_screen(page.locator("#step-title"))
         if choices:
             options = page.locator(choices)
             assert options.count() >= 2
             for index in range(options.count()):
-                on_first_screen(options.nth(index), height)
-        on_first_screen(page.get_by_role("button", name=button, exact=True), height)
+                wholly_on_screen(options.nth(index))
+        wholly_on_screen(page.get_by_role("button", name=button, exact=True))
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         session.delete()
+    session = ReleaseSessionFactory(person=person, step=Step.EXTRAS, **ANSWERS_BEFORE[Step.EXTRAS])
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    controls = page.locator(EXTRAS_CONTROLS)
+    assert controls.count() == 23
+    for index in range(controls.count()):
+        brought_on_screen(controls.nth(index))
+    brought_on_screen(page.get_by_role("button", name="Finish", exact=True))
     context.close()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from sessions.models import ReleaseSession, Step
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, wholly_on_screen
 from tests.browser.test_offline import wait_until_kept
 from tests.factories import ReleaseSessionFactory, UserFactory
 
@@ -139,12 +139,19 @@ def test_the_last_answer_given_offline_is_the_one_sent(
     assert script_errors == []
 
 
-def test_stop_early_opens_on_screen(live_server, page: Page):
-    page.set_viewport_size(SIZES[0])
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size['width']}x{size['height']}")
+def test_stop_early_opens_on_screen(live_server, page: Page, size):
+    """Its first reason, its pain scale and its button, whole and uncovered, with no scrolling by
+    the person."""
+    page.set_viewport_size(size)
     session = ReleaseSessionFactory(person=UserFactory(), step=Step.BREATHE, pain_before=5)
     log_in(page, live_server.url, session.person.username)
     page.goto(f"{live_server.url}{session.get_absolute_url()}")
     page.get_by_text("Stop early").click()
     stop = page.get_by_role("button", name="Stop the session")
     expect(stop).to_be_in_viewport()
-    expect(page.locator(".stop-early input[type=radio]").first).to_be_in_viewport()
+    wholly_on_screen(page.locator(".stop-early label.choice").first)
+    scale = page.locator(".stop-early .rating-option")
+    for index in range(scale.count()):
+        wholly_on_screen(scale.nth(index))
+    wholly_on_screen(stop)
