@@ -189,6 +189,10 @@ document.addEventListener(
   (event) => {
     if (event.target.matches?.(".stop-early") && event.target.open) {
       event.target.scrollIntoView({ block: "start", behavior: "instant" });
+      // On a small phone the whole box may not fit: its button is what must not be missed.
+      const button = event.target.querySelector("button");
+      const below = button.getBoundingClientRect().bottom + 8 - window.innerHeight;
+      if (below > 0) window.scrollBy({ top: below, behavior: "instant" });
     }
   },
   true,
