@@ -70,6 +70,10 @@ class LocalDateTimeField(forms.DateTimeField):
         return parsed.replace(tzinfo=timezone.get_current_timezone())
 
 
+# The fields under "Tags, a note, another time", in their order there.
+MORE = ["tags", "new_tag", "recorded_at", "second_time_round", "note"]
+
+
 class JournalEntryForm(forms.ModelForm):
     pain = rating_field(PAIN_MAX, required=True, what="pain right now")
     tags = forms.MultipleChoiceField(
@@ -110,6 +114,9 @@ class JournalEntryForm(forms.ModelForm):
         model = JournalEntry
         fields = ("pain", "tags", "recorded_at", "note")
 
+    # The page's order, so a refusal names the first wrong field on the page first.
+    field_order = ["submission_key", "pain", *MORE]
+
     def __init__(self, *args, person, tags: list[str] | None = None, **kwargs) -> None:
         """`tags`: the person's known tags when the caller has them already."""
         super().__init__(*args, **kwargs)
@@ -125,6 +132,15 @@ class JournalEntryForm(forms.ModelForm):
             # During the repeated hour, the pre-filled time is the second one if it is now.
             self.initial.setdefault("second_time_round", bool(now.fold))
             self.initial.setdefault("submission_key", uuid.uuid4())
+
+    def more_fields(self) -> list:
+        """The fields under "Tags, a note, another time" after its tag choices."""
+        return [self[name] for name in MORE[1:]]
+
+    @property
+    def more_refused(self) -> bool:
+        """Whether a field under "Tags, a note, another time" was refused: then it opens."""
+        return any(name in self.errors for name in MORE)
 
     def clean_new_tag(self) -> str:
         tag = " ".join(self.cleaned_data["new_tag"].split()).lower()

@@ -53,7 +53,9 @@ def _entry_form_page(request: HttpRequest, entry: JournalEntry | None) -> HttpRe
             return redirect("journal:list")
         # A blank form for the next entry, without reading the tags again.
         form = JournalEntryForm(instance=entry, person=request.user, tags=form.known_tags)
-    context = {"form": form, "entry": entry, "saved": saved}
+    # The quick entry on Home keeps its extra fields folded after a save or a refusal.
+    quick = request.method == "POST" and request.POST.get("quick") == "1"
+    context = {"form": form, "entry": entry, "saved": saved, "quick": quick}
     return answer(request, "journal/entry_form.html", "entry-form", context, form)
 
 

@@ -21,6 +21,27 @@ def answer(
     form: BaseForm | None = None,
 ) -> HttpResponse:
     """The page or its partial; 422 when `form` was refused, so htmx swaps in the errors and
-    scripts and tests can tell a refusal from a save."""
-    status = 422 if form is not None and form.errors else 200
-    return render(request, page_or_partial(request, template, partial), context, status=status)
+    scripts and tests can tell a refusal from a save. A refusal also gives the template its
+    `refusal`: what to say beside the button (`form_answer.html`)."""
+    refused = form is not None and bool(form.errors)
+    if refused:
+        context = context | {"refusal": errors_in_page_order(form)}
+    return render(
+        request,
+        page_or_partial(request, template, partial),
+        context,
+        status=422 if refused else 200,
+    )
+
+
+def errors_in_page_order(form: BaseForm) -> list[str]:
+    """The first message of each refused field, in the order the fields stand on the page (the
+    form's field order, which its template follows), after any error of the form as a whole."""
+    found = list(form.non_field_errors())
+    found += [field.errors[0] for field in form if field.errors]
+    found += [
+        errors[0]
+        for name, errors in form.errors.items()
+        if name != "__all__" and name not in form.fields
+    ]
+    return found

@@ -46,6 +46,16 @@ document.body.addEventListener("htmx:afterSettle", (event) => {
   // A page script that placed focus on purpose (the session's next step) keeps it.
   const focusLost = !document.activeElement || document.activeElement === document.body;
   if (!focusLost) return;
+  // A refusal: the first wrong field on the page and its message come on screen, and the field
+  // takes focus, so the person can put it right at once (the line beside Save says it too).
+  const firstWrong = event.detail.xhr?.status === 422 && root.querySelector(".error:not([role])");
+  if (firstWrong) {
+    const field = firstWrong.closest("fieldset, .field") || firstWrong;
+    const tall = field.getBoundingClientRect().height > window.innerHeight;
+    field.scrollIntoView({ block: tall ? "start" : "nearest", behavior: "instant" });
+    field.querySelector("input:not([type=hidden]), textarea, select")?.focus({ preventScroll: true });
+    return;
+  }
   // The answer written for this action (a form's own status or alert line), else a field's error.
   const answer =
     [...root.querySelectorAll("[role=alert], [role=status]")].find((el) => el.textContent.trim()) ||

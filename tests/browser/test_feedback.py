@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from journal.models import JournalEntry
 from sessions.models import Step
-from tests.browser.conftest import log_in
+from tests.browser.conftest import PHONE_SIZES, log_in, wholly_on_screen
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,13 +37,31 @@ def test_a_journal_save_and_refusal_show_beside_the_button(live_server, page: Pa
     save.click()
     error = page.locator("#entry-form [role=alert]")
     expect(error).to_be_visible()
-    expect(error).to_be_in_viewport()
+    # The first wrong field and its message come on screen, and the field takes focus.
+    expect(page.locator("#entry-form fieldset.rating .error")).to_be_in_viewport()
+    expect(page.locator("#entry-form").get_by_role("radio", name="0", exact=True)).to_be_focused()
     page.locator("#entry-form").get_by_role("radio", name="3", exact=True).check()
     page.get_by_role("button", name="Save").click()
     saved = page.get_by_role("status").filter(has_text="Saved: pain 3")
     expect(saved).to_be_in_viewport()
     expect(page.get_by_role("button", name="Save")).to_be_focused()
     assert JournalEntry.objects.filter(person=person).count() == 1
+
+
+@pytest.mark.parametrize("size", PHONE_SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_an_empty_quick_entry_on_home_shows_the_pain_scale_and_why(live_server, page: Page, size):
+    """Its extra fields stay folded (nothing wrong there), the pain scale and its message are on
+    screen and the scale has focus; the line beside Save names the pain first."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    log_in(page, live_server.url, UserFactory().username)
+    page.goto(f"{live_server.url}/")
+    form = page.locator("#entry-form")
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator("[role=alert]")).to_contain_text("Not saved: Choose your pain right now")
+    expect(form.locator("details.more")).not_to_have_attribute("open", "")
+    wholly_on_screen(form.locator("fieldset.rating .error"))
+    wholly_on_screen(form.locator(".rating-option").first)
+    expect(form.get_by_role("radio", name="0", exact=True)).to_be_focused()
 
 
 def test_a_deleted_entry_can_be_undone_from_the_snackbar(live_server, page: Page):

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from backrelease.common import bounds
 from journal.forms import known_tags, own_tags
 from journal.models import JournalEntry
 from journal.views import ENTRIES_PAGE_SIZE
@@ -265,3 +266,34 @@ def test_it_refuses_the_ends_of_the_calendar_in_any_zone(person, person_client, 
     assert response.status_code == 422
     assert "Pick a date in 2000 or later." in response.text or "still to come" in response.text
     assert not JournalEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_refusal_names_the_wrong_fields_in_page_order(person, person_client, htmx_headers):
+    data = new_entry(new_tag="x" * 40, note="n" * (bounds.NOTE_MAX + 1))
+    data.pop("pain", None)
+    page = person_client.post(NEW, data, **htmx_headers).text
+    alert = page[page.index('role="alert"') :]
+    assert "Not saved: Choose your pain right now" in alert
+    assert "(and 2 more, marked above)" in alert
+    data["pain"] = "3"
+    page = person_client.post(NEW, data, **htmx_headers).text
+    alert = page[page.index('role="alert"') :]
+    assert "Not saved: Keep a tag under 30 characters. (and 1 more" in alert
+    assert page.index("Keep a tag under 30") < page.index("Keep the note under")
+    assert not JournalEntry.objects.of(person).exists()
+
+
+@pytest.mark.django_db
+def test_the_quick_entry_keeps_its_extra_fields_folded_unless_one_was_wrong(
+    person_client, htmx_headers
+):
+    data = new_entry(quick="1")
+    data.pop("pain", None)
+    refused = person_client.post(NEW, data, **htmx_headers).text
+    assert '<details class="more">' in refused
+    assert 'name="quick" value="1"' in refused
+    data["note"] = "n" * (bounds.NOTE_MAX + 1)
+    assert '<details class="more" open>' in person_client.post(NEW, data, **htmx_headers).text
+    del data["quick"]
+    assert '<details class="more" open>' in person_client.post(NEW, data, **htmx_headers).text
