@@ -63,10 +63,9 @@ async function draw() {
     if (element.dataset.drawn === String(dark)) continue;
     // A fresh copy each pass: themed() writes into the figure.
     const figure = themed(structuredClone(byName[element.dataset.chart]), dark);
-    if (!element.dataset.drawn) {
-      element.replaceChildren();
-      element.classList.add("is-interactive");
-    }
+    // The drawn preview stays, hidden on screen: it is what prints, at the page's full width,
+    // since Plotly's own chart keeps the size it had on screen.
+    if (!element.dataset.drawn) element.classList.add("is-interactive");
     await Plotly.react(element, figure.data, figure.layout, config);
     element.dataset.drawn = String(dark);
     // One chart a task, so a tap on the page is never kept waiting for all three.
