@@ -65,11 +65,11 @@ document.body.addEventListener("htmx:afterSettle", (event) => {
   answer?.scrollIntoView({ block: "nearest", behavior: "instant" });
 });
 
-// A deleted row takes its button with it: once the swaps are done, focus goes to Undo rather than
-// falling to the page. (The row's own events die with it; the snackbar's out-of-band swap does not.)
+// A deleted row takes its button with it: once the swaps are done, focus goes to Undo (brought
+// into view above the page) rather than falling to the page. (The row's own events die with it; the snackbar's out-of-band swap does not.)
 function focusUndoIfLost() {
   const lost = !document.activeElement || document.activeElement === document.body;
-  if (lost) document.querySelector("#snackbar form button")?.focus({ preventScroll: true });
+  if (lost) document.querySelector("#snackbar form button")?.focus();
 }
 document.body.addEventListener("htmx:oobAfterSwap", () => setTimeout(focusUndoIfLost, 0));
 

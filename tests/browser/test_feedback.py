@@ -64,22 +64,39 @@ def test_an_empty_quick_entry_on_home_shows_the_pain_scale_and_why(live_server, 
     expect(form.get_by_role("radio", name="0", exact=True)).to_be_focused()
 
 
+# Every control of the page that the message lies over, in the viewport as it stands.
+UNDER_THE_MESSAGE = """() => {
+  const message = document.querySelector("#snackbar .snackbar-message").getBoundingClientRect();
+  return [...document.querySelectorAll(
+    "main a[href], main button, main input:not([type=hidden]), main summary, main textarea")]
+    .map((el) => [el.textContent.trim() || el.name, el.getBoundingClientRect()])
+    .filter(([, r]) => r.width && r.bottom > message.top && r.top < message.bottom)
+    .map(([name]) => name);
+}"""
+
+
 def test_a_deleted_entry_can_be_undone_from_the_snackbar(live_server, page: Page):
     person = UserFactory()
-    JournalEntryFactory(person=person, pain=6, note="after the long drive")
+    entry = JournalEntryFactory(person=person, pain=6, note="after the long drive")
+    # Enough entries for a page longer than the screen.
+    JournalEntryFactory.create_batch(12, person=person, pain=3)
     log_in(page, live_server.url, person.username)
     page.goto(f"{live_server.url}/journal/")
-    page.get_by_role("button", name="Delete").click()
+    page.locator(f"#entry-{entry.pk}").get_by_role("button", name="Delete").click()
     snackbar = page.locator("#snackbar")
     expect(snackbar).to_contain_text("Deleted the journal entry of")
     expect(snackbar.get_by_role("button", name="Undo")).to_be_in_viewport()
     # The deleted row took its button with it: focus is on Undo, not lost on the page.
     expect(snackbar.get_by_role("button", name="Undo")).to_be_focused()
     expect(page.get_by_text("after the long drive")).to_have_count(0)
+    # The message has its own space: nothing lies under it, wherever the page stands.
+    assert page.evaluate(UNDER_THE_MESSAGE) == []
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight / 2)")
+    assert page.evaluate(UNDER_THE_MESSAGE) == []
     snackbar.get_by_role("button", name="Undo").click()
     expect(page.get_by_text("after the long drive")).to_be_visible()
     expect(page.locator("#snackbar")).to_contain_text("Restored the journal entry of")
-    assert JournalEntry.objects.filter(person=person).count() == 1
+    assert JournalEntry.objects.filter(person=person).count() == 13
 
 
 def test_toggles_keep_focus_and_voice_reads_the_step_when_turned_on(live_server, page: Page):
@@ -151,6 +168,8 @@ def test_a_finished_session_is_corrected_from_the_history(live_server, page: Pag
     page.get_by_role("button", name="Save the correction").click()
     page.wait_for_url(f"{live_server.url}{session.get_absolute_url()}")
     expect(page.locator("#snackbar")).to_contain_text("Corrected.")
+    # "All sessions" and "Correct the ratings" stay clear of the message.
+    assert page.evaluate(UNDER_THE_MESSAGE) == []
     expect(page.get_by_text("Corrected ", exact=False).first).to_be_visible()
     session.refresh_from_db()
     assert session.pain_after == 2 and session.corrected_at is not None
