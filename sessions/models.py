@@ -43,6 +43,11 @@ class StopReason(models.TextChoices):
     OTHER = "other", "Something else"
 
 
+def quote(text: str) -> str:
+    """An SQL string literal of fixed text (a choice's value or label, never input)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _in_range(field: str, high: int) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": high})
 
@@ -193,6 +198,24 @@ class ReleaseSession(models.Model):
         if self.is_finished:
             return "finished"
         return f"not finished (at: {self.get_step_display().lower()})"
+
+    @staticmethod
+    def state_sql() -> str:
+        """`state` as SQL over a row of this table, for downloads PostgreSQL writes itself."""
+
+        def words(choices: type[models.TextChoices], column: str) -> str:
+            cases = " ".join(
+                f"WHEN {quote(value)} THEN {quote(label.lower())}"
+                for value, label in choices.choices
+            )
+            return f"CASE {column} {cases} END"
+
+        return (
+            "CASE WHEN stopped_early_reason <> '' THEN 'stopped early: ' || "
+            f"{words(StopReason, 'stopped_early_reason')} "
+            "WHEN finished_at IS NOT NULL THEN 'finished' "
+            f"ELSE 'not finished (at: ' || {words(Step, 'step')} || ')' END"
+        )
 
     @property
     def relax_seconds_left(self) -> int:

@@ -27,6 +27,21 @@ def hour_sql(column: str) -> str:
     return f"extract(hour FROM {column} AT TIME ZONE %(zone)s)::int"
 
 
+def iso_sql(column: str) -> str:
+    """An instant column as Python's `isoformat()` writes it in the person's zone:
+    2026-11-23T20:00:00+11:00, with microseconds only when there are any; NULL stays NULL."""
+    local = f"({column} AT TIME ZONE %(zone)s)"
+    offset = f"({local} - ({column} AT TIME ZONE 'UTC'))"
+    return (
+        f"(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE WHEN extract(microseconds FROM {local})::bigint %% 1000000 <> 0"
+        f" THEN to_char({local}, '.US') ELSE '' END"
+        f" || CASE WHEN {offset} < interval '0' THEN '-' ELSE '+' END"
+        f" || to_char(CASE WHEN {offset} < interval '0' THEN -{offset} ELSE {offset} END,"
+        " 'HH24:MI'))"
+    )
+
+
 def day_start_sql(day: str) -> str:
     """The instant a local date (an SQL expression of type date) begins."""
     return f"({day}::timestamp AT TIME ZONE %(zone)s)"

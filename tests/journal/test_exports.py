@@ -8,17 +8,20 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone as tz
 
 from backrelease.capability import tokens
 from backrelease.common.period import Period
 from journal import exports
 from journal.exports import APP_CODE_SYSTEM
-from sessions.models import ReleaseSession
+from journal.models import WeeklyCheckIn
+from sessions.models import ReleaseSession, Step, StopReason
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, ShareLinkFactory
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +240,99 @@ def test_downloads_read_in_chunks_without_a_server_side_cursor(person, monkeypat
     assert {s.pk for s in tied} | {later.pk} <= {s.pk for s in read}
     assert len(queries) == len(read) // 2 + 1
     assert not any("DECLARE" in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_the_csv_writes_each_cell_as_python_would_in_any_zone(person):
+    """PostgreSQL writes the CSV: each cell against what Python makes of the same row, in a zone
+    half an hour off the hour and west of UTC, with microseconds, every session state, text that
+    needs quoting and empty text."""
+    person.time_zone = "America/St_Johns"
+    person.save()
+    zone = ZoneInfo(person.time_zone)
+    finished = ReleaseSessionFactory(
+        person=person,
+        finished=True,
+        started_at=datetime(2026, 7, 1, 12, 0, 0, 123456, tzinfo=UTC),
+        knees_lifted=True,
+        ball_setup="two",
+        note='a, "b"\nc',
+    )
+    ReleaseSession.objects.filter(pk=finished.pk).update(
+        corrected_at=datetime(2026, 7, 2, 8, 30, tzinfo=UTC)
+    )
+    finished.refresh_from_db()
+    stopped = ReleaseSessionFactory(
+        person=person,
+        finished=True,
+        started_at=datetime(2026, 7, 3, 12, tzinfo=UTC),
+        stopped_early_reason="could_not_relax",
+        note="=SUM(A1)",
+    )
+    unfinished = ReleaseSessionFactory(person=person, step="relax", note="")
+    entry = JournalEntryFactory(
+        person=person,
+        pain=4,
+        tags=["long drive", "sleep"],
+        note="",
+        recorded_at=datetime(2026, 7, 4, 23, 59, tzinfo=UTC),
+    )
+    WeeklyCheckIn.objects.record(
+        person,
+        datetime(2026, 6, 29).date(),
+        pain_average=5,
+        enjoyment_interference=4,
+        activity_interference=3,
+    )
+    rows = list(
+        csv.DictReader(io.StringIO("".join(exports.csv_lines(exports.Scope(Period.of(person))))))
+    )
+    mine = [r for r in rows if r["kind"] in {"session", "journal", "weekly check-in"}]
+
+    def local(at):
+        return tz.localtime(at, zone).isoformat() if at else ""
+
+    by_time = {r["local_time"]: r for r in mine}
+    row = by_time[local(finished.started_at)]
+    assert row["local_time"].endswith(".123456-02:30")
+    assert row["session_state"] == "finished"
+    assert row["corrected_at"] == local(finished.corrected_at)
+    assert (row["ball_setup"], row["knees_lifted"]) == ("two", "yes")
+    assert row["note"] == 'a, "b"\nc'
+    assert row["pain_before"] == str(finished.pain_before)
+    row = by_time[local(stopped.started_at)]
+    assert row["session_state"] == "stopped early: could not relax"
+    assert row["stopped_early_reason"] == "could_not_relax"
+    assert row["note"] == "'=SUM(A1)"
+    row = by_time[local(unfinished.started_at)]
+    assert row["session_state"] == "not finished (at: relax into it)"
+    assert (row["note"], row["pain_after"], row["corrected_at"]) == ("", "", "")
+    row = by_time[local(entry.recorded_at)]
+    assert (row["pain"], row["tags"], row["note"]) == ("4", "long drive;sleep", "")
+    row = by_time["2026-06-29"]
+    assert [row[f] for f in ("peg_pain_average", "peg_enjoyment_interference")] == ["5", "4"]
+    kinds = [r["kind"] for r in mine]
+    assert kinds == sorted(kinds, key=["session", "journal", "weekly check-in"].index)
+
+
+def test_the_sql_state_of_a_session_says_what_its_state_says(person):
+    def in_sql(session: ReleaseSession) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {ReleaseSession.state_sql()} FROM {ReleaseSession._meta.db_table} "
+                "WHERE id = %s",
+                [session.pk],
+            )
+            return cursor.fetchone()[0]
+
+    ReleaseSession.objects.of(person).delete()
+    sessions = [ReleaseSessionFactory(person=person, finished=True)] + [
+        ReleaseSessionFactory(person=person, finished=True, stopped_early_reason=reason)
+        for reason in StopReason.values
+    ]
+    for step in Step.values:
+        if step != Step.DONE:
+            ReleaseSession.objects.of(person).open().delete()
+            sessions.append(ReleaseSessionFactory(person=person, step=step))
+            assert in_sql(sessions[-1]) == sessions[-1].state
+    for session in sessions[: len(StopReason.values) + 1]:
+        assert in_sql(session) == session.state
