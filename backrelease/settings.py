@@ -154,7 +154,8 @@ if not os.environ.get("DATABASE_URL"):
         "backrelease.devtools.settings set it to this checkout's own cluster)."
     )
 DATABASES = {"default": from_url(os.environ["DATABASE_URL"])}
-# Seconds a request waits for the database before it fails with a 503, rather than hanging.
+# Seconds within which a request that cannot reach the database answers 503, rather than hanging
+# (of them it waits for a connection all but database.OWN_WORK_SECONDS).
 DATABASE_WAIT = env_int("DATABASE_WAIT", 2)
 DATABASES["default"]["OPTIONS"]["connect_timeout"] = DATABASE_WAIT
 if env_bool("DATABASE_POOL", True):

@@ -66,3 +66,9 @@ def test_a_url_is_read_as_libpq_reads_it_one_host_or_several():
 def test_a_url_of_another_database_is_refused():
     with pytest.raises(ImproperlyConfigured, match="PostgreSQL only"):
         database.from_url("sqlite:///back.db")
+
+
+def test_a_request_waits_for_a_connection_only_its_share_of_database_wait():
+    options = database.pool_options("default", max_size=8, wait=2)
+    assert options["timeout"] == 2 - database.OWN_WORK_SECONDS == 1.5
+    assert database.pool_options("default", max_size=8, wait=0.5)["timeout"] == 0.5
