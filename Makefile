@@ -93,10 +93,12 @@ screenshots: seed chromium node_modules/.package-lock.json
 	DEBUG=false PORT=$(PORT) $(PY) manage.py screenshots
 
 # Median and p95 of every main page for a three-year person and the demo person, against floors
-# measured in the same run; writes docs/benchmarks/bench.json.
+# measured in the same run, in-process and then over HTTP through gunicorn as `make serve` runs it;
+# writes docs/benchmarks/bench.json and bench-http.json.
 bench: migrate node_modules/.package-lock.json
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false $(PY) manage.py bench $(if $(REQUESTS),--requests $(REQUESTS))
+	DEBUG=false $(PY) manage.py bench --http $(if $(REQUESTS),--requests $(REQUESTS))
 
 # Debian's packages the drills run, installed when missing: $(call debian,shell test,packages).
 define debian

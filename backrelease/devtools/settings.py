@@ -11,3 +11,7 @@ from backrelease.settings import *  # noqa: E402, F403
 from backrelease.settings import INSTALLED_APPS  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "backrelease.devtools"]
+
+# `make bench` over HTTP: the gunicorn it starts serves the bench's floors beside the app.
+if os.environ.get("BENCH_URLS") == "1":
+    ROOT_URLCONF = "backrelease.devtools.bench_urls"

@@ -20,6 +20,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -27,21 +28,19 @@ from urllib.parse import urlencode
 
 import psycopg
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.management.base import BaseCommand
-from django.db import connection, reset_queries, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.db import connection, reset_queries
+from django.http import HttpResponseBase
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import include, path
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from backrelease.accounts.models import User
 from backrelease.capability import tokens
 from backrelease.common.local_time import iso_sql
 from backrelease.common.period import Period, in_period
-from backrelease.devtools import demo
+from backrelease.devtools import demo, localserver
+from backrelease.devtools.served import OverHttp, served
 from journal import exports, sharing, trends, usual_pain
 from journal.models import JournalEntry, ShareLink
 from sessions.models import ReleaseSession, SessionReminder, Step
@@ -50,6 +49,7 @@ from sessions.reminders import calendar_feed
 THREE_YEARS = demo.THREE_YEARS
 TOKENS = {"demo": "bench-demo-share-token", THREE_YEARS: "bench-three-year-share-token"}
 OUT = Path(settings.BASE_DIR) / "docs" / "benchmarks" / "bench.json"
+OUT_HTTP = Path(settings.BASE_DIR) / "docs" / "benchmarks" / "bench-http.json"
 # Pages that show every week or every row asked for: their cost follows the history they carry.
 WHOLE_HISTORY = [
     "trends all",
@@ -58,33 +58,6 @@ WHOLE_HISTORY = [
     "clinician CSV",
     "clinician FHIR",
     "weekly CSV",
-]
-
-
-def minimal(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok")
-
-
-@login_required
-def signed_in_read(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(request.user.username)
-
-
-@login_required
-@require_POST
-def signed_in_write(request: HttpRequest) -> HttpResponse:
-    """One row, durably, in a transaction: what a save does at the least. (A journal row, so the
-    ratings' revision trigger runs too, as it does for every save it is compared with.)"""
-    with transaction.atomic():
-        JournalEntry.objects.create(person=request.user, pain=4)
-    return HttpResponse("saved")
-
-
-urlpatterns = [
-    path("bench/minimal/", minimal),
-    path("bench/signed-in/", signed_in_read),
-    path("bench/write/", signed_in_write),
-    path("", include("backrelease.urls")),
 ]
 
 
@@ -159,9 +132,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--requests", type=int, default=200)
+        parser.add_argument(
+            "--http",
+            action="store_true",
+            help="Over HTTP through gunicorn started as `make serve` starts it, not in-process.",
+        )
 
-    def handle(self, *args, requests: int, **options) -> None:
+    def handle(self, *args, requests: int, http: bool, **options) -> None:
         self.n = requests
+        self.server = None
+        out = OUT_HTTP if http else OUT
         people = {"demo": demo.seed_once(), THREE_YEARS: demo.three_year_person()}
         for name, person in people.items():
             ShareLink.objects.filter(token_hash=tokens.hash_token(TOKENS[name])).delete()
@@ -173,9 +153,12 @@ class Command(BaseCommand):
                 include_notes=True,
             )
         self.raw_connection = psycopg.connect(**self._conninfo())
-        with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
-            anonymous = Client()
-            signed_in = csrf_client(people["demo"])
+        with (
+            override_settings(ROOT_URLCONF="backrelease.devtools.bench_urls", DEBUG=False),
+            served() if http else nullcontext() as self.server,
+        ):
+            anonymous = self._client()
+            signed_in = self._client(people["demo"], csrf=True)
             long_history = people[THREE_YEARS]
             floors = {
                 "anonymous read": Endpoint(lambda _: anonymous.get("/bench/minimal/")),
@@ -203,6 +186,7 @@ class Command(BaseCommand):
                     *(e for by in insight_pages.values() for e in by.values()),
                 ]
             )
+            memory = self._worker_memory() if self.server else None
             self._clean_up(people)
         results = {
             "floors": {name: endpoint.figures() for name, endpoint in floors.items()},
@@ -217,18 +201,21 @@ class Command(BaseCommand):
                 for years, by_page in insight_pages.items()
             },
         }
+        if memory:
+            results["worker memory"] = memory
         results["ratios"] = self._ratios(results)
         results["targets"] = targets(results["ratios"])
         results["machine"] = {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
+            "over": "HTTP, gunicorn as make serve runs it" if http else "in-process",
             "requests_per_endpoint": self.n,
             "rounds": ROUNDS,
             "measured_at": timezone.now().isoformat(),
         }
-        OUT.parent.mkdir(parents=True, exist_ok=True)
-        OUT.write_text(json.dumps(results, indent=2) + "\n")
-        self._print(results)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2) + "\n")
+        self._print(results, out)
 
     def _run(self, endpoints: list[Endpoint]) -> None:
         """Every endpoint in turn, a slice of its requests at a time, round after round: a slow
@@ -240,6 +227,50 @@ class Command(BaseCommand):
             self.stdout.write(f"Round {number + 1} of {ROUNDS}…")
             for endpoint in endpoints:
                 endpoint.sample(per_round)
+
+    def _client(self, person: User | None = None, *, csrf: bool = False, **defaults):
+        """A client held to CSRF as a browser is, signed in as `person` if given; with `csrf`, it
+        carries the token a page set, in the header htmx sends (`client.csrf`). In-process the
+        test client, over HTTP the same calls sent to the server."""
+        if self.server:
+            client = OverHttp(self.server.port, **defaults)
+            if person:
+                name, key = localserver.session_cookie(person)
+                client.cookies[name] = key
+        else:
+            client = Client(enforce_csrf_checks=True, **defaults)
+            if person:
+                client.force_login(person)
+        if csrf:
+            client.get("/journal/")
+            client.csrf = {"HTTP_X_CSRFTOKEN": client.cookies[settings.CSRF_COOKIE_NAME].value}
+        return client
+
+    def _worker_memory(self) -> dict:
+        """The web workers' peak resident memory (VmHWM) after the timed rounds, and again after
+        each downloads the ten-year person's CSV and FHIR export: flat means streamed."""
+        person = demo.long_history_person(10)
+        token = "bench-ten-year-share-token"
+        ShareLink.objects.filter(token_hash=tokens.hash_token(token)).delete()
+        sharing.create(
+            person,
+            token,
+            label="bench",
+            expires_at=timezone.now() + timedelta(days=1),
+            include_notes=True,
+        )
+        before = self.server.peak_memory_mb()
+        clinician = self._client(HTTP_ACCEPT_ENCODING="gzip")
+        workers = len(before)
+        sizes = {}
+        for _ in range(workers * 2):
+            for name in ("back-release.csv", "fhir.json"):
+                sizes[name] = len(clinician.get(f"/shared/{token}/{name}").getvalue())
+        return {
+            "peak_mb_after_the_rounds": before,
+            "peak_mb_after_10_year_downloads": self.server.peak_memory_mb(),
+            "10_year_download_bytes_gzipped": sizes,
+        }
 
     def _conninfo(self) -> dict:
         return {
@@ -272,8 +303,7 @@ class Command(BaseCommand):
     def _insights(self, person: User) -> dict[str, Endpoint]:
         """The insights partial as a person usually meets it (kept), and right after one of
         their ratings changed (computed again)."""
-        client = Client()
-        client.force_login(person)
+        client = self._client(person)
         htmx = {"HTTP_HX_REQUEST": "true"}
         entry = JournalEntry.objects.of(person).order_by("-recorded_at").first()
 
@@ -289,9 +319,9 @@ class Command(BaseCommand):
         }
 
     def _pages(self, person: User, token: str) -> dict[str, Endpoint]:
-        client = csrf_client(person, HTTP_ACCEPT_ENCODING="gzip, br")
-        clinician = Client(HTTP_ACCEPT_ENCODING="gzip")
-        calendar = Client()
+        client = self._client(person, csrf=True, HTTP_ACCEPT_ENCODING="gzip, br")
+        clinician = self._client(HTTP_ACCEPT_ENCODING="gzip")
+        calendar = self._client()
         feed_token = calendar_feed.create_feed(person)
         if not SessionReminder.objects.filter(person=person).exists():
             SessionReminder.objects.create(person=person, weekdays=[1, 3, 5], at="07:30")
@@ -407,7 +437,7 @@ class Command(BaseCommand):
             ),
         }
 
-    def _print(self, results: dict) -> None:
+    def _print(self, results: dict, out: Path) -> None:
         self.stdout.write(
             f"{'':28}{'median ms':>10}{'p95 ms':>9}{'queries':>9}{'raw B':>10}{'wire B':>9}"
         )
@@ -434,7 +464,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {name:44}{target['ratio']:>7} (≤ {target['at_most']})  {target['result']}"
             )
-        self.stdout.write(f"Written to {OUT.relative_to(settings.BASE_DIR)}")
+        if "worker memory" in results:
+            self.stdout.write(f"Web workers' peak memory: {results['worker memory']}")
+        self.stdout.write(f"Written to {out.relative_to(settings.BASE_DIR)}")
 
 
 def verdict(ratio: float, at_most: float) -> str:
@@ -457,16 +489,6 @@ def targets(ratios: dict) -> dict:
         ratio = ratios[key][page[0]] if page else ratios[key]
         found[name] = {"ratio": ratio, "at_most": at_most, "result": verdict(ratio, at_most)}
     return found
-
-
-def csrf_client(person: User, **defaults) -> Client:
-    """A signed-in client that, like a browser, is held to CSRF: it carries the token the page
-    set, in the header htmx sends (`client.csrf`)."""
-    client = Client(enforce_csrf_checks=True, **defaults)
-    client.force_login(person)
-    client.get("/journal/")
-    client.csrf = {"HTTP_X_CSRFTOKEN": client.cookies[settings.CSRF_COOKIE_NAME].value}
-    return client
 
 
 def _of_period(column: str) -> str:
