@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -108,14 +108,6 @@ class Scope:
             .order_by("recorded_at")
         )
 
-    def check_ins(self) -> QuerySet[WeeklyCheckIn]:
-        check_ins = WeeklyCheckIn.objects.filter(person=self.person).order_by("week_start")
-        if self.period.since:
-            check_ins = check_ins.filter(week_start__gte=self.period.since - timedelta(days=6))
-        if self.period.until:
-            check_ins = check_ins.filter(week_start__lte=self.period.until)
-        return check_ins
-
 
 # Bytes of text an export hands on at a time: the gzip middleware compresses, and the server writes,
 # one batch as one chunk, rather than every row as its own.
@@ -157,9 +149,8 @@ CSV_COLUMNS = [
 ]
 
 
-# A cell starting with one of these is run as a formula by spreadsheets (OWASP, CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# The same, as an SQL regular expression: a leading quote keeps such a cell text.
+# A cell starting with =, +, -, @, a tab or a carriage return is run as a formula by spreadsheets
+# (OWASP, CSV injection): as an SQL regular expression. A leading quote keeps such a cell text.
 FORMULA_START_SQL = r"E'^[=+@\\t\\r-]'"
 
 
