@@ -56,14 +56,8 @@ def test_the_load_tests_configuration_changes_only_addresses_paths_and_authentic
     }
 
 
-def settings_under(**env: str) -> subprocess.CompletedProcess[str]:
-    """A process loading the production settings with `env`; it prints the database entry."""
-    script = (
-        "import json, django; from django.conf import settings; django.setup(); "
-        "d = settings.DATABASES['default']; "
-        "print(json.dumps({'cursors': d.get('DISABLE_SERVER_SIDE_CURSORS', False), "
-        "'options': sorted(d['OPTIONS'])}))"
-    )
+def run_app_code(script: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`script` in a process of its own on the production settings, with `env`."""
     return subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
@@ -75,8 +69,20 @@ def settings_under(**env: str) -> subprocess.CompletedProcess[str]:
             **env,
         },
         cwd=settings.BASE_DIR,
+        timeout=120,
         check=False,
     )
+
+
+def settings_under(**env: str) -> subprocess.CompletedProcess[str]:
+    """A process loading the production settings with `env`; it prints the database entry."""
+    script = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "d = settings.DATABASES['default']; "
+        "print(json.dumps({'cursors': d.get('DISABLE_SERVER_SIDE_CURSORS', False), "
+        "'options': sorted(d['OPTIONS'])}))"
+    )
+    return run_app_code(script, **env)
 
 
 def test_transaction_pooling_turns_server_side_cursors_off_and_keeps_direct_urls_working():
@@ -127,21 +133,11 @@ def test_the_app_works_through_a_real_pgbouncer_in_transaction_pooling(tmp_path)
     port = pgbouncer.free_port()
     bouncer = pgbouncer.start(port, database=connection.settings_dict["NAME"])
     try:
-        result = subprocess.run(
-            [sys.executable, "-c", WORK],
-            capture_output=True,
-            text=True,
-            env={
-                "DJANGO_SETTINGS_MODULE": "backrelease.settings",
-                "DEBUG": "true",
-                "PATH": "/usr/bin:/bin",
-                "DATABASE_URL": pgbouncer.url(port),
-                "DATABASE_TRANSACTION_POOLING": "1",
-                "PERSON": f"pgbouncer-check-{tmp_path.name}",
-            },
-            cwd=settings.BASE_DIR,
-            timeout=120,
-            check=False,
+        result = run_app_code(
+            WORK,
+            DATABASE_URL=pgbouncer.url(port),
+            DATABASE_TRANSACTION_POOLING="1",
+            PERSON=f"pgbouncer-check-{tmp_path.name}",
         )
     finally:
         bouncer.terminate()

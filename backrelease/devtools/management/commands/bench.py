@@ -409,31 +409,29 @@ class Command(BaseCommand):
         def median(figures: dict, name: str) -> float:
             return figures[name]["median_ms"]
 
+        def over(figures: dict, name: str, floor_figures: dict, floor: str) -> float:
+            return round(median(figures, name) / median(floor_figures, floor), 2)
+
         floors = results["floors"]
         return {
             "three_years_over_demo": {
-                page: round(median(long_pages, page) / median(demo_pages, page), 2)
-                for page in demo_pages
+                page: over(long_pages, page, demo_pages, page) for page in demo_pages
             },
-            "csv_over_copy": round(
-                median(long_pages, "clinician CSV") / median(floors, "COPY CSV rows (3 years)"), 2
-            ),
-            "fhir_over_copy": round(
-                median(long_pages, "clinician FHIR") / median(floors, "COPY FHIR JSON (3 years)"),
-                2,
+            "csv_over_copy": over(long_pages, "clinician CSV", floors, "COPY CSV rows (3 years)"),
+            "fhir_over_copy": over(
+                long_pages, "clinician FHIR", floors, "COPY FHIR JSON (3 years)"
             ),
             "insights_10_over_1_year": {
-                page: round(median(ten_years, page) / median(one_year, page), 2)
-                for page in one_year
+                page: over(ten_years, page, one_year, page) for page in one_year
             },
-            "trends_all_over_raw_sql": round(
-                median(long_pages, "trends all") / median(floors, "raw weekly SQL (3 years)"), 2
+            "trends_all_over_raw_sql": over(
+                long_pages, "trends all", floors, "raw weekly SQL (3 years)"
             ),
-            "step_partial_over_signed_in_read": round(
-                median(long_pages, "session step partial") / median(floors, "signed-in read"), 2
+            "step_partial_over_signed_in_read": over(
+                long_pages, "session step partial", floors, "signed-in read"
             ),
-            "rating_save_over_signed_in_write": round(
-                median(long_pages, "rating save") / median(floors, "signed-in write"), 2
+            "rating_save_over_signed_in_write": over(
+                long_pages, "rating save", floors, "signed-in write"
             ),
         }
 
