@@ -37,11 +37,4 @@ def answer(
 def errors_in_page_order(form: BaseForm) -> list[str]:
     """The first message of each refused field, in the order the fields stand on the page (the
     form's field order, which its template follows), after any error of the form as a whole."""
-    found = list(form.non_field_errors())
-    found += [field.errors[0] for field in form if field.errors]
-    found += [
-        errors[0]
-        for name, errors in form.errors.items()
-        if name != "__all__" and name not in form.fields
-    ]
-    return found
+    return [*form.non_field_errors(), *(field.errors[0] for field in form if field.errors)]

@@ -66,7 +66,8 @@ document.body.addEventListener("htmx:afterSettle", (event) => {
 });
 
 // A deleted row takes its button with it: once the swaps are done, focus goes to Undo (brought
-// into view above the page) rather than falling to the page. (The row's own events die with it; the snackbar's out-of-band swap does not.)
+// into view above the page) rather than falling to the page. (The row's own events die with it;
+// the snackbar's out-of-band swap does not.)
 function focusUndoIfLost() {
   const lost = !document.activeElement || document.activeElement === document.body;
   if (lost) document.querySelector("#snackbar form button")?.focus();
