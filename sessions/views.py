@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -67,16 +67,20 @@ def new(request: HttpRequest) -> HttpResponse:
 def session(request: HttpRequest, pk: int) -> HttpResponse:
     """A session's current step, and the answers to it. An answer is written without reading the
     session first (`flow.apply` checks it is the person's); anything else reads it first, so another
-    person's session is a 404 whatever the method."""
+    person's session is a 404 whatever the method (a 405 would confirm that it exists)."""
     if request.method == "POST":
         return _answer(request, pk)
-    return _show_step(request, pk)
-
-
-@owned(ReleaseSession.objects.of)
-@require_http_methods(["GET", "HEAD", "POST"])
-def _show_step(request: HttpRequest, release_session: ReleaseSession) -> HttpResponse:
+    release_session = _current_or_404(request, pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     return _step_response(request, release_session)
+
+
+def _current_or_404(request: HttpRequest, pk: int) -> ReleaseSession:
+    release_session = flow.current(request.user, pk)
+    if release_session is None:
+        raise Http404
+    return release_session
 
 
 def _answer(request: HttpRequest, pk: int) -> HttpResponse:
@@ -89,7 +93,7 @@ def _answer(request: HttpRequest, pk: int) -> HttpResponse:
         started_at = flow.step_started_at(request.POST)
         written = flow.apply(request.user, pk, step, started_at, action, form.cleaned_data)
     # Not written (refused, from an earlier page, finished): the session as it now stands.
-    release_session = written or get_object_or_404(ReleaseSession.objects.of(request.user), pk=pk)
+    release_session = written or _current_or_404(request, pk)
     if valid and not request.htmx:
         return redirect(release_session)
     refused = form if form is not None and not valid and step == release_session.step else None

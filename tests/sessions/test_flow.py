@@ -155,6 +155,16 @@ def test_it_writes_what_it_returns(person):
     assert (stored.step, stored.arch_before, stored.pain_before) == (Step.BALL, 3, 4)
 
 
+def test_it_reads_the_session_as_the_orm_does_and_only_the_persons_own(person):
+    session = ReleaseSessionFactory(person=person, step=Step.RELAX, pain_before=4, arch_before=2)
+    read = flow.current(person, session.pk)
+    stored = ReleaseSession.objects.get(pk=session.pk)
+    fields = [field.attname for field in ReleaseSession._meta.concrete_fields]
+    assert [getattr(read, f) for f in fields] == [getattr(stored, f) for f in fields]
+    assert not read._state.adding
+    assert flow.current(UserFactory(), session.pk) is None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_parallel_taps_save_once(person):
     """Real concurrent requests on their own connections: exactly one answer is written."""
