@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.decorators.http import require_POST
 
+from backrelease import urls as app_urls
 from journal.models import JournalEntry
 
 
@@ -32,9 +33,12 @@ def signed_in_write(request: HttpRequest) -> HttpResponse:
     return HttpResponse("saved")
 
 
+# The app's own 503 when the database is away: Django takes error handlers from the root URLconf.
+handler500 = app_urls.handler500
+
 urlpatterns = [
     path("bench/minimal/", minimal),
     path("bench/signed-in/", signed_in_read),
     path("bench/write/", signed_in_write),
-    path("", include("backrelease.urls")),
+    path("", include(app_urls)),
 ]

@@ -8,7 +8,7 @@ from datetime import date
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from backrelease.common.period import Period
 from backrelease.devtools.management.commands import bench
@@ -41,3 +41,21 @@ def test_the_fhir_floor_writes_every_resource_of_the_download(person):
     the_patient = 1
     resources = copied(bench.copy_fhir_sql(), person)
     assert len(resources) == len(bundle["entry"]) - the_patient > 10
+
+
+@pytest.mark.django_db
+def test_the_app_beside_the_floors_still_answers_503_when_the_database_is_away(
+    person_client, monkeypatch, settings
+):
+    """The load test serves the app through these URLs: a database restart must look the same."""
+    settings.ROOT_URLCONF = "backrelease.devtools.bench_urls"
+
+    def failing(*args, **kwargs):
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr("journal.trends.weekly", failing)
+    person_client.raise_request_exception = False
+    response = person_client.get("/trends/")
+    assert response.status_code == 503
+    assert "cannot reach its database" in response.text
+    assert person_client.get("/bench/signed-in/").status_code == 200

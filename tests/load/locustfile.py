@@ -42,24 +42,29 @@ def record(request_type, name, response_time, response_length, response, excepti
     )
 
 
+def log_in(user: HttpUser) -> None:
+    """Signs the simulated person in as one of the load-test accounts, through the login page."""
+    username = f"load-{next(people) % int(os.environ.get('LOAD_PEOPLE', 50))}"
+    page = user.client.get("/accounts/login/", name="login page")
+    user.client.post(
+        "/accounts/login/",
+        {
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+        },
+        name="login",
+        headers={"Referer": user.host + "/accounts/login/"},
+    )
+
+
 class Person(HttpUser):
     """Someone using the app: mostly sessions and journal entries, now and then the trends."""
 
     wait_time = constant(0)
 
     def on_start(self) -> None:
-        self.username = f"load-{next(people) % int(os.environ.get('LOAD_PEOPLE', 50))}"
-        page = self.client.get("/accounts/login/", name="login page")
-        self.client.post(
-            "/accounts/login/",
-            {
-                "username": self.username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
-            },
-            name="login",
-            headers={"Referer": self.host + "/accounts/login/"},
-        )
+        log_in(self)
 
     def _post(self, url: str, data: dict, name: str):
         return self.client.post(
@@ -148,3 +153,25 @@ class Minimal(HttpUser):
     @task
     def robots(self) -> None:
         self.client.get("/robots.txt", name="minimal view")
+
+
+class SignedInMinimal(HttpUser):
+    """The signed-in floor: the bench's bare view that reads who is signed in and nothing more
+    (its session row and its user row), through the same middleware as every page."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        log_in(self)
+
+    @task
+    def signed_in(self) -> None:
+        # Signed out, it would time a redirect: that counts as a failure, not as the floor.
+        with self.client.get(
+            "/bench/signed-in/",
+            name="signed-in minimal view",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"not signed in ({response.status_code})")

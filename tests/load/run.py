@@ -2,7 +2,8 @@
 
 The app servers (gunicorn, and the task worker) run under Debian's supervisor, which restarts them
 when they die, as systemd does in a deployment.
-1. the floor: 50 simulated people on a minimal view for the run's length;
+1. the floors: 50 simulated people on a minimal view for the run's length, then 50 signed-in
+   people on the bench's bare signed-in view (session row and user row, nothing more);
 2. the mix: 50 people logging in, doing sessions, saving journal entries, looking at trends;
 3. the mix again, with PostgreSQL restarted part-way: how long each 503 took to come back;
 then every acknowledged write is looked for in the database, the login and share-link limits are
@@ -516,7 +517,9 @@ def main() -> int:
     env = {
         "TRUSTED_PROXY_COUNT": "1",
         "DEBUG": "false",
-        "DJANGO_SETTINGS_MODULE": "backrelease.settings",
+        # Production's settings with the bench's floors mounted beside the app (BENCH_URLS).
+        "DJANGO_SETTINGS_MODULE": "backrelease.devtools.settings",
+        "BENCH_URLS": "1",
         "DATABASE_URL": os.environ["DATABASE_URL"],
         "PATH": os.environ.get("PATH", ""),
     }
@@ -548,6 +551,10 @@ def run_direct(servers: Servers, load_people: list[User], results: dict) -> None
     workdir = servers.workdir
     print(f"Floor: {PEOPLE} people on a minimal view for {SECONDS} s…")
     results["minimal view"] = locust("Minimal", "minimal", workdir / "minimal.jsonl")
+    print(f"Signed-in floor: {PEOPLE} people on a bare signed-in view for {SECONDS} s…")
+    log = workdir / "signed-in.jsonl"
+    results["signed-in minimal view"] = locust("SignedInMinimal", "signed-in", log)
+    results["signed-in minimal view"]["errors"] = sum(r["failed"] for r in read_log(log)[0])
 
     print(f"Mix: {PEOPLE} people for {SECONDS} s…")
     log = workdir / "mix.jsonl"
@@ -595,8 +602,12 @@ def run_direct(servers: Servers, load_people: list[User], results: dict) -> None
     forget_the_load_accounts_failures()
     print(f"kill -9 of the gunicorn master on port {APP_PORTS[0]}…")
     results["master_killed"] = kill_a_master(servers.conf, APP_PORTS[0])
-    floor = results["minimal view"]["requests_per_second"]
-    results["mix_throughput_over_minimal"] = round(results["mix"]["requests_per_second"] / floor, 3)
+    mix = results["mix"]["requests_per_second"]
+    for key, floor in [
+        ("mix_throughput_over_minimal", "minimal view"),
+        ("mix_throughput_over_signed_in_minimal", "signed-in minimal view"),
+    ]:
+        results[key] = round(mix / results[floor]["requests_per_second"], 3)
 
 
 if __name__ == "__main__":
