@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -336,3 +337,10 @@ def test_the_sql_state_of_a_session_says_what_its_state_says(person):
             assert in_sql(sessions[-1]) == sessions[-1].state
     for session in sessions[: len(StopReason.values) + 1]:
         assert in_sql(session) == session.state
+
+
+@pytest.mark.parametrize("kind", ["person", "session", "session-pain-before", "journal"])
+def test_resource_ids_are_the_standard_name_based_uuids(kind):
+    for pk in [1, 7, 999, 123456789]:
+        expected = uuid.uuid5(exports.ID_NAMESPACE, f"{kind}-{pk}")
+        assert exports._urn(kind, pk) == f"urn:uuid:{expected}"
