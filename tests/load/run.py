@@ -424,29 +424,48 @@ class Servers:
             self.supervisord.wait(timeout=60)
 
 
+CLIENT_BACKENDS_SQL = (
+    "SELECT backend_start FROM pg_stat_activity WHERE datname = current_database() "
+    "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+)
+
+
 class ConnectionCount(threading.Thread):
     """PostgreSQL's own count of connections to the database (pg_stat_activity), taken every
-    0.2 s from a connection of its own (not counted) until stopped: the most seen."""
+    0.2 s from a connection of its own (not counted) until stopped: the most seen, and when the
+    connections of that sample were opened (so a peak says whether PgBouncer opened them)."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.most = 0
         self.samples = 0
+        self.opened_at_the_peak: list[str] = []
         self._stop = threading.Event()
 
     def run(self) -> None:
         with psycopg.connect(devdb.local_url(), autocommit=True) as conn:
             while not self._stop.wait(0.2):
-                (count,) = conn.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
-                ).fetchone()
-                self.most = max(self.most, count)
+                opened = [start for (start,) in conn.execute(CLIENT_BACKENDS_SQL).fetchall()]
+                if len(opened) > self.most:
+                    self.most = len(opened)
+                    self.opened_at_the_peak = sorted(start.isoformat() for start in opened)
                 self.samples += 1
 
     def stop(self) -> None:
         self._stop.set()
         self.join(timeout=10)
+
+
+def connections_left(seconds: float = 30) -> int:
+    """Waits, at most `seconds`, until no connection of an earlier phase is left (a gunicorn
+    worker orphaned by the kill -9 exits by itself, its connections with it): what is left."""
+    deadline = time.monotonic() + seconds
+    with psycopg.connect(devdb.local_url(), autocommit=True) as conn:
+        while True:
+            left = len(conn.execute(CLIENT_BACKENDS_SQL).fetchall())
+            if not left or time.monotonic() > deadline:
+                return left
+            time.sleep(0.5)
 
 
 def warm_up(ports: tuple[int, ...]) -> None:
@@ -471,6 +490,8 @@ def through_pgbouncer(workdir: Path, env: dict, load_people: list[User]) -> dict
     # This process's own pool would hold connections of its own through the run.
     connections.close_all()
     connections["default"].close_pool()
+    left_before = connections_left()
+    bouncer_started_at = timezone.now()
     bouncer = pgbouncer.start(PGBOUNCER_PORT)
     pooled_env = env | {
         "DATABASE_URL": pgbouncer.url(PGBOUNCER_PORT),
@@ -496,7 +517,10 @@ def through_pgbouncer(workdir: Path, env: dict, load_people: list[User]) -> dict
         "web_workers_per_server": workers,
         "task_workers": len(POOLED_APP_PORTS),
         "client_connections_possible": len(POOLED_APP_PORTS) * (workers * 8 + 8),
+        "postgresql_connections_left_from_before": left_before,
+        "pgbouncer_started_at": bouncer_started_at.isoformat(),
         "postgresql_connections_most": counter.most,
+        "postgresql_connections_opened_at_the_peak": counter.opened_at_the_peak,
         "postgresql_connections_samples": counter.samples,
         "postgresql_connections_allowed": budget_size,
         "errors": sum(r["failed"] for r in requests),
