@@ -5,7 +5,6 @@ Spans the apps (profile, sessions, journal), so it lives in one module rather th
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from backrelease.accounts.models import User
+from backrelease.accounts.models import User, known_time_zones
 from journal.models import JournalEntry, WeeklyCheckIn
 from sessions.models import ReleaseSession
 
@@ -186,7 +185,7 @@ def import_into(person: User, data: Any, *, use_file_time_zone: bool = False) ->
     profile = data.get("profile")
     profile = profile if isinstance(profile, dict) else {}
     file_zone = profile.get("time_zone")
-    if use_file_time_zone and file_zone not in zoneinfo.available_timezones():
+    if use_file_time_zone and file_zone not in known_time_zones():
         raise ImportRefused(
             "That file names no time zone Back Release knows: import it with your own zone."
         )

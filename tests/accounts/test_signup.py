@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+import zoneinfo
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from backrelease.accounts.models import User
+from backrelease.accounts.models import (
+    User,
+    known_time_zones,
+    time_zone_choices,
+    validate_time_zone,
+)
 
 pytestmark = pytest.mark.django_db
 URL = reverse("signup")
@@ -59,3 +67,11 @@ def test_it_sends_an_htmx_sign_up_to_the_whole_home_page(htmx_headers):
     # A redirect the browser follows as a whole page: never the home page inside the form.
     assert response["HX-Redirect"] == "/"
     assert "<main" not in response.text
+
+
+def test_the_zones_offered_and_accepted_are_the_time_zone_databases():
+    assert known_time_zones() == zoneinfo.available_timezones()
+    assert [name for name, _ in time_zone_choices()] == sorted(zoneinfo.available_timezones())
+    with pytest.raises(ValidationError):
+        validate_time_zone("Mars/Olympus_Mons")
+    validate_time_zone("America/St_Johns")

@@ -248,6 +248,14 @@ def test_it_shows_the_current_step_on_a_full_reload(person, person_client):
     assert "Step 3 of 5" in page.text
 
 
+def test_it_answers_405_to_other_methods_on_the_persons_own_session(person, person_client):
+    session = ReleaseSessionFactory(person=person)
+    for send in (person_client.put, person_client.delete, person_client.patch):
+        response = send(url(session))
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, HEAD, POST"
+
+
 def test_it_hides_another_persons_session(person_client, other_person):
     session = ReleaseSessionFactory(person=other_person)
     assert person_client.get(url(session)).status_code == 404
