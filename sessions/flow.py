@@ -9,6 +9,7 @@ is not read first, and no lock is held: a save is one round trip.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -197,16 +198,21 @@ def current(person: Any, pk: int) -> ReleaseSession | None:
         return _session_from(cursor.fetchone())
 
 
+@functools.cache
 def _columns() -> str:
     quote = connection.ops.quote_name
     return ", ".join(quote(field.column) for field in ReleaseSession._meta.concrete_fields)
 
 
+@functools.cache
+def _attnames() -> tuple[str, ...]:
+    return tuple(field.attname for field in ReleaseSession._meta.concrete_fields)
+
+
 def _session_from(row: tuple | None) -> ReleaseSession | None:
     if row is None:
         return None
-    names = [field.attname for field in ReleaseSession._meta.concrete_fields]
-    return ReleaseSession.from_db(connection.alias, names, row)
+    return ReleaseSession.from_db(connection.alias, list(_attnames()), row)
 
 
 def _write_if_unchanged(
