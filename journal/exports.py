@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
@@ -281,11 +281,27 @@ def _session_resources(s: ReleaseSession, patient: str, zone: ZoneInfo, notes: b
         yield _urn(f"session-{kind}", s.pk), observation
 
 
+# The columns the resources are built from: building a row's model from all of them was a fifth of
+# a long export's time.
+FHIR_SESSION_FIELDS = [
+    "started_at",
+    "step_started_at",
+    "finished_at",
+    "stopped_early_reason",
+    "note",
+    "pain_before",
+    "arch_before",
+    "arch_after",
+    "pain_after",
+]
+FHIR_ENTRY_FIELDS = ["recorded_at", "pain", "note"]
+
+
 def _fhir_entries(scope: Scope, zone: ZoneInfo, patient: str):
     yield patient, {"resourceType": "Patient", "name": [{"text": scope.person.name}]}
-    for s in in_chunks(scope.sessions(), "started_at"):
+    for s in in_chunks(scope.sessions().only(*FHIR_SESSION_FIELDS), "started_at"):
         yield from _session_resources(s, patient, zone, scope.include_notes)
-    for e in in_chunks(scope.journal_entries(), "recorded_at"):
+    for e in in_chunks(scope.journal_entries().only(*FHIR_ENTRY_FIELDS), "recorded_at"):
         observation = _observation(
             patient, LOINC_PAIN, "Pain, journal entry", e.pain, e.recorded_at, zone
         )
@@ -300,11 +316,11 @@ def fhir_lines(scope: Scope, now: datetime | None = None) -> Iterator[str]:
     timestamp = timezone.localtime(now or timezone.now(), zone).isoformat()
     yield (
         '{"resourceType": "Bundle", "type": "collection", '
-        f'"timestamp": {json.dumps(timestamp)}, "entry": ['
+        f'"timestamp": {orjson.dumps(timestamp).decode()}, "entry": ['
     )
     separator = ""
     for url, resource in _fhir_entries(scope, zone, _urn("person", scope.person.pk)):
-        yield separator + json.dumps({"fullUrl": url, "resource": resource})
+        yield separator + orjson.dumps({"fullUrl": url, "resource": resource}).decode()
         separator = ",\n"
     yield "]}\n"
 

@@ -109,6 +109,23 @@ def test_it_exports_a_fhir_r4_collection_bundle(person):
     assert kinds.count("Observation") == 4 + 2 + 1
 
 
+def test_the_fhir_export_reads_the_same_number_of_queries_however_many_rows(person):
+    """Only the columns the resources need are read: one a row would show up as a query a row."""
+    scope = exports.Scope(Period.of(person), include_notes=True)
+
+    def queries_to_export() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            "".join(exports.fhir_lines(scope))
+        return len(queries)
+
+    few = queries_to_export()
+    ReleaseSessionFactory.create_batch(3, person=person, finished=True, note="more")
+    ReleaseSessionFactory(person=person, finished=True, stopped_early_reason=StopReason.SHARP_PAIN)
+    ReleaseSessionFactory(person=person)
+    JournalEntryFactory.create_batch(3, person=person, note="more")
+    assert queries_to_export() == few
+
+
 def test_it_follows_the_fhir_rules_for_every_observation(person):
     data = bundle(person)
     by_url = {entry["fullUrl"]: entry["resource"] for entry in data["entry"]}
