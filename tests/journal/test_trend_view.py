@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -10,6 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from journal.templatetags.trend_tags import week_rows
+from journal.trends import Week
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, every
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +55,54 @@ def test_each_row_is_headed_by_its_monday(person, person_client):
     page = person_client.get(URL).text
     headings = re.findall(r'<th scope="row">([^<]+)</th>', page)
     assert headings == ["29 Dec 2025", "5 Jan 2026", "12 Jan 2026"]
+
+
+def test_each_row_gives_every_mean_with_its_count_in_the_columns_order():
+    """Sessions, usual pain, pain before and after, relief, arch before and after, journal pain,
+    PEG; a mean from fewer than 3 ratings marked uncertain; a week with nothing says so."""
+    nothing = dict.fromkeys(Week._fields)
+    counts = {name: 0 for name in nothing if name.endswith("_n")}
+    rated = Week(
+        **{
+            **nothing,
+            "week": date(2026, 1, 5),
+            "sessions_completed": 4,
+            "usual_pain": Decimal("6.25"),
+            "usual_pain_n": 12,
+            "pain_before": Decimal("6.5"),
+            "pain_before_n": 4,
+            "pain_after": Decimal("4"),
+            "pain_after_n": 4,
+            "relief": Decimal("2.5"),
+            "relief_n": 4,
+            "arch_before": Decimal("3"),
+            "arch_before_n": 2,
+            "arch_after": Decimal("1.75"),
+            "arch_after_n": 4,
+            "journal_pain": None,
+            "journal_pain_n": 0,
+            "peg": Decimal("5.333"),
+        }
+    )
+    empty = Week(**{**nothing, **counts, "week": date(2026, 1, 12), "sessions_completed": 0})
+    rows = str(week_rows([rated, empty])).split("\n")
+    cells = re.findall(r"<td>(.*?)</td>", rows[0])
+    assert cells == [
+        "4",
+        "6.3 <small>(12)</small>",
+        "6.5 <small>(4)</small>",
+        "4.0 <small>(4)</small>",
+        "2.5 <small>(4)</small>",
+        '3.0 <small>(2)</small> <abbr class="uncertain" title="Uncertain: fewer than 3 '
+        'ratings">?</abbr>',
+        "1.8 <small>(4)</small>",
+        "–",
+        "5.3",
+    ]
+    assert rows[1] == (
+        '<tr class="empty-week"><th scope="row">12 Jan 2026</th>'
+        '<td colspan="9">Nothing recorded</td></tr>'
+    )
 
 
 def test_it_draws_no_empty_chart_and_says_why(person, person_client):
