@@ -244,3 +244,23 @@ class HistoryRevision(models.Model):
 
     def __str__(self) -> str:
         return f"revision {self.number}"
+
+
+class OwnTag(models.Model):
+    """A tag the person has put on their entries, with how many entries carry it, so the journal
+    offers their tags without reading the whole journal. Counted by database triggers on the
+    entries (migration 0010), whatever writes them: a form, an import, an undo, a deletion."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DB_CASCADE, related_name="+"
+    )
+    tag = models.CharField(max_length=bounds.TAG_MAX)
+    entries = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "tag"], name="own_tag_once_a_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag} ({self.entries})"
