@@ -52,11 +52,13 @@ def svg(figure: dict[str, Any], label: str) -> SafeString:
     # size): the lines, with their dashes, carry it then.
     markers = slot >= MARKER_ROOM
 
+    base, scale = TOP + plot_h, plot_h / float(top)
+
     def x_of(index: int) -> float:
         return LEFT + slot * (index + 0.5)
 
     def y_of(value: float) -> float:
-        return TOP + plot_h - plot_h * float(value) / float(top)
+        return base - scale * float(value)
 
     parts = [
         format_html('<text class="chart-title" x="0" y="17">{}</text>', layout["title"]["text"])
@@ -74,21 +76,23 @@ def svg(figure: dict[str, Any], label: str) -> SafeString:
             f'<text class="chart-tick" x="{x_of(index):.1f}" y="{HEIGHT - 8}" '
             f'text-anchor="middle">{week.day} {MONTHS[week.month - 1]}</text>'
         )
-    # Each week's x written once for every line of the chart: hundreds of weeks over five lines.
+    # Each week's x written once for every line of the chart, each value's y once for its line:
+    # hundreds of weeks over five lines, and formatting numbers was most of the drawing's time.
     x_texts = [f"{x_of(index):.1f}" for index in range(len(weeks))]
     for trace in traces:
         palette, values = trace["meta"]["palette"], trace["y"]
         shown = [index for index, y in enumerate(values) if y is not None]
+        y_texts = {index: f"{y_of(values[index]):.1f}" for index in shown}
         if trace["type"] == "bar":
             # Every bar one subpath of a single path: a third of the bytes of a rect each.
-            width, base = max(slot * 0.6, 2), TOP + plot_h
-            bars = "".join(
-                f"M{x_of(i) - width / 2:.1f} {base}V{y_of(values[i]):.1f}h{width:.1f}V{base}z"
-                for i in shown
-            )
+            width = max(slot * 0.6, 2)
+            rise = f"h{width:.1f}V{base}z"
+            bars = "".join([f"M{x_of(i) - width / 2:.1f} {base}V{y_texts[i]}{rise}" for i in shown])
             parts.append(f'<path class="fill-{palette} bars" d="{bars}"/>')
             continue
         symbol = trace["marker"]["symbol"]
+        dash = DASHES[trace["line"]["dash"]]
+        ending = f'" stroke-dasharray="{dash}"/>' if dash else '"/>'
         run: list[int] = []
         for index in [*shown, None]:
             if run and index == run[-1] + 1:
@@ -98,14 +102,8 @@ def svg(figure: dict[str, Any], label: str) -> SafeString:
                 # A week between two gaps has no line: its marker is all that shows it.
                 parts.append(_marker(symbol, x_of(run[0]), y_of(values[run[0]]), palette))
             if len(run) > 1:
-                dash = DASHES[trace["line"]["dash"]]
-                parts.append(
-                    f'<polyline class="line-{palette}" points="'
-                    + " ".join(f"{x_texts[i]},{y_of(values[i]):.1f}" for i in run)
-                    + '"'
-                    + (f' stroke-dasharray="{dash}"' if dash else "")
-                    + "/>"
-                )
+                points = " ".join([f"{x_texts[i]},{y_texts[i]}" for i in run])
+                parts.append(f'<polyline class="line-{palette}" points="{points}{ending}')
             run = [] if index is None else [index]
         if markers:
             parts.extend(_marker(symbol, x_of(i), y_of(values[i]), palette) for i in shown)

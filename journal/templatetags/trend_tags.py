@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from decimal import Decimal
+from functools import lru_cache
+
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -13,7 +16,9 @@ register = template.Library()
 UNCERTAIN = ' <abbr class="uncertain" title="Uncertain: fewer than 3 ratings">?</abbr>'
 
 
-def _mean(value: float | None, count: int) -> str:
+# A long table repeats the same mean and count many times (6.0 from 6 ratings...).
+@lru_cache(maxsize=8192, typed=True)
+def _mean(value: Decimal | None, count: int) -> str:
     """A weekly mean with the number of ratings behind it; marked when too few to trust.
 
     Built from numbers and fixed text only, so nothing here needs escaping."""
