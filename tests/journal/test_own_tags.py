@@ -4,9 +4,10 @@ the migration runs."""
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from backrelease.accounts import undo
@@ -119,3 +120,31 @@ def test_the_migration_counts_the_tags_already_written():
             )
     call_command("migrate", verbosity=0)
     assert counted(person) == {"sleep": 1, "garden": 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_of_one_persons_tags_take_turns():
+    """The second of two transactions changing one person's tags waits for the first to end, even
+    when they change different counts: so two that change the same counts in opposite orders can
+    never each hold one the other waits for. Another person's writer does not wait."""
+    person, someone_else = UserFactory(), UserFactory()
+    first, second = (JournalEntryFactory(person=person, tags=[tag]) for tag in ("a", "b"))
+    elsewhere = JournalEntryFactory(person=someone_else, tags=["a"])
+    conninfo = {
+        k: v
+        for k, v in connection.get_connection_params().items()
+        if k not in {"cursor_factory", "context"}
+    }
+    with psycopg.connect(**conninfo, autocommit=True) as other:
+        other.execute("SET lock_timeout = '300ms'")
+        with transaction.atomic():
+            JournalEntry.objects.filter(pk=first.pk).update(tags=["a", "c"])
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute(UPDATE_TAGS, [["b", "d"], second.pk])
+            other.execute(UPDATE_TAGS, [["b"], elsewhere.pk])
+        other.execute(UPDATE_TAGS, [["b", "d"], second.pk])
+    assert counted(person) == {"a": 1, "b": 1, "c": 1, "d": 1}
+    assert counted(someone_else) == {"b": 1}
+
+
+UPDATE_TAGS = "UPDATE journal_journalentry SET tags = %s WHERE id = %s"
