@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 ENTRIES = "journal_journalentry"
+# Entries without tags change no count, and their writers need not wait for one another.
+TAGGED = "cardinality(tags) > 0"
 
 
 def uses(rows: str, sign: str) -> str:
@@ -18,7 +20,8 @@ def uses(rows: str, sign: str) -> str:
 
 
 def applied(change: str, people: str) -> str:
-    """SQL that adds the (person_id, tag, n) rows of `change` to the counts of `people`."""
+    """SQL that adds the (person_id, tag, n) rows of `change` to the counts of the people of the
+    rows `people` (a FROM clause, with its WHERE)."""
     summed = f"SELECT person_id, tag, sum(n) AS n FROM ({change}) AS c GROUP BY person_id, tag"
     return f"""
         PERFORM pg_advisory_xact_lock('journal_owntag'::regclass::oid::int, hashint8(person_id))
@@ -36,8 +39,8 @@ def applied(change: str, people: str) -> str:
 FUNCTION = f"""
 CREATE FUNCTION journal_own_tags_counted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN {applied(uses("new_rows", ""), "new_rows")}
-    ELSIF TG_OP = 'DELETE' THEN {applied(uses("old_rows", "-"), "old_rows")}
+    IF TG_OP = 'INSERT' THEN {applied(uses("new_rows", ""), f"new_rows WHERE {TAGGED}")}
+    ELSIF TG_OP = 'DELETE' THEN {applied(uses("old_rows", "-"), f"old_rows WHERE {TAGGED}")}
     ELSIF EXISTS (SELECT FROM new_rows JOIN old_rows USING (id)
                   WHERE new_rows.tags IS DISTINCT FROM old_rows.tags) THEN
         {applied(f"{uses('new_rows', '')} UNION ALL {uses('old_rows', '-')}", "old_rows")}
