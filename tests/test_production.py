@@ -20,6 +20,7 @@ from django.utils import timezone
 from gunicorn.config import Config
 from psycopg_pool import PoolTimeout
 
+from backrelease.common import database
 from backrelease.pages import views
 from tests.factories import JournalEntryFactory
 
@@ -88,9 +89,7 @@ def test_it_serves_the_first_request_after_the_database_dropped_every_connection
     held = [pool.getconn() for _ in range(4)]
     for conn in held:
         pool.putconn(conn)
-    dsn = connection.get_connection_params()
-    admin_dsn = {k: v for k, v in dsn.items() if k not in {"cursor_factory", "context"}}
-    with psycopg.connect(**admin_dsn, autocommit=True) as admin:
+    with psycopg.connect(**database.plain_connection_params(), autocommit=True) as admin:
         # Each terminated backend has exited (and said so on its socket) before the next request,
         # as after a restart; the pool hands out no connection whose server has closed it.
         dropped = admin.execute(

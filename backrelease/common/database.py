@@ -181,15 +181,20 @@ class Outage:
 PROBE_TIMEOUT = 1
 
 
+def plain_connection_params() -> dict:
+    """Django's parameters for its database, as `psycopg.connect` takes them for a connection of
+    its own outside Django's pool: without Django's cursor class and type adapters."""
+    return {
+        key: value
+        for key, value in connection.get_connection_params().items()
+        if key not in {"cursor_factory", "context"}
+    }
+
+
 def _probe() -> None:
     """A connection made outside the pool and closed again: the pool may still be waiting out
     its retry, while this sees the server back the moment it is."""
-    params = {
-        key: value
-        for key, value in connection.get_connection_params().items()
-        if key not in {"cursor_factory", "context", "prepare_threshold"}
-    }
-    params["connect_timeout"] = PROBE_TIMEOUT
+    params = plain_connection_params() | {"connect_timeout": PROBE_TIMEOUT}
     try:
         psycopg.connect(**params).close()
     except psycopg.OperationalError as error:

@@ -41,9 +41,7 @@ def test_a_connection_whose_server_has_gone_is_refused(round_trips):
     conn = connection.pool.getconn()
     try:
         check(conn)
-        dsn = connection.get_connection_params()
-        admin = {k: v for k, v in dsn.items() if k not in {"cursor_factory", "context"}}
-        with psycopg.connect(**admin, autocommit=True) as other:
+        with psycopg.connect(**database.plain_connection_params(), autocommit=True) as other:
             other.execute("SELECT pg_terminate_backend(%s, 5000)", [conn.info.backend_pid])
         with pytest.raises(psycopg.OperationalError):
             check(conn)

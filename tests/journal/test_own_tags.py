@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from backrelease.accounts import undo
+from backrelease.common import database
 from backrelease.portability import export, import_into
 from journal.forms import known_tags, own_tags
 from journal.models import JournalEntry, OwnTag
@@ -130,12 +131,7 @@ def test_writers_of_one_persons_tags_take_turns():
     person, someone_else = UserFactory(), UserFactory()
     first, second = (JournalEntryFactory(person=person, tags=[tag]) for tag in ("a", "b"))
     elsewhere = JournalEntryFactory(person=someone_else, tags=["a"])
-    conninfo = {
-        k: v
-        for k, v in connection.get_connection_params().items()
-        if k not in {"cursor_factory", "context"}
-    }
-    with psycopg.connect(**conninfo, autocommit=True) as other:
+    with psycopg.connect(**database.plain_connection_params(), autocommit=True) as other:
         other.execute("SET lock_timeout = '300ms'")
         with transaction.atomic():
             JournalEntry.objects.filter(pk=first.pk).update(tags=["a", "c"])

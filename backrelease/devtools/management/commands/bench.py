@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from backrelease.accounts.models import User
 from backrelease.capability import tokens
+from backrelease.common import database
 from backrelease.common.local_time import iso_sql
 from backrelease.common.period import Period, in_period
 from backrelease.devtools import demo, localserver
@@ -152,7 +153,7 @@ class Command(BaseCommand):
                 expires_at=timezone.now() + timedelta(days=30),
                 include_notes=True,
             )
-        self.raw_connection = psycopg.connect(**self._conninfo())
+        self.raw_connection = psycopg.connect(**database.plain_connection_params())
         with (
             override_settings(ROOT_URLCONF="backrelease.devtools.bench_urls", DEBUG=False),
             served() if http else nullcontext() as self.server,
@@ -270,13 +271,6 @@ class Command(BaseCommand):
             "peak_mb_after_the_rounds": before,
             "peak_mb_after_10_year_downloads": self.server.peak_memory_mb(),
             "10_year_download_bytes_gzipped": sizes,
-        }
-
-    def _conninfo(self) -> dict:
-        return {
-            k: v
-            for k, v in connection.get_connection_params().items()
-            if k not in {"cursor_factory", "context"}
         }
 
     def _raw_weekly_sql(self, person: User) -> Endpoint:
