@@ -23,12 +23,17 @@ def exact(value: float | int | Decimal) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-# A trend page prints a few thousand means, most of them values seen before (5.0, 4.5, 6.3...).
-@lru_cache(maxsize=4096, typed=True)
 def one_decimal(value: float | int | Decimal | None) -> str:
-    if value is None:
-        return "–"
-    shown = str(exact(value).quantize(TENTH, rounding=ROUND_HALF_UP))
+    return "–" if value is None else _one_decimal_of(str(value))
+
+
+# A trend page prints a few thousand means, most of them values seen before (5.0, 4.5, 6.3...).
+# Kept by the value's text: every request reads its means as new Decimals, and hashing a new
+# Decimal costs more than rounding it, while its text is cheap to write and to hash.
+@lru_cache(maxsize=4096)
+def _one_decimal_of(text: str) -> str:
+    # The text of a float, an int or a Decimal is the decimal it was written as (see `exact`).
+    shown = str(Decimal(text).quantize(TENTH, rounding=ROUND_HALF_UP))
     return "0.0" if shown == "-0.0" else shown
 
 

@@ -16,15 +16,16 @@ register = template.Library()
 UNCERTAIN = ' <abbr class="uncertain" title="Uncertain: fewer than 3 ratings">?</abbr>'
 
 
-# A long table repeats the same mean and count many times (6.0 from 6 ratings...).
-@lru_cache(maxsize=8192, typed=True)
-def _mean(value: Decimal | None, count: int) -> str:
+# A long table repeats the same mean and count many times (6.0 from 6 ratings...). Kept by the
+# mean's text, as `display.one_decimal` is and for its reason: each request reads new Decimals.
+@lru_cache(maxsize=8192)
+def _mean(text: str | None, count: int) -> str:
     """A weekly mean with the number of ratings behind it; marked when too few to trust.
 
     Built from numbers and fixed text only, so nothing here needs escaping."""
-    if value is None:
+    if text is None:
         return "–"
-    shown = f"{display.one_decimal(value)} <small>({count})</small>"
+    shown = f"{display.one_decimal(Decimal(text))} <small>({count})</small>"
     return shown + UNCERTAIN if count < ENOUGH_RATINGS else shown
 
 
@@ -43,7 +44,10 @@ def _week_row(week: Week) -> str:
     if week.is_empty:
         return f'<tr class="empty-week">{heading}<td colspan="9">Nothing recorded</td></tr>'
     means = "".join(
-        [f"<td>{_mean(week[value], week[count])}</td>" for value, count in MEAN_POSITIONS]
+        [
+            f"<td>{_mean(None if week[value] is None else str(week[value]), week[count])}</td>"
+            for value, count in MEAN_POSITIONS
+        ]
     )
     return (
         f"<tr>{heading}<td>{week.sessions_completed}</td>{means}"

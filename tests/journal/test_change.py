@@ -64,7 +64,17 @@ def test_it_never_prints_a_percent_across_a_threshold_from_its_label(
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(2.25, "2.3"), (-0.25, "-0.3"), (Decimal(121) / 20, "6.1"), (6.05, "6.1"), (0.04, "0.0")],
+    [
+        (2.25, "2.3"),
+        (-0.25, "-0.3"),
+        (Decimal(121) / 20, "6.1"),
+        (6.05, "6.1"),
+        (0.04, "0.0"),
+        (-0.04, "0.0"),
+        (5, "5.0"),
+        (Decimal("6.1666666666666667"), "6.2"),
+        (Decimal("6.05"), "6.1"),
+    ],
 )
 def test_it_rounds_half_up_once(value, shown):
     assert display.one_decimal(value) == shown
