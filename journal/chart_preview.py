@@ -8,6 +8,7 @@ Colours are CSS classes, so the picture follows the light and dark themes.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.utils.html import escape, format_html, format_html_join
@@ -17,6 +18,7 @@ from journal.display import MONTHS
 
 WIDTH, HEIGHT = 400, 230
 LEFT, RIGHT, TOP, BOTTOM = 34, 10, 30, 30
+PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 # The width a week needs for its marker (8 wide) to stand apart from the next one.
 MARKER_ROOM = 10
 DASHES = {"solid": "", "dash": "9 5", "dot": "2 5"}
@@ -38,21 +40,30 @@ def _marker(symbol: str, x: float, y: float, palette: str) -> str:
     return f'<circle class="fill-{palette}" cx="{x:.1f}" cy="{y:.1f}" r="4"/>'
 
 
+@lru_cache(maxsize=64)
+def _x_texts(count: int) -> tuple[str, ...]:
+    """Each week's x, written: the same for every chart of `count` weeks."""
+    slot = PLOT_WIDTH / max(count, 1)
+    return tuple(f"{LEFT + slot * (index + 0.5):.1f}" for index in range(count))
+
+
 def svg(figure: dict[str, Any], label: str) -> SafeString:
     layout, traces = figure["layout"], figure["data"]
     weeks = traces[0]["x"]
-    values = [y for trace in traces for y in trace["y"] if y is not None]
     y_axis = layout["yaxis"]
-    top = y_axis["range"][1] if "range" in y_axis else max(max(values, default=1), 1)
+    if "range" in y_axis:
+        top = y_axis["range"][1]
+    else:
+        values = [y for trace in traces for y in trace["y"] if y is not None]
+        top = max(max(values, default=1), 1)
     step = y_axis.get("dtick") or (2 if top >= 8 else 1)
     top = max(top, step * -(-top // step))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    slot = plot_w / max(len(weeks), 1)
+    slot = PLOT_WIDTH / max(len(weeks), 1)
     # Over many weeks the markers would overlap into a blur (and were most of the picture's
     # size): the lines, with their dashes, carry it then.
     markers = slot >= MARKER_ROOM
 
-    base, scale = TOP + plot_h, plot_h / float(top)
+    base, scale = TOP + PLOT_HEIGHT, PLOT_HEIGHT / float(top)
 
     def x_of(index: int) -> float:
         return LEFT + slot * (index + 0.5)
@@ -76,37 +87,49 @@ def svg(figure: dict[str, Any], label: str) -> SafeString:
             f'<text class="chart-tick" x="{x_of(index):.1f}" y="{HEIGHT - 8}" '
             f'text-anchor="middle">{week.day} {MONTHS[week.month - 1]}</text>'
         )
-    # Each week's x written once for every line of the chart, each value's y once for its line:
-    # hundreds of weeks over five lines, and formatting numbers was most of the drawing's time.
-    x_texts = [f"{x_of(index):.1f}" for index in range(len(weeks))]
+    # Hundreds of weeks over five lines, and formatting numbers was most of the drawing's time:
+    # each week's x is written once for every chart of as many weeks, each value's y once.
+    x_texts = _x_texts(len(weeks))
     for trace in traces:
         palette, values = trace["meta"]["palette"], trace["y"]
-        shown = [index for index, y in enumerate(values) if y is not None]
-        y_texts = {index: f"{y_of(values[index]):.1f}" for index in shown}
         if trace["type"] == "bar":
             # Every bar one subpath of a single path: a third of the bytes of a rect each.
             width = max(slot * 0.6, 2)
             rise = f"h{width:.1f}V{base}z"
-            bars = "".join([f"M{x_of(i) - width / 2:.1f} {base}V{y_texts[i]}{rise}" for i in shown])
+            bars = "".join(
+                [
+                    f"M{x_of(i) - width / 2:.1f} {base}V{base - scale * y:.1f}{rise}"
+                    for i, y in enumerate(values)
+                    if y is not None
+                ]
+            )
             parts.append(f'<path class="fill-{palette} bars" d="{bars}"/>')
             continue
         symbol = trace["marker"]["symbol"]
         dash = DASHES[trace["line"]["dash"]]
         ending = f'" stroke-dasharray="{dash}"/>' if dash else '"/>'
-        run: list[int] = []
-        for index in [*shown, None]:
-            if run and index == run[-1] + 1:
-                run.append(index)
-                continue
-            if len(run) == 1 and not markers:
-                # A week between two gaps has no line: its marker is all that shows it.
-                parts.append(_marker(symbol, x_of(run[0]), y_of(values[run[0]]), palette))
-            if len(run) > 1:
-                points = " ".join([f"{x_texts[i]},{y_texts[i]}" for i in run])
-                parts.append(f'<polyline class="line-{palette}" points="{points}{ending}')
-            run = [] if index is None else [index]
+        # A run of weeks with values is one polyline; a gap (None) ends it.
+        run: list[str] = []
+        first = 0
+        for index, y in enumerate([*values, None]):
+            if y is not None:
+                if not run:
+                    first = index
+                run.append(f"{x_texts[index]},{base - scale * y:.1f}")
+            elif len(run) > 1:
+                parts.append(f'<polyline class="line-{palette}" points="{" ".join(run)}{ending}')
+                run = []
+            elif run:
+                if not markers:
+                    # A week between two gaps has no line: its marker is all that shows it.
+                    parts.append(_marker(symbol, x_of(first), y_of(values[first]), palette))
+                run = []
         if markers:
-            parts.extend(_marker(symbol, x_of(i), y_of(values[i]), palette) for i in shown)
+            parts.extend(
+                _marker(symbol, x_of(i), y_of(y), palette)
+                for i, y in enumerate(values)
+                if y is not None
+            )
     return format_html(
         '<svg class="chart-svg" viewBox="0 0 {} {}" role="img" aria-label="{}">{}</svg>',
         WIDTH,

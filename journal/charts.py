@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -81,17 +80,14 @@ def _count_step(weeks: list[Week]) -> int:
     return max(1, math.ceil(most / 5))
 
 
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
 def _line(weeks: list[Week], x: list[str], field: str, hover: bool) -> dict[str, Any]:
     name, (colour, dark_colour, palette), dash, symbol = LINES[field]
+    values = [getattr(w, field) for w in weeks]
     line = {
         "type": "scatter",
         "x": x,
         # Floats, which JSON writes natively; the exact value is in `text`.
-        "y": [_number(getattr(w, field)) for w in weeks],
+        "y": [None if value is None else float(value) for value in values],
         "name": name,
         "mode": "lines+markers",
         "connectgaps": False,
@@ -105,7 +101,7 @@ def _line(weeks: list[Week], x: list[str], field: str, hover: bool) -> dict[str,
         "customdata": [getattr(w, f"{field}_n") for w in weeks],
         # The figure as the table prints it, rounded in one place (plotly.js would round the
         # binary float, and 6.05 would read 6.0 on the chart and 6.1 in the table).
-        "text": [display.one_decimal(getattr(w, field)) for w in weeks],
+        "text": [display.one_decimal(value) for value in values],
         "hovertemplate": "%{text} (%{customdata} ratings)<extra>" + name + "</extra>",
     }
 
