@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import lru_cache
 
 from django import template
@@ -16,17 +15,13 @@ register = template.Library()
 UNCERTAIN = ' <abbr class="uncertain" title="Uncertain: fewer than 3 ratings">?</abbr>'
 
 
-# A long table repeats the same mean and count many times (6.0 from 6 ratings...). Kept by the
-# mean's text, as `display.one_decimal` is and for its reason: each request reads new Decimals.
+# A long table repeats the same printed mean and count many times (6.0 from 6 ratings...).
 @lru_cache(maxsize=8192)
-def _mean(text: str | None, count: int) -> str:
-    """A weekly mean with the number of ratings behind it; marked when too few to trust.
-
-    Built from numbers and fixed text only, so nothing here needs escaping."""
-    if text is None:
-        return "–"
-    shown = f"{display.one_decimal(Decimal(text))} <small>({count})</small>"
-    return shown + UNCERTAIN if count < ENOUGH_RATINGS else shown
+def _mean(shown: str, count: int) -> str:
+    """A weekly mean as printed, with the number of ratings behind it; marked when too few to
+    trust. Built from numbers and fixed text only, so nothing here needs escaping."""
+    cell = f"{shown} <small>({count})</small>"
+    return cell + UNCERTAIN if count < ENOUGH_RATINGS else cell
 
 
 @register.filter
@@ -45,7 +40,9 @@ def _week_row(week: Week) -> str:
         return f'<tr class="empty-week">{heading}<td colspan="9">Nothing recorded</td></tr>'
     means = "".join(
         [
-            f"<td>{_mean(None if week[value] is None else str(week[value]), week[count])}</td>"
+            "<td>–</td>"
+            if week[value] is None
+            else f"<td>{_mean(display.one_decimal(week[value]), week[count])}</td>"
             for value, count in MEAN_POSITIONS
         ]
     )
