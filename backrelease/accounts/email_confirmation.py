@@ -2,9 +2,11 @@
 address its owner has shown they read.
 
 The link signs the person, the address and the address's version together. The version counts
-every change of the address and every confirmation, so a link works once, and an old link stays
-dead when the address is changed and changed back. The link is a capability URL
-(`backrelease.capability`): redacted from logs, its wrong guesses limited.
+every change of the address, every link sent and every confirmation, so a link works once, only the
+newest link sent works, and an old link stays dead when the address is changed and changed back.
+The link is a capability URL (`backrelease.capability`): redacted from logs, its wrong guesses
+limited. Opening it keeps the token in the session and redirects to a token-free page that holds
+the button, so the token never travels in a Referer and the form posts with its origin.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 SALT = "backrelease.email-confirmation"
+SESSION_KEY = "email_confirmation_token"
 LINK_LIFETIME = timedelta(days=3)
 DAYS = LINK_LIFETIME.days
 
@@ -26,6 +29,14 @@ def token_for(person) -> str:
         {"person": person.pk, "email": person.email.lower(), "version": person.email_version},
         salt=SALT,
     )
+
+
+def new_link_token(person) -> str:
+    """A token for a link about to be sent; every link sent before it stops working."""
+    person.email_version = F("email_version") + 1
+    person.save(update_fields=["email_version"])
+    person.refresh_from_db(fields=["email_version"])
+    return token_for(person)
 
 
 def person_for(token: str):

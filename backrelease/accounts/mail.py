@@ -95,7 +95,7 @@ def send_confirmation(person_id: int, where: dict, attempt: int = 1) -> None:
     person = User.objects.filter(pk=person_id, is_active=True).exclude(email="").first()
     if person is None or person.email_confirmed:
         return
-    path = reverse("email-confirm", args=[email_confirmation.token_for(person)])
+    path = reverse("email-confirm", args=[email_confirmation.new_link_token(person)])
     context = {"person": person, "link": _link(where, path), "days": email_confirmation.DAYS}
     try:
         _deliver("email_confirm", context, person.email)

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("email/", views.email_address, name="email-address"),
     path("email/confirm/<str:token>/", views.email_confirm, name="email-confirm"),
+    path("email/confirmation/", views.email_confirmation_page, name="email-confirmation"),
     path("password_reset/", views.password_reset, name="password_reset"),
     path(
         "password_reset/done/",

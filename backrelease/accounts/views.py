@@ -111,19 +111,32 @@ def email_address(request: HttpRequest) -> HttpResponse:
     return answer(request, "account/settings.html", "email-form", context, form)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "HEAD"])
 def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Confirms on a button press, not on GET: mail scanners open links before people do."""
-    person = email_confirmation.person_for(token)
-    confirmed = False
-    if person is not None and request.method == "POST":
-        email_confirmation.confirm(person)
-        confirmed = True
-    context = {"person": person, "confirmed": confirmed}
-    if person is None and budget.count_miss(request):
+    """The mailed link: a good token moves into the session and the browser on to the page with
+    the button, whose URL holds no secret."""
+    if email_confirmation.person_for(token) is not None:
+        request.session[email_confirmation.SESSION_KEY] = token
+        return redirect("email-confirmation")
+    context = {"person": None, "confirmed": False}
+    if budget.count_miss(request):
         return budget.retry_after(
             render(request, "account/email_confirm.html", context, status=429)
         )
+    return render(request, "account/email_confirm.html", context, status=400)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_confirmation_page(request: HttpRequest) -> HttpResponse:
+    """Confirms on a button press, not on opening: mail scanners open links before people do."""
+    token = request.session.get(email_confirmation.SESSION_KEY, "")
+    person = email_confirmation.person_for(token) if token else None
+    confirmed = False
+    if person is not None and request.method == "POST":
+        email_confirmation.confirm(person)
+        del request.session[email_confirmation.SESSION_KEY]
+        confirmed = True
+    context = {"person": person, "confirmed": confirmed}
     return render(request, "account/email_confirm.html", context, status=200 if person else 400)
 
 

@@ -12,11 +12,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SecretPath:
-    """A URL prefix followed by `segments` path segments that are secret."""
+    """A URL prefix followed by `segments` path segments that are secret.
+
+    `form_page` names the last segment of the token-free page a link redirects to once its token
+    is kept in the person's session: that page holds the form, so it must not be private (a post
+    from a no-referrer page carries `Origin: null`, which the CSRF check refuses).
+    """
 
     name: str
     prefix: str
     segments: int = 1
+    form_page: str = ""
 
 
 # Every secret-bearing URL of the app. tests/capability/test_paths.py fails on a URL pattern with
@@ -24,7 +30,8 @@ class SecretPath:
 SECRET_PATHS = (
     SecretPath("share link", "/shared/"),
     SecretPath("calendar feed", "/calendar/"),
-    SecretPath("password reset", "/accounts/reset/", segments=2),
+    # Django's own reset view keeps the token in the session and redirects to .../set-password/.
+    SecretPath("password reset", "/accounts/reset/", segments=2, form_page="set-password"),
     SecretPath("e-mail confirmation", "/accounts/email/confirm/"),
 )
 PREFIXES = tuple(path.prefix for path in SECRET_PATHS)
@@ -40,8 +47,11 @@ _SECRETS = re.compile(
 )
 
 
+_FORM_PAGES = tuple(f"/{path.form_page}/" for path in SECRET_PATHS if path.form_page)
+
+
 def is_secret(path: str) -> bool:
-    return path.startswith(PREFIXES)
+    return path.startswith(PREFIXES) and not path.endswith(_FORM_PAGES)
 
 
 def _redacted(match: re.Match) -> str:

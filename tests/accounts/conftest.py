@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
+
+LINK = re.compile(r"http://testserver(/\S+)")
+
+
+def link_in(message) -> str:
+    """The path of the one link in a mail (or in its decoded text)."""
+    (path,) = LINK.findall(message.body if hasattr(message, "body") else message)
+    return path
 
 
 def free_port() -> int:

@@ -4,7 +4,6 @@ address: through Django's own views and tokens, and through a real SMTP server o
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from backrelease.accounts import email_confirmation, mail
 from backrelease.accounts.models import User
-from tests.accounts.conftest import free_port, wait_for
+from tests.accounts.conftest import free_port, link_in, wait_for
 from tests.factories import PASSWORD, JournalEntryFactory, ReleaseSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +32,6 @@ SIGNUP = {
 SETTINGS = reverse("account-settings")
 EMAIL = reverse("email-address")
 RESET = reverse("password_reset")
-LINK = re.compile(r"http://testserver(/\S+)")
-
-
-def link_in(message) -> str:
-    (path,) = LINK.findall(message.body if hasattr(message, "body") else message)
-    return path
 
 
 def confirmed(person, address="ana@example.com") -> None:
@@ -81,15 +74,40 @@ def test_the_link_confirms_on_a_button_not_on_opening(person, mailoutbox):
     person.save()
     path = reverse("email-confirm", args=[email_confirmation.token_for(person)])
     anonymous = Client()
-    page = anonymous.get(path)
+    opened = anonymous.get(path)
+    # The token moves into the session: the page with the button has no secret in its address.
+    assert opened.status_code == 302
+    assert opened.url == reverse("email-confirmation")
+    page = anonymous.get(opened.url)
     assert page.status_code == 200
     assert "Confirm this address" in page.text
+    assert page["Referrer-Policy"] == "same-origin"
     person.refresh_from_db()
     assert person.email_confirmed_at is None
-    done = anonymous.post(path)
+    done = anonymous.post(opened.url)
     assert "is confirmed" in done.text
     person.refresh_from_db()
     assert person.email_confirmed
+    assert anonymous.post(opened.url).status_code == 400
+
+
+def test_the_confirmation_page_without_a_link_confirms_nothing(person):
+    person.email = "ana@example.com"
+    person.save()
+    response = Client().post(reverse("email-confirmation"))
+    assert response.status_code == 400
+    assert "This link does not work" in response.text
+    person.refresh_from_db()
+    assert person.email_confirmed_at is None
+
+
+def test_the_link_itself_takes_no_post(person):
+    person.email = "ana@example.com"
+    person.save()
+    path = reverse("email-confirm", args=[email_confirmation.token_for(person)])
+    assert Client().post(path).status_code == 405
+    person.refresh_from_db()
+    assert person.email_confirmed_at is None
 
 
 @pytest.mark.parametrize("spoil", ["altered", "expired", "address changed", "other salt"])
@@ -107,10 +125,25 @@ def test_a_spoilt_link_confirms_nothing(person, spoil):
         person.save()
     else:
         token = signing.dumps({"person": person.pk, "email": "ana@example.com"})
+    client = Client()
     with time_machine.travel(when):
-        response = Client().post(reverse("email-confirm", args=[token]))
-    assert response.status_code == 400
-    assert "This link does not work" in response.text
+        response = client.get(reverse("email-confirm", args=[token]))
+        assert response.status_code == 400
+        assert "This link does not work" in response.text
+        assert client.post(reverse("email-confirmation")).status_code == 400
+    person.refresh_from_db()
+    assert person.email_confirmed_at is None
+
+
+def test_a_link_opened_then_spoilt_confirms_nothing(person):
+    """The session keeps the token, not a verdict: a change of address after opening kills it."""
+    person.email = "ana@example.com"
+    person.save()
+    client = Client()
+    client.get(reverse("email-confirm", args=[email_confirmation.token_for(person)]))
+    person.email = "other@example.com"
+    person.save()
+    assert client.post(reverse("email-confirmation")).status_code == 400
     person.refresh_from_db()
     assert person.email_confirmed_at is None
 
@@ -243,6 +276,8 @@ def test_a_forgotten_password_is_reset_through_a_real_smtp_server(person, smtp_s
     assert opened.status_code == 302
     form = client.get(opened.url)
     assert "Choose a new password" in form.text
+    # The page with the form holds no token, so it may send its origin with the post.
+    assert form["Referrer-Policy"] == "same-origin"
     new_password = "a-fresh-password-for-ana"
     done = client.post(opened.url, {"new_password1": new_password, "new_password2": new_password})
     assert done.url == reverse("password_reset_complete")
@@ -266,7 +301,9 @@ def test_the_confirmation_goes_out_through_a_real_smtp_server(
     person_client.post(EMAIL, {"email": "ana@example.com"})
     run_tasks()
     message = wait_for(smtp_server)
-    Client().post(link_in(message.get_payload(decode=True).decode()))
+    client = Client()
+    opened = client.get(link_in(message.get_payload(decode=True).decode()))
+    client.post(opened.url)
     person.refresh_from_db()
     assert person.email_confirmed
 
