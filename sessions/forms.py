@@ -95,11 +95,12 @@ class StopEarlyForm(forms.Form):
 
 class CorrectionForm(forms.ModelForm):
     """A finished session's ratings and note, changed afterwards. A rating the session never had
-    (it was stopped before that step) may stay empty.
-
-    Only what is posted changes: a field left out of the post keeps its value, and clearing an
-    optional rating takes posting it empty.
+    (it was stopped before that step) may stay empty; a pain or arch rating it has may be changed
+    but not removed, since the trends and reports rest on it. Only what is posted changes: a field
+    left out of the post keeps its value.
     """
+
+    KEPT_RATINGS = ("pain_before", "arch_before", "arch_after", "pain_after")
 
     def __init__(self, data=None, *args, instance: ReleaseSession, **kwargs) -> None:
         if data is not None:
@@ -109,6 +110,9 @@ class CorrectionForm(forms.ModelForm):
                 if name not in data and value is not None:
                     data[name] = value
         super().__init__(data, *args, instance=instance, **kwargs)
+        for name in self.KEPT_RATINGS:
+            if getattr(instance, name) is not None:
+                self.fields[name].required = True
 
     pain_before = rating_field(PAIN_MAX, required=True, what="pain before")
     arch_before = arch_field(required=False)

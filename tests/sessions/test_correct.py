@@ -125,8 +125,23 @@ def test_it_changes_only_the_ratings_posted(person, person_client):
         1,
         2,
     )
-    person_client.post(
-        reverse("sessions:correct", args=[session.pk]), {"pain_before": 7, "arch_after": ""}
+
+
+@pytest.mark.parametrize("rating", ["pain_before", "arch_before", "arch_after", "pain_after"])
+def test_a_rating_the_session_has_cannot_be_posted_away(finished, person_client, rating):
+    response = person_client.post(url(finished), good(**{rating: ""}), HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    assert "Choose" in response.text
+    finished.refresh_from_db()
+    assert getattr(finished, rating) is not None
+    assert finished.corrected_at is None
+
+
+def test_a_rating_the_session_never_had_may_stay_empty(person, person_client):
+    stopped = ReleaseSessionFactory(
+        person=person, finished=True, pain_before=6, arch_before=3, arch_after=None, pain_after=5
     )
-    session.refresh_from_db()
-    assert (session.arch_after, session.arch_before) == (None, 3)
+    response = person_client.post(url(stopped), good(arch_after="", pain_after="4"))
+    assert response.status_code == 302
+    stopped.refresh_from_db()
+    assert (stopped.arch_after, stopped.pain_after) == (None, 4)
