@@ -66,6 +66,10 @@ PG_DIR = cluster_dir()
 DATA_DIR = PG_DIR / "data"
 SOCKET_DIR = PG_DIR / "run"
 LOG_FILE = PG_DIR / "server.log"
+# Nothing a person typed reaches the server log, as in docs/deploy/patroni.yml: a refused statement
+# is logged without its text (which holds the values), and without the error's DETAIL (a failing
+# row, a duplicate key).
+PRIVATE_LOGGING = {"log_min_error_statement": "panic", "log_error_verbosity": "terse"}
 
 
 def local_url() -> str:
@@ -186,7 +190,16 @@ def up() -> str:
             ]
         )
         _check(created, "createdb")
+    _keep_values_out_of_the_log(bin_dir)
     return local_url()
+
+
+def _keep_values_out_of_the_log(bin_dir: Path) -> None:
+    """Set on every start, so a cluster made before these settings gets them too."""
+    psql = [str(bin_dir / "psql"), "-h", str(SOCKET_DIR), "-p", str(PORT), "-U", SUPERUSER]
+    statements = [f"ALTER SYSTEM SET {name} = '{value}'" for name, value in PRIVATE_LOGGING.items()]
+    commands = [arg for sql in [*statements, "SELECT pg_reload_conf()"] for arg in ("-c", sql)]
+    _check(_run([*psql, "-d", DB_NAME, "-q", *commands]), "Setting the server log's privacy")
 
 
 def stop() -> None:

@@ -5,9 +5,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from backrelease.common.database import from_url
 from backrelease.devtools import cluster as devdb
+from tests.factories import JournalEntryFactory, UserFactory
 
 
 def test_it_points_at_the_socket_in_the_repository():
@@ -46,3 +48,25 @@ def test_it_moves_the_cluster_out_of_a_checkout_the_server_user_cannot_enter(tmp
     assert not str(chosen).startswith(str(private))
     assert chosen == devdb.cluster_dir(private / "clone")
     assert chosen != devdb.cluster_dir(tmp_path)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", devdb.local_url()) != devdb.local_url(),
+    reason="reads the local cluster's own server log",
+)
+def test_a_refused_statement_leaves_none_of_its_values_in_the_server_log():
+    person = UserFactory()
+    logged_before = devdb.LOG_FILE.stat().st_size
+    marker = "private-note-4711"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JournalEntryFactory(person=person, pain=99, note=marker)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(username=person.username.upper(), display_name=marker)
+    with devdb.LOG_FILE.open("rb") as log:
+        log.seek(logged_before)
+        logged = log.read().decode(errors="replace")
+    assert "violates check constraint" in logged
+    assert "duplicate key value" in logged
+    assert marker not in logged
+    assert person.username not in logged
