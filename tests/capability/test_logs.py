@@ -1,17 +1,19 @@
 """No secret of a capability URL in any log line: a real gunicorn with its access log on, Django's
-own log lines, and Debian's nginx with the deployment's log configuration (docs/deploy)."""
+own log lines, and Debian's nginx as shipped serving the deployed site (docs/deploy)."""
 
 from __future__ import annotations
 
+import http.client
 import os
-import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from backrelease.accounts import email_confirmation
 from backrelease.capability import tokens
+from backrelease.devtools import nginx
 from tests.factories import CalendarFeedFactory, ShareLinkFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,6 +61,18 @@ def database_url() -> str:
     return f"postgres://{params['USER']}@{host}:{params['PORT']}/{params['NAME']}"
 
 
+@dataclass
+class Gunicorn:
+    port: int
+    log: Path
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
 @pytest.fixture
 def gunicorn(tmp_path):
     port = free_port()
@@ -91,14 +106,14 @@ def gunicorn(tmp_path):
         )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
-        yield port, log
+        yield Gunicorn(port, log, server)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        Gunicorn(port, log, server).stop()
 
 
 def secrets_in_use(person) -> dict[str, str]:
-    """A path of every kind of capability URL, each with its secrets."""
+    """Paths of every kind of capability URL, with good and wrong secrets, with and without a
+    query string, each with its secret."""
     share = tokens.new_token()
     ShareLinkFactory(person=person, token=share)
     feed = tokens.new_token()
@@ -108,72 +123,88 @@ def secrets_in_use(person) -> dict[str, str]:
     uid = urlsafe_base64_encode(force_bytes(person.pk))
     reset = default_token_generator.make_token(person)
     confirm = email_confirmation.token_for(person)
+    wrong_share, wrong_feed = tokens.new_token(), tokens.new_token()
+    wrong_reset, wrong_confirm = "cz4a1b-0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c", tokens.new_token()
     return {
         f"/shared/{share}/": share,
         f"/shared/{share}/weekly.csv": share,
-        "/shared/a-wrong-share-token-0123456789/": "a-wrong-share-token-0123456789",
+        f"/shared/{share}/?weeks=all": share,
+        f"/shared/{wrong_share}/": wrong_share,
         f"/calendar/{feed}.ics": feed,
+        f"/calendar/{feed}.ics?v=2": feed,
+        f"/calendar/{wrong_feed}.ics": wrong_feed,
         f"/accounts/reset/{uid}/{reset}/": reset,
+        f"/accounts/reset/{uid}/{reset}/?next=/": reset,
+        f"/accounts/reset/{uid}/{wrong_reset}/": wrong_reset,
         f"/accounts/email/confirm/{confirm}/": confirm,
-        "/accounts/email/confirm/not-a-real-confirmation-token/": "not-a-real-confirmation-token",
+        f"/accounts/email/confirm/{confirm}/?utm_source=mail": confirm,
+        f"/accounts/email/confirm/{wrong_confirm}/": wrong_confirm,
     }
 
 
 def test_gunicorn_and_django_write_no_secret(person, gunicorn):
-    port, log = gunicorn
     paths = secrets_in_use(person)
     for path in paths:
-        assert get(f"http://127.0.0.1:{port}{path}") in {200, 302, 400, 404}
+        assert get(f"http://127.0.0.1:{gunicorn.port}{path}") in {200, 302, 400, 404}
     time.sleep(0.5)
-    written = log.read_text()
+    written = gunicorn.log.read_text()
     assert written.count("[token]") >= len(paths)
     assert "Bad Request: /accounts/email/confirm/[token]/" in written
     for secret in set(paths.values()):
         assert secret not in written
 
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+UNVERIFIED = ssl._create_unverified_context()
+# What the app answers on these paths; nginx's own answers (502, 413, 400) are not among them.
+APP_ANSWERS = {200, 302, 400, 404, 429}
 
 
-@pytest.mark.skipif(not Path(NGINX).exists(), reason="Debian's nginx is installed by make test")
-def test_nginx_with_the_deployment_log_settings_writes_no_secret(person, gunicorn, tmp_path):
-    port, _ = gunicorn
-    logs = (
-        (ROOT / "docs/deploy/nginx-logs.conf").read_text().replace("/var/log/nginx", str(tmp_path))
-    )
-    proxy, down, dead = free_port(), free_port(), free_port()
-    (tmp_path / "nginx.conf").write_text(f"""
-pid {tmp_path}/nginx.pid;
-events {{}}
-http {{
-    {logs}
-    client_body_temp_path {tmp_path}; proxy_temp_path {tmp_path};
-    fastcgi_temp_path {tmp_path}; uwsgi_temp_path {tmp_path}; scgi_temp_path {tmp_path};
-    server {{
-        listen 127.0.0.1:{proxy};
-        location / {{ proxy_pass http://127.0.0.1:{port}; proxy_set_header Host $host; }}
-    }}
-    server {{
-        listen 127.0.0.1:{down};
-        location / {{ proxy_pass http://127.0.0.1:{dead}; }}
-    }}
-}}
-""")
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
-        stderr=subprocess.DEVNULL,
-    )
+def request(port: int, path: str, tls: bool, **headers: str) -> tuple[int, str]:
+    """The status and Location of a GET, redirects not followed."""
+    if tls:
+        connection = http.client.HTTPSConnection("127.0.0.1", port, context=UNVERIFIED, timeout=30)
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        wait_for(f"http://127.0.0.1:{proxy}/healthz")
-        paths = secrets_in_use(person)
-        for path in paths:
-            get(f"http://127.0.0.1:{proxy}{path}")
-            # The app unreachable: nginx's error log would write the whole request line.
-            assert get(f"http://127.0.0.1:{down}{path}") == 502
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Location", "")
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
-    written = (tmp_path / "access.log").read_text() + (tmp_path / "error.log").read_text()
-    assert written.count("[token]") >= 2 * len(paths)
-    for secret in set(paths.values()):
-        assert secret not in written
+        connection.close()
+
+
+@pytest.mark.skipif(not nginx.installed(), reason="Debian's nginx is installed by make test")
+def test_debians_nginx_with_the_deployed_site_writes_no_secret(person, gunicorn):
+    paths = secrets_in_use(person)
+    secrets = set(paths.values())
+    with nginx.Nginx([gunicorn.port]) as proxy:
+        assert proxy.check().returncode == 0
+        proxy.start()
+        for path in paths:
+            assert request(proxy.https_port, path, tls=True)[0] in APP_ANSWERS, path
+            redirect = request(proxy.http_port, path, tls=False)
+            assert redirect == (301, f"https://127.0.0.1{path}")
+        share_page = next(path for path in paths if path.startswith("/shared/"))
+        referred = request(
+            proxy.https_port,
+            "/healthz",
+            tls=True,
+            Referer=f"https://backrelease.example{share_page}",
+        )
+        assert referred[0] == 200
+        # The app down: nginx's error log would write each request line whole.
+        gunicorn.stop()
+        for path in paths:
+            assert request(proxy.https_port, path, tls=True)[0] == 502
+        proxy.stop()
+        logs = proxy.logs()
+    logs["gunicorn.log"] = gunicorn.log.read_text()
+    # Debian's own access log, in the http block, is replaced by the site's for its servers.
+    assert logs["access.log"] == ""
+    redacted = [line for line in logs["backrelease.access.log"].splitlines() if "[token]" in line]
+    # Each path over HTTPS, over HTTP (the redirect) and with the app down; the Referer.
+    assert len(redacted) == 3 * len(paths) + 1
+    assert any(" 502 " in line for line in redacted)
+    found = [(name, secret) for name, text in logs.items() for secret in secrets if secret in text]
+    assert found == []

@@ -57,7 +57,7 @@ from backrelease.accounts.models import LoginFailure, User  # noqa: E402
 from backrelease.capability import budget, tokens  # noqa: E402
 from backrelease.capability.models import TokenMiss  # noqa: E402
 from backrelease.devtools import cluster as devdb  # noqa: E402
-from backrelease.devtools import pgbouncer  # noqa: E402
+from backrelease.devtools import nginx, pgbouncer  # noqa: E402
 from journal import sharing  # noqa: E402
 from journal.models import JournalEntry, ShareLink  # noqa: E402
 from sessions.models import ReleaseSession  # noqa: E402
@@ -103,36 +103,6 @@ stopasgroup=true
 killasgroup=true
 redirect_stderr=true
 stdout_logfile={dir}/{name}.log
-"""
-NGINX_CONF = """
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    upstream app {{
-{servers}
-        keepalive 32;
-        keepalive_timeout 15s;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://app;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-        }}
-    }}
-}}
 """
 
 
@@ -305,13 +275,6 @@ def logins(base: str, username: str) -> list[int]:
     return statuses
 
 
-def nginx_conf(workdir: Path, ports: tuple[int, ...], proxy_port: int) -> Path:
-    servers = "\n".join(f"        server 127.0.0.1:{port};" for port in ports)
-    conf = workdir / f"nginx-{proxy_port}.conf"
-    conf.write_text(NGINX_CONF.format(dir=workdir, servers=servers, port=proxy_port))
-    return conf
-
-
 def supervisor_conf(workdir: Path, env: dict, ports: tuple[int, ...] = APP_PORTS) -> str:
     def environment(extra: dict) -> str:
         values = {**env, **extra}
@@ -388,18 +351,17 @@ def forget_the_load_accounts_failures() -> None:
 
 
 class Servers:
-    """App servers under supervisor (gunicorn and a task worker each) behind nginx, with their
-    files in `workdir`; stopped on leaving the `with` block."""
+    """App servers under supervisor (gunicorn and a task worker each) with their files in
+    `workdir`, behind Debian's nginx with the deployed site (plain HTTP on `proxy_port`: the load
+    is the app's, not TLS's); stopped on leaving the `with` block."""
 
     def __init__(self, workdir: Path, env: dict, ports: tuple[int, ...], proxy_port: int):
         workdir.mkdir(exist_ok=True)
-        for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (workdir / folder).mkdir(exist_ok=True)
         self.conf = workdir / "supervisord.conf"
         self.conf.write_text(supervisor_conf(workdir, env, ports))
-        self.nginx_conf = nginx_conf(workdir, ports, proxy_port)
+        self.proxy = nginx.Nginx(ports, https_port=proxy_port, tls=False)
         self.workdir, self.ports, self.proxy_port = workdir, ports, proxy_port
-        self.supervisord = self.nginx = None
+        self.supervisord = None
 
     def __enter__(self) -> Servers:
         self.supervisord = subprocess.Popen(
@@ -409,16 +371,14 @@ class Servers:
         )
         for port in self.ports:
             wait_for(f"http://127.0.0.1:{port}/healthz", 120)
-        self.nginx = subprocess.Popen(
-            ["nginx", "-p", str(self.workdir), "-c", str(self.nginx_conf), "-g", "daemon off;"]
-        )
+        self.proxy.start()
         wait_for(f"http://127.0.0.1:{self.proxy_port}/healthz")
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.nginx:
-            self.nginx.send_signal(signal.SIGQUIT)
-            self.nginx.wait(timeout=10)
+        self.proxy.stop()
+        shutil.copytree(self.proxy.home / "log", self.workdir / "nginx-logs")
+        self.proxy.__exit__(*exc)
         if self.supervisord:
             os.killpg(self.supervisord.pid, signal.SIGTERM)
             self.supervisord.wait(timeout=60)
