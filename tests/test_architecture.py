@@ -4,6 +4,8 @@ bottom, development tooling out of production (README, "Architecture")."""
 from __future__ import annotations
 
 import ast
+import tomllib
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from django.conf import settings
@@ -130,6 +132,28 @@ def test_production_never_imports_development_tooling():
         if source != DEVTOOLS and component(target) == DEVTOOLS
     ]
     assert offenders == []
+
+
+def packaged(include: list[str], exclude: list[str]) -> list[str]:
+    """The packages setuptools' `packages.find` takes: dotted names matched as shell patterns."""
+    names = [
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in ROOT.glob("*/**/__init__.py")
+        if not init.is_relative_to(ROOT / ".venv")
+    ]
+    return [
+        name
+        for name in names
+        if any(fnmatchcase(name, pattern) for pattern in include)
+        and not any(fnmatchcase(name, pattern) for pattern in exclude)
+    ]
+
+
+def test_the_built_package_leaves_development_tooling_out():
+    found = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    packages = packaged(found["packages"]["find"]["include"], found["packages"]["find"]["exclude"])
+    assert {"backrelease", "backrelease.accounts", "sessions", "journal"} <= set(packages)
+    assert [name for name in packages if "devtools" in name] == []
 
 
 def test_shared_helpers_sit_at_the_bottom():

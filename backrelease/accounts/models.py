@@ -91,7 +91,8 @@ class DeletedRow(models.Model):
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     what = models.CharField(max_length=200)
-    # Django's own serialisation of the rows, so they come back with their ids and every field.
+    # Each row's model and every column as text at full precision (`undo._dump`), so it comes back
+    # with its id and every field.
     rows = models.JSONField()
     deleted_at = models.DateTimeField(default=timezone.now)
 

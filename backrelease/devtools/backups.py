@@ -91,10 +91,6 @@ def backup() -> Path:
     return target
 
 
-def latest_backup() -> Path:
-    return max(BACKUPS.glob("base-*"))
-
-
 def switch_wal() -> None:
     """Closes the current WAL file and waits until the archive holds it."""
     name = _psql("SELECT pg_walfile_name(pg_switch_wal())")

@@ -26,7 +26,6 @@ import yaml
 from backrelease.devtools import cluster
 
 HOME = cluster.PG_DIR / "ha"
-SCOPE = "backrelease"
 ETCD_CLIENT_PORT = 2389
 ETCD_PEER_PORT = 2390
 
