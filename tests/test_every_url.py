@@ -40,6 +40,7 @@ PUBLIC = {
     "healthz",
     "robots-txt",
     "email-confirm",
+    "email-confirmation",
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",

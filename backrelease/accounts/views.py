@@ -24,7 +24,7 @@ from backrelease.accounts.forms import (
     SignupForm,
 )
 from backrelease.accounts.models import DeletedRow
-from backrelease.capability import budget
+from backrelease.capability import guard
 from backrelease.common.htmx import answer
 from backrelease.common.ownership import owned
 from backrelease.common.redirects import local_next
@@ -115,15 +115,15 @@ def email_address(request: HttpRequest) -> HttpResponse:
 def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The mailed link: a good token moves into the session and the browser on to the page with
     the button, whose URL holds no secret."""
-    if email_confirmation.person_for(token) is not None:
-        request.session[email_confirmation.SESSION_KEY] = token
-        return redirect("email-confirmation")
-    context = {"person": None, "confirmed": False}
-    if budget.count_miss(request):
-        return budget.retry_after(
-            render(request, "account/email_confirm.html", context, status=429)
-        )
-    return render(request, "account/email_confirm.html", context, status=400)
+    found = guard.opened(
+        request,
+        lambda: email_confirmation.person_for(token),
+        lambda status: render(request, "account/email_confirm.html", {"person": None}),
+    )
+    if isinstance(found, HttpResponse):
+        return found
+    request.session[email_confirmation.SESSION_KEY] = token
+    return redirect("email-confirmation")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -166,12 +166,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
-        # A wrong link counts against the client's wrong-token limit like any capability URL.
-        refused = not self.validlink and not isinstance(response, HttpResponseRedirect)
-        if refused and budget.count_miss(request):
-            response.status_code = 429
-            return budget.retry_after(response)
-        return response
+        # Django redirects a good link to the form, or shows the form: anything else is a wrong
+        # link, answered like any capability URL's.
+        good = self.validlink or isinstance(response, HttpResponseRedirect)
+        return guard.opened(request, lambda: response if good else None, lambda status: response)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from backrelease.accounts import undo
-from backrelease.capability import budget, tokens
+from backrelease.capability import guard, tokens
 from backrelease.common.htmx import answer, page_or_partial
 from backrelease.common.local_time import week_start
 from backrelease.common.ownership import owned
@@ -101,6 +101,9 @@ def openings(request: HttpRequest, link: ShareLink) -> HttpResponse:
     )
 
 
+REFUSALS = {guard.NOT_FOUND: "unknown", guard.TOO_MANY: "limited"}
+
+
 def _unavailable(request: HttpRequest, reason: str, status: int) -> HttpResponse:
     return render(request, "shared/unavailable.html", {"reason": reason}, status=status)
 
@@ -108,11 +111,13 @@ def _unavailable(request: HttpRequest, reason: str, status: int) -> HttpResponse
 def _open(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
     """The link behind a token, or the plain page that says why there is none."""
     lookup = sharing.find(token)
-    # Only misses are counted and limited: a valid link always opens, whoever guessed before.
-    if lookup.link is None:
-        if budget.count_miss(request):
-            return budget.retry_after(_unavailable(request, "limited", 429))
-        return _unavailable(request, "unknown", 404)
+    found = guard.opened(
+        request,
+        lambda: lookup.link,
+        lambda status: _unavailable(request, REFUSALS[status], status),
+    )
+    if isinstance(found, HttpResponse):
+        return found
     if lookup.gone:
         return _unavailable(request, lookup.link.status, 410)
     return lookup.link

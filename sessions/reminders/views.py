@@ -5,14 +5,14 @@ from __future__ import annotations
 import segno
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from backrelease.accounts import undo
-from backrelease.capability import budget
+from backrelease.capability import guard
 from backrelease.common.htmx import answer, page_or_partial
 from backrelease.common.ownership import owned
 from sessions.models import CalendarFeed, CheckInReminder, SessionReminder
@@ -119,22 +119,25 @@ def stop_feed(request: HttpRequest) -> HttpResponse:
     return _answer(request, "calendar-feed", _context(request))
 
 
+FEED_REFUSALS = {
+    guard.NOT_FOUND: "There is no calendar at this address. Check that it was copied whole.",
+    guard.TOO_MANY: "Too many tries with wrong addresses. Wait a minute, then try again.",
+}
+
+
+def _refusal(status: int) -> HttpResponse:
+    """Plain text: calendar apps show it as it is."""
+    return HttpResponse(FEED_REFUSALS[status], content_type="text/plain; charset=utf-8")
+
+
 @csrf_exempt
 @require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The calendar itself. Read-only and cookie-free like a clinician's page (so CSRF-exempt:
     every other method answers 405)."""
-    found = calendar_feed.find_feed(token)
-    if found is None:
-        if budget.count_miss(request):
-            return budget.retry_after(
-                HttpResponse(
-                    "Too many tries with wrong addresses. Wait a minute, then try again.",
-                    status=429,
-                    content_type="text/plain; charset=utf-8",
-                )
-            )
-        raise Http404
+    found = guard.opened(request, lambda: calendar_feed.find_feed(token), _refusal)
+    if isinstance(found, HttpResponse):
+        return found
     if request.method == "GET":
         calendar_feed.record_fetch(found)
     person = found.person

@@ -128,7 +128,7 @@ def test_a_spoilt_link_confirms_nothing(person, spoil):
     client = Client()
     with time_machine.travel(when):
         response = client.get(reverse("email-confirm", args=[token]))
-        assert response.status_code == 400
+        assert response.status_code == 404
         assert "This link does not work" in response.text
         assert client.post(reverse("email-confirmation")).status_code == 400
     person.refresh_from_db()

@@ -149,7 +149,7 @@ def test_gunicorn_and_django_write_no_secret(person, gunicorn):
     time.sleep(0.5)
     written = gunicorn.log.read_text()
     assert written.count("[token]") >= len(paths)
-    assert "Bad Request: /accounts/email/confirm/[token]/" in written
+    assert "Not Found: /accounts/email/confirm/[token]/" in written
     for secret in set(paths.values()):
         assert secret not in written
 
