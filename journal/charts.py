@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.utils.safestring import SafeString
 from plotly.io.json import to_json_plotly
 
+from backrelease.common.scales import ARCH_MAX, PAIN_MAX
 from journal import chart_preview, display
 from journal.trends import Week
 
@@ -150,7 +151,7 @@ def figures(weeks: list[Week], *, hover: bool = False) -> dict[str, Chart | None
             "data": [
                 _line(weeks, x, f, hover) for f in ("usual_pain", "pain_before", "pain_after")
             ],
-            "layout": _layout(weeks, "Pain per week", "Pain (0-10)", 10),
+            "layout": _layout(weeks, "Pain per week", f"Pain (0-{PAIN_MAX})", PAIN_MAX),
         },
         "sessions": {
             "data": [sessions],
@@ -158,7 +159,7 @@ def figures(weeks: list[Week], *, hover: bool = False) -> dict[str, Chart | None
         },
         "arch": {
             "data": [_line(weeks, x, f, hover) for f in ("arch_before", "arch_after")],
-            "layout": _layout(weeks, "Lower-back arch per week", "Arch (0-4)", 4),
+            "layout": _layout(weeks, "Lower-back arch per week", f"Arch (0-{ARCH_MAX})", ARCH_MAX),
         },
     }
     return {
@@ -168,9 +169,9 @@ def figures(weeks: list[Week], *, hover: bool = False) -> dict[str, Chart | None
 
 
 LABELS = {
-    "pain": "Pain per week, 0 to 10: the table below gives each value.",
+    "pain": f"Pain per week, 0 to {PAIN_MAX}: the table below gives each value.",
     "sessions": "Sessions per week: the table below gives each count.",
-    "arch": "Lower-back arch per week, 0 to 4: the table below gives each value.",
+    "arch": f"Lower-back arch per week, 0 to {ARCH_MAX}: the table below gives each value.",
 }
 
 

@@ -11,10 +11,9 @@ from django.utils.dateparse import parse_datetime
 
 from backrelease.common import bounds
 from backrelease.common.fields import note_field, rating_field
+from backrelease.common.scales import PAIN_MAX, PEG_MAX
 from journal.models import (
     BUILT_IN_TAGS,
-    PAIN_MAX,
-    PEG_MAX,
     JournalEntry,
     OwnTag,
     WeeklyCheckIn,

@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backrelease.common import bounds
+from backrelease.common.scales import PAIN_MAX, PEG_MAX
 
-PAIN_MAX = 10
-PEG_MAX = 10
 BUILT_IN_TAGS = ["sleep", "stress", "sitting", "lifting", "exercise", "medication", "other"]
 
 

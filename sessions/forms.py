@@ -5,10 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from backrelease.common.fields import note_field, rating_field
+from backrelease.common.scales import ARCH_MAX, PAIN_MAX, TENSION_MAX
 from sessions.models import (
-    ARCH_MAX,
-    PAIN_MAX,
-    TENSION_MAX,
     BallSetup,
     ReleaseSession,
     Step,

@@ -11,10 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backrelease.common import bounds
+from backrelease.common.scales import ARCH_MAX, PAIN_MAX, TENSION_MAX
 
-PAIN_MAX = 10
-ARCH_MAX = 4
-TENSION_MAX = 10
 RELAX_SECONDS = 5 * 60
 # Far more than anyone needs to settle the ball; a bound, so an import cannot carry nonsense.
 REPOSITIONS_MAX = 50

@@ -177,3 +177,20 @@ def test_no_component_takes_another_ones_private_names():
         if name.startswith("_") and component(target) != source
     ]
     assert offenders == []
+
+
+def test_each_rating_scale_is_defined_once():
+    names = {"PAIN_MAX", "ARCH_MAX", "TENSION_MAX", "PEG_MAX"}
+    defined = [
+        f"{path.relative_to(ROOT)} defines {target.id}"
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.parts
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id in names
+    ]
+    assert sorted(defined) == sorted(
+        f"backrelease/common/scales.py defines {name}" for name in names
+    )
