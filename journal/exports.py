@@ -17,7 +17,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from backrelease.common.local_time import iso_sql
-from backrelease.common.period import Period, in_period
+from backrelease.common.period import Period, in_check_in_weeks, in_period
 from journal.models import JournalEntry, WeeklyCheckIn
 from journal.trends import MEANS, Week
 from sessions.models import ReleaseSession
@@ -84,27 +84,19 @@ class Scope:
     def person(self):
         return self.period.person
 
-    def _bounds(self, field: str) -> dict[str, datetime]:
-        bounds = {}
-        if self.period.starts_at:
-            bounds[f"{field}__gte"] = self.period.starts_at
-        if self.period.ends_at:
-            bounds[f"{field}__lt"] = self.period.ends_at
-        return bounds
-
     def sessions(self) -> QuerySet[ReleaseSession]:
         """Every session, unfinished ones too: their pain-before counts in the week's usual pain,
         so the weekly table can only be recomputed from an export that holds them."""
         return (
             ReleaseSession.objects.of(self.person)
-            .filter(**self._bounds("started_at"))
+            .filter(**self.period.orm_bounds("started_at"))
             .order_by("started_at")
         )
 
     def journal_entries(self) -> QuerySet[JournalEntry]:
         return (
             JournalEntry.objects.of(self.person)
-            .filter(**self._bounds("recorded_at"))
+            .filter(**self.period.orm_bounds("recorded_at"))
             .order_by("recorded_at")
         )
 
@@ -186,9 +178,7 @@ def csv_copy_sql(scope: Scope) -> str:
                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                pain_average, enjoyment_interference, activity_interference, NULL
         FROM {WeeklyCheckIn._meta.db_table}
-        WHERE person_id = %(person)s
-          AND (%(since)s::date IS NULL OR week_start >= %(since)s::date - 6)
-          AND (%(until)s::date IS NULL OR week_start <= %(until)s::date)"""
+        WHERE person_id = %(person)s AND {in_check_in_weeks(shown=False)}"""
     columns = ", ".join(f"c{n}" for n in range(len(CSV_COLUMNS)))
     return f"""COPY (
         SELECT {columns} FROM ({sessions} UNION ALL {entries} UNION ALL {check_ins})

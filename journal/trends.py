@@ -15,7 +15,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from backrelease.common.local_time import day_end_sql, day_start_sql, week_sql
-from backrelease.common.period import Period, in_period
+from backrelease.common.period import Period, in_check_in_weeks, in_period
 from journal import display, usual_pain
 from journal.models import WeeklyCheckIn
 from journal.usual_pain import COUNT, ENTRIES, MEAN, SESSION_RATED, SESSIONS
@@ -73,10 +73,7 @@ WITH session_weeks AS (
     SELECT week_start AS week,
            (pain_average + enjoyment_interference + activity_interference) / 3.0 AS peg
     FROM {CHECK_INS}
-    WHERE person_id = %(person)s
-      AND (%(since)s::date IS NULL OR week_start >= date_trunc('week', %(since)s::date)::date)
-      AND (%(until)s::date IS NULL OR week_start <= %(until)s::date)
-      AND (%(from_week)s::date IS NULL OR week_start >= %(from_week)s::date)
+    WHERE person_id = %(person)s AND {in_check_in_weeks()}
 ), bounds AS (
     SELECT CASE WHEN first_data.week IS NOT NULL
                 THEN greatest(first_data.week, %(from_week)s::date) END AS first_week,
@@ -89,9 +86,7 @@ WITH session_weeks AS (
                    {_week("min", "started_at", SESSIONS)},
                    {_week("min", "recorded_at", ENTRIES)},
                    (SELECT min(week_start) FROM {CHECK_INS} WHERE person_id = %(person)s
-                      AND (%(since)s::date IS NULL
-                           OR week_start >= date_trunc('week', %(since)s::date)::date)
-                      AND (%(until)s::date IS NULL OR week_start <= %(until)s::date))
+                      AND {in_check_in_weeks(shown=False)})
                ) AS week
     ) AS first_data
 )

@@ -68,6 +68,15 @@ class Period:
         last_monday = local_time.week_start(self.last_day)
         return replace(self, shown_from=last_monday - timedelta(weeks=weeks - 1))
 
+    def orm_bounds(self, field: str) -> dict[str, datetime]:
+        """The ORM's filter for rows of `field` (an instant) inside the period, as `in_period`."""
+        bounds = {}
+        if self.starts_at:
+            bounds[f"{field}__gte"] = self.starts_at
+        if self.ends_at:
+            bounds[f"{field}__lt"] = self.ends_at
+        return bounds
+
     def sql_params(self) -> dict:
         """The named parameters every query of a period takes (see `in_period`)."""
         shown_at = local_time.day_start(self.shown_from, self.zone) if self.shown_from else None
@@ -96,3 +105,16 @@ def in_period(column: str, *, shown: bool = True) -> str:
         f"(%({start})s::timestamptz IS NULL OR {column} >= %({start})s::timestamptz)"
         f" AND (%(until_at)s::timestamptz IS NULL OR {column} < %(until_at)s::timestamptz)"
     )
+
+
+def in_check_in_weeks(column: str = "week_start", *, shown: bool = True) -> str:
+    """SQL: weekly check-ins, by the Monday in `column`, whose week overlaps the period (a week
+    that starts before `since` still counts when it runs into it), and lies inside its shown weeks
+    unless `shown` is False."""
+    clause = (
+        f"(%(since)s::date IS NULL OR {column} >= date_trunc('week', %(since)s::date)::date)"
+        f" AND (%(until)s::date IS NULL OR {column} <= %(until)s::date)"
+    )
+    if shown:
+        clause += f" AND (%(from_week)s::date IS NULL OR {column} >= %(from_week)s::date)"
+    return clause

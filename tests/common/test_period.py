@@ -3,7 +3,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
-from backrelease.common.period import Period
+import pytest
+from django.db import connection
+
+from backrelease.common.period import Period, in_check_in_weeks
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 PERSON = SimpleNamespace(pk=7, time_zone="Europe/London")
@@ -32,3 +35,24 @@ def test_the_weeks_shown_never_start_before_the_period():
     period = Period.of(PERSON, since=date(2026, 11, 20), now=NOW)
     params = period.last_weeks(12).sql_params()
     assert params["from_at"] == params["since_at"]
+
+
+@pytest.mark.django_db
+def test_a_check_in_counts_when_its_week_overlaps_the_period():
+    # 1 May 2026 is a Friday: the check-in of the week from Monday 27 April runs into the period.
+    period = Period.of(PERSON, since=date(2026, 5, 1), until=date(2026, 6, 30), now=NOW)
+    mondays = [date(2026, 4, 20), date(2026, 4, 27), date(2026, 6, 29), date(2026, 7, 6)]
+    sql = f"SELECT day FROM unnest(%(days)s::date[]) AS day WHERE {in_check_in_weeks('day')}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**period.sql_params(), "days": mondays})
+        inside = [day for (day,) in cursor.fetchall()]
+    assert inside == [date(2026, 4, 27), date(2026, 6, 29)]
+
+
+def test_the_orm_bounds_are_the_periods_instants():
+    period = Period.of(PERSON, since=date(2026, 5, 1), until=date(2026, 6, 30), now=NOW)
+    assert period.orm_bounds("at") == {
+        "at__gte": datetime(2026, 4, 30, 23, 0, tzinfo=UTC),
+        "at__lt": datetime(2026, 6, 30, 23, 0, tzinfo=UTC),
+    }
+    assert Period.of(PERSON, now=NOW).orm_bounds("at") == {}
