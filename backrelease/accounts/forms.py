@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
+from django.utils.translation import gettext_lazy as _
 
+from backrelease.accounts import login_limits
 from backrelease.accounts.models import User, time_zone_choices
 
 
@@ -48,6 +50,31 @@ class SignupForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         for name, message in self.REQUIRED.items():
             self.fields[name].error_messages["required"] = message
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login, with a try's turn under the limits taken just before its password is
+    checked (`login_limits.claim`); `wait` says how long a try turned away must still wait."""
+
+    # Django sets the length only on the widget; longer names reached the lock-out's records.
+    username = UsernameField(
+        max_length=User._meta.get_field("username").max_length,
+        widget=forms.TextInput(attrs={"autofocus": True}),
+        error_messages={
+            "max_length": _(
+                "No username is that long: they have at most %(limit_value)d characters."
+            )
+        },
+    )
+    wait = 0
+
+    def clean(self) -> dict:
+        username = self.cleaned_data.get("username")
+        if username is not None and self.cleaned_data.get("password"):
+            self.wait = login_limits.claim(self.request, username)
+            if self.wait:
+                raise forms.ValidationError(_("Wait a moment, then try again."), code="slowed")
+        return super().clean()
 
 
 class EmailForm(forms.ModelForm):

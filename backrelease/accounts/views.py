@@ -19,6 +19,7 @@ from backrelease.accounts import email_confirmation, login_limits, mail, undo
 from backrelease.accounts.forms import (
     DeleteAccountForm,
     EmailForm,
+    LoginForm,
     PasswordResetRequestForm,
     ProfileForm,
     SignupForm,
@@ -144,13 +145,15 @@ class LoginView(auth_views.LoginView):
     """Django's login, under the per-account ceiling, and remembering the browser as a known
     device of the account once the password is right (`login_limits`)."""
 
-    def post(self, request, *args, **kwargs):
-        wait = login_limits.wait_seconds(request, request.POST.get("username", ""))
-        if wait:
-            return login_limits.slowed(request, wait)
-        return super().post(request, *args, **kwargs)
+    form_class = LoginForm
+
+    def form_invalid(self, form):
+        if form.wait:
+            return login_limits.slowed(self.request, form.wait)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
+        login_limits.passed(self.request)
         response = super().form_valid(form)
         login_limits.trust_device(response, form.get_user())
         return response

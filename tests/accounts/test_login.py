@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
 
+from backrelease.accounts.models import LoginFailure
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,13 @@ def test_it_hashes_with_argon2id_and_upgrades_old_hashes(person, settings):
     client.post(reverse("login"), {"username": person.username, "password": PASSWORD})
     person.refresh_from_db()
     assert person.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_it_refuses_a_username_longer_than_any_and_counts_nothing(person):
+    response = Client(raise_request_exception=False).post(
+        reverse("login"), {"username": "a" * 300, "password": "nope"}
+    )
+    assert response.status_code == 200
+    assert "No username is that long: they have at most 150 characters." in response.text
+    assert not AccessAttempt.objects.exists()
+    assert not LoginFailure.objects.exists()

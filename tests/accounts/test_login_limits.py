@@ -3,15 +3,22 @@ lock the owner out."""
 
 from __future__ import annotations
 
+import threading
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from http.client import HTTPConnection
+from http.cookies import SimpleCookie
 
 import pytest
 import time_machine
+from django.contrib.auth.backends import ModelBackend
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from backrelease.accounts import login_limits
+from backrelease.accounts.models import LoginFailure
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +87,67 @@ def test_a_cookie_for_another_account_counts_for_nothing(person, other_person):
     client.post(reverse("logout"))
     answers = [attempt(client, person.username, "wrong").status_code for _ in range(6)]
     assert answers[-1] == 429
+
+
+def test_a_right_password_counts_as_no_failure(person):
+    for n in range(login_limits.ACCOUNT_FAILURES_BEFORE_SLOWING + 1):
+        client = Client(REMOTE_ADDR=f"198.51.100.{n}")
+        assert attempt(client, person.username, PASSWORD).status_code == 302
+    assert not LoginFailure.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_as_the_delay_runs_out_get_one_password_check(
+    live_server, person, settings, monkeypatch
+):
+    # 25 failures, the latest just over the longest delay ago: the next try may go ahead.
+    ago = timezone.now() - timedelta(seconds=login_limits.LONGEST_DELAY + 1)
+    LoginFailure.objects.bulk_create(
+        LoginFailure(key=login_limits._account(person.username), at=ago - timedelta(seconds=n))
+        for n in range(25)
+    )
+    checked = []
+    check_password = ModelBackend.authenticate
+
+    def counted(backend, request, username=None, password=None, **kwargs):
+        checked.append(username)
+        return check_password(backend, request, username, password, **kwargs)
+
+    monkeypatch.setattr(ModelBackend, "authenticate", counted)
+    # The real hash, whose cost is the time parallel guesses have to slip past the limit.
+    settings.PASSWORD_HASHERS = ["backrelease.accounts.passwords.Argon2idHasher"]
+    person.set_password(PASSWORD)
+    person.save()
+    # Each guess comes from its own address, as the proxy in front says.
+    settings.TRUSTED_PROXY_COUNT = 1
+    server = urllib.parse.urlsplit(live_server.url)
+    page = HTTPConnection(server.hostname, server.port)
+    page.request("GET", LOGIN)
+    csrf = SimpleCookie(page.getresponse().getheader("Set-Cookie"))["csrftoken"].value
+    page.close()
+    body = urllib.parse.urlencode(
+        {"username": person.username, "password": "wrong", "csrfmiddlewaretoken": csrf}
+    )
+    # Connected one by one (the test server's short accept queue drops a burst), then all
+    # sending at once.
+    connections = [HTTPConnection(server.hostname, server.port) for _ in range(40)]
+    for each in connections:
+        each.connect()
+    start = threading.Barrier(40)
+
+    def guess(n: int) -> int:
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf}",
+            "X-Forwarded-For": f"198.51.100.{n}",
+        }
+        start.wait()
+        connections[n].request("POST", LOGIN, body, headers)
+        status = connections[n].getresponse().status
+        connections[n].close()
+        return status
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        answers = sorted(pool.map(guess, range(40)))
+    assert len(checked) == 1
+    assert answers == [200] + [429] * 39
