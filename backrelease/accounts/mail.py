@@ -1,11 +1,11 @@
 """E-mail to a person: confirmation links, password resets and warnings of failed logins.
 
-A request never sends mail. It counts the message against the limits (per address and per client,
-in PostgreSQL) and enqueues a task; the task worker (`manage.py db_worker`) renders and sends it,
-retrying with a growing delay, and marks the address undeliverable when it keeps failing. So the
-answer to "reset my password" takes the same time for a confirmed address, an unconfirmed one and
-one nobody has, and says nothing about which it was. Messages carry a username and a link, never
-anything about the person's health.
+A request never sends mail. It counts the message against the limits (per address, per client and
+per signed-in person, in PostgreSQL) and enqueues a task; the task worker (`manage.py db_worker`)
+renders and sends it, retrying with a growing delay, and marks the address undeliverable when it
+keeps failing. So the answer to "reset my password" takes the same time for a confirmed address,
+an unconfirmed one and one nobody has, and says nothing about which it was. Messages carry a
+username and a link, never anything about the person's health.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from backrelease.common.hashing import keyed
 
 MAILS_PER_ADDRESS_PER_HOUR = 3
 MAILS_PER_CLIENT_PER_HOUR = 10
+MAILS_PER_PERSON_PER_HOUR = 5
 ATTEMPTS = 5
 # Seconds before the next try after a failure: 1, 2, 4, 8 minutes.
 FIRST_RETRY = 60
@@ -40,29 +41,28 @@ logger = logging.getLogger(__name__)
 COUNT_SQL = f"""
 WITH forgotten AS (
     DELETE FROM {MailCount._meta.db_table} WHERE hour < now() - interval '2 hours'
-), counted AS (
-    INSERT INTO {MailCount._meta.db_table} AS m (key, hour, mails)
-    VALUES (%(address)s, date_trunc('hour', now()), 1), (%(client)s, date_trunc('hour', now()), 1)
-    ON CONFLICT (key, hour) DO UPDATE SET mails = m.mails + 1
-    RETURNING key, mails
 )
-SELECT coalesce(max(mails) FILTER (WHERE key = %(address)s), 0),
-       coalesce(max(mails) FILTER (WHERE key = %(client)s), 0)
-FROM counted
+INSERT INTO {MailCount._meta.db_table} AS m (key, hour, mails)
+SELECT key, date_trunc('hour', now()), 1 FROM unnest(%s::text[]) AS key
+ON CONFLICT (key, hour) DO UPDATE SET mails = m.mails + 1
+RETURNING key, mails
 """
 
 
 def allowed(request: HttpRequest, address: str) -> bool:
-    """Counts one message to `address` asked for by this client; False once either has had its
-    hour's share. One statement whatever the address, known or not."""
-    keys = {
-        "address": keyed("address", address.strip().lower()),
-        "client": keyed("client", clients.address(request)),
+    """Counts one message to `address` asked for by this client, and by the signed-in person if
+    there is one; False once any of them has had its hour's share. One statement whatever the
+    address, known or not."""
+    limits = {
+        keyed("address", address.strip().lower()): MAILS_PER_ADDRESS_PER_HOUR,
+        keyed("client", clients.address(request)): MAILS_PER_CLIENT_PER_HOUR,
     }
+    if request.user.is_authenticated:
+        # Else one account could send confirmation links to any number of strangers.
+        limits[keyed("person", str(request.user.pk))] = MAILS_PER_PERSON_PER_HOUR
     with connection.cursor() as cursor:
-        cursor.execute(COUNT_SQL, keys)
-        to_address, from_client = cursor.fetchone()
-    return to_address <= MAILS_PER_ADDRESS_PER_HOUR and from_client <= MAILS_PER_CLIENT_PER_HOUR
+        cursor.execute(COUNT_SQL, [list(limits)])
+        return all(mails <= limits[key] for key, mails in cursor.fetchall())
 
 
 def origin(request: HttpRequest) -> dict:

@@ -88,6 +88,17 @@ def test_mail_from_one_client_is_limited(mailoutbox, run_tasks):
     assert len(mailoutbox) == mail.MAILS_PER_CLIENT_PER_HOUR
 
 
+def test_mail_asked_for_by_one_person_is_limited(person_client, mailoutbox, run_tasks):
+    # A new stranger's address each time, from a new client address each time.
+    for n in range(15):
+        person_client.post(EMAIL, {"email": f"stranger{n}@example.com"}, REMOTE_ADDR=f"192.0.2.{n}")
+        run_tasks()
+    assert len(mailoutbox) == mail.MAILS_PER_PERSON_PER_HOUR
+    assert [message.to for message in mailoutbox] == [
+        [f"stranger{n}@example.com"] for n in range(mail.MAILS_PER_PERSON_PER_HOUR)
+    ]
+
+
 def confirm_by(link: str) -> int:
     """Opens the mailed link and presses the button, as a person does; the answer's status."""
     client = Client()
