@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from backrelease.capability.models import TokenMiss
 from backrelease.common import clients
+from backrelease.common.hashing import keyed
 
 WRONG_TOKENS_PER_MINUTE = 20
 
@@ -27,7 +28,7 @@ RETURNING misses
 def count_miss(request: HttpRequest) -> bool:
     """Counts a wrong token from this client; True when it is over the minute's limit."""
     with connection.cursor() as cursor:
-        cursor.execute(COUNT_MISS_SQL, [clients.address_hash(request)])
+        cursor.execute(COUNT_MISS_SQL, [keyed("client", clients.address(request))])
         (misses,) = cursor.fetchone()
     return misses > WRONG_TOKENS_PER_MINUTE
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -21,8 +19,3 @@ def address(request: HttpRequest) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
-
-
-def address_hash(request: HttpRequest) -> str:
-    """Enough to count a client's misses without keeping its address."""
-    return hashlib.sha256(address(request).encode()).hexdigest()

@@ -117,12 +117,12 @@ def test_a_confirmation_link_works_once_and_not_after_the_address_comes_back(
     person_client.post(EMAIL, {"email": "other@example.com"})
     person_client.post(EMAIL, {"email": "ana@example.com"})
     run_tasks()
-    assert confirm_by(old_link) == 400
+    assert confirm_by(old_link) == 404
     link = link_in(mailoutbox[-1])
     assert confirm_by(link) == 200
     person.refresh_from_db()
     assert person.email_confirmed
-    assert confirm_by(link) == 400
+    assert confirm_by(link) == 404
 
 
 def test_only_the_newest_confirmation_link_works(person, person_client, mailoutbox, run_tasks):
@@ -133,7 +133,7 @@ def test_only_the_newest_confirmation_link_works(person, person_client, mailoutb
     run_tasks()
     newer = link_in(mailoutbox[-1])
     assert older != newer
-    assert confirm_by(older) == 400
+    assert confirm_by(older) == 404
     person.refresh_from_db()
     assert person.email_confirmed_at is None
     assert confirm_by(newer) == 200
