@@ -8,8 +8,9 @@ synced to a work account gives nothing away.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta, tzinfo
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
@@ -24,9 +25,9 @@ CHECK_IN_TITLE = "Back Release check-in"
 EVENT_LENGTH = timedelta(minutes=15)
 # Calendar apps poll at their own pace; this asks them to look at least hourly.
 REFRESH_EVERY = timedelta(hours=1)
-# The VTIMEZONE written with the events covers this many years from the earliest one.
+# The VTIMEZONE written with the events covers this many years from the earliest one, and so do
+# the times moved for a change of the clocks.
 ZONE_YEARS = 20
-BYDAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
 def first_on_or_after(day: date, weekdays: Iterable[int]) -> date:
@@ -36,15 +37,49 @@ def first_on_or_after(day: date, weekdays: Iterable[int]) -> date:
     )
 
 
-def _event(uid: str, title: str, link: str, reminder, weekdays: list[int], zone: tzinfo) -> Event:
+def _first_day(reminder, weekdays: list[int], zone: ZoneInfo) -> date:
+    """A series starts on the day the reminder was set, or the first chosen day after it."""
+    return first_on_or_after(timezone.localtime(reminder.created_at, zone).date(), weekdays)
+
+
+def _skipped_or_repeated(
+    reminder, weekdays: list[int], first: date, zone: ZoneInfo, years: tuple[int, int]
+) -> Iterator[datetime]:
+    """The series' times that a change of the clocks skips or repeats, from its first day."""
+    for start, end in time_zones.skipped_or_repeated(zone.key, *years):
+        for day in sorted({start.date(), end.date()}):
+            wall = datetime.combine(day, reminder.at)
+            if start <= wall < end and day >= first and day.weekday() in weekdays:
+                yield wall.replace(tzinfo=zone)
+
+
+def _event(
+    uid: str,
+    title: str,
+    link: str,
+    reminder,
+    weekdays: list[int],
+    zone: ZoneInfo,
+    years: tuple[int, int],
+) -> Event:
     """A weekly series from the day the reminder was set, at its local time in `zone`."""
-    first = first_on_or_after(timezone.localtime(reminder.created_at, zone).date(), weekdays)
+    first = _first_day(reminder, weekdays, zone)
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", reminder.updated_at)
     event.add("dtstart", datetime.combine(first, reminder.at, zone))
     event.add("duration", EVENT_LENGTH)
-    event.add("rrule", {"freq": "weekly", "byday": [BYDAY[day] for day in sorted(weekdays)]})
+    event.add(
+        "rrule", {"freq": "weekly", "byday": [time_zones.BYDAY[day] for day in sorted(weekdays)]}
+    )
+    # RFC 5545 puts a skipped time later by the gap and a repeated one at its first instant, as
+    # zoneinfo does (fold 0); calendar apps differ (dateutil, under icalendar and vobject, puts a
+    # skipped time before the gap, ical.js a repeated one at its second), so such a time leaves the
+    # rule and comes back as its instant in UTC. One date a line: some readers take only the first
+    # of a list.
+    for wall in _skipped_or_repeated(reminder, weekdays, first, zone, years):
+        event.add("exdate", wall)
+        event.add("rdate", wall.astimezone(UTC))
     event.add("summary", title)
     event.add("url", link)
     event.add("description", link)
@@ -57,7 +92,7 @@ def _event(uid: str, title: str, link: str, reminder, weekdays: list[int], zone:
 
 
 def calendar(
-    zone: tzinfo,
+    zone: ZoneInfo,
     session_reminders: Iterable[SessionReminder],
     check_in_reminder: CheckInReminder | None,
     *,
@@ -67,6 +102,20 @@ def calendar(
 ) -> bytes:
     """The iCalendar feed: weekly recurring events in the person's zone (TZID), so a summer-time
     change keeps each reminder at its local time."""
+    series = [
+        (f"session-{reminder.pk}@{host}", SESSION_TITLE, session_link, reminder, reminder.weekdays)
+        for reminder in session_reminders
+    ]
+    if check_in_reminder is not None:
+        series.append(
+            (
+                f"check-in-{check_in_reminder.pk}@{host}",
+                CHECK_IN_TITLE,
+                check_in_link,
+                check_in_reminder,
+                [check_in_reminder.weekday],
+            )
+        )
     feed = Calendar()
     feed.add("prodid", "-//Back Release//Reminders//EN")
     feed.add("version", "2.0")
@@ -74,32 +123,13 @@ def calendar(
     feed.add("x-wr-calname", "Back Release")
     feed.add("refresh-interval", REFRESH_EVERY, parameters={"VALUE": "DURATION"})
     feed.add("x-published-ttl", "PT1H")
-    for reminder in session_reminders:
-        feed.add_component(
-            _event(
-                f"session-{reminder.pk}@{host}",
-                SESSION_TITLE,
-                session_link,
-                reminder,
-                reminder.weekdays,
-                zone,
-            )
-        )
-    if check_in_reminder is not None:
-        feed.add_component(
-            _event(
-                f"check-in-{check_in_reminder.pk}@{host}",
-                CHECK_IN_TITLE,
-                check_in_link,
-                check_in_reminder,
-                [check_in_reminder.weekday],
-                zone,
-            )
-        )
-    if feed.events:
-        earliest = min(event.start.date() for event in feed.events)
-        first, last = earliest - timedelta(days=1), date(earliest.year + ZONE_YEARS, 1, 1)
-        feed.add_component(time_zones.vtimezone(zone.key, first, last))
+    if series:
+        earliest = min(_first_day(reminder, weekdays, zone) for *_, reminder, weekdays in series)
+        # From the year before the earliest event, so the zone begins before it in every offset.
+        years = ((earliest - timedelta(days=1)).year, earliest.year + ZONE_YEARS - 1)
+        for uid, title, link, reminder, weekdays in series:
+            feed.add_component(_event(uid, title, link, reminder, weekdays, zone, years))
+        feed.add_component(time_zones.vtimezone(zone.key, *years))
     return feed.to_ical()
 
 
