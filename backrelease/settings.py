@@ -67,6 +67,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "backrelease.accounts",
     "backrelease.capability",
+    "backrelease.limits",
     "sessions.apps.ReleaseSessionsConfig",
     "journal",
     "django.contrib.auth",

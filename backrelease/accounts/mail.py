@@ -15,7 +15,6 @@ from datetime import timedelta
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db import connection
 from django.http import HttpRequest
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -25,9 +24,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from backrelease.accounts import email_confirmation
-from backrelease.accounts.models import MailCount, User
+from backrelease.accounts.models import User
 from backrelease.common import clients
 from backrelease.common.hashing import keyed
+from backrelease.limits.counter import MAILS
 
 MAILS_PER_ADDRESS_PER_HOUR = 3
 MAILS_PER_CLIENT_PER_HOUR = 10
@@ -37,16 +37,6 @@ ATTEMPTS = 5
 FIRST_RETRY = 60
 
 logger = logging.getLogger(__name__)
-
-COUNT_SQL = f"""
-WITH forgotten AS (
-    DELETE FROM {MailCount._meta.db_table} WHERE hour < now() - interval '2 hours'
-)
-INSERT INTO {MailCount._meta.db_table} AS m (key, hour, mails)
-SELECT key, date_trunc('hour', now()), 1 FROM unnest(%s::text[]) AS key
-ON CONFLICT (key, hour) DO UPDATE SET mails = m.mails + 1
-RETURNING key, mails
-"""
 
 
 def allowed(request: HttpRequest, address: str) -> bool:
@@ -60,9 +50,8 @@ def allowed(request: HttpRequest, address: str) -> bool:
     if request.user.is_authenticated:
         # Else one account could send confirmation links to any number of strangers.
         limits[keyed("person", str(request.user.pk))] = MAILS_PER_PERSON_PER_HOUR
-    with connection.cursor() as cursor:
-        cursor.execute(COUNT_SQL, [list(limits)])
-        return all(mails <= limits[key] for key, mails in cursor.fetchall())
+    counts = MAILS.count(list(limits))
+    return all(counts[key] <= limit for key, limit in limits.items())
 
 
 def origin(request: HttpRequest) -> dict:

@@ -102,24 +102,6 @@ class DeletedRow(models.Model):
         return f"Deleted {self.what} of {self.person_id}"
 
 
-class MailCount(models.Model):
-    """Messages asked for within one hour, per address or per client (both hashed), kept in
-    PostgreSQL so that every worker and server counts against one limit."""
-
-    key = models.CharField(max_length=64)
-    hour = models.DateTimeField()
-    mails = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "hour"], name="one_mail_count_an_hour"),
-        ]
-        indexes = [models.Index(fields=["hour"], name="mail_count_hour")]
-
-    def __str__(self) -> str:
-        return f"{self.mails} mails at {self.hour:%H:%M}"
-
-
 class LoginFailure(models.Model):
     """A wrong password, by account or known device (hashed), for the limits that span addresses
     (`login_limits`); kept an hour."""

@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from backrelease.capability import budget, tokens
-from backrelease.capability.models import TokenMiss
 from backrelease.common.hashing import keyed
+from backrelease.limits.models import Count
 from journal.models import ShareLink, ShareLinkOpening
 from tests.factories import (
     JournalEntryFactory,
@@ -187,7 +187,7 @@ def test_it_rate_limits_wrong_tokens_per_client_but_never_a_valid_one(link):
     assert_private_headers(limited)
     assert client.get(url()).status_code == 200
     assert Client(REMOTE_ADDR="198.51.100.7").get(url("wrong")).status_code == 404
-    assert TokenMiss.objects.get(client=keyed("client", "203.0.113.9")).misses == 21
+    assert Count.objects.get(key=keyed("client", "203.0.113.9")).count == 21
 
 
 def test_it_counts_each_visitor_behind_a_trusted_proxy(link, settings):

@@ -55,9 +55,9 @@ from django.utils import timezone  # noqa: E402
 
 from backrelease.accounts.models import LoginFailure, User  # noqa: E402
 from backrelease.capability import budget, tokens  # noqa: E402
-from backrelease.capability.models import TokenMiss  # noqa: E402
 from backrelease.devtools import cluster as devdb  # noqa: E402
 from backrelease.devtools import nginx, pgbouncer  # noqa: E402
+from backrelease.limits.models import Count  # noqa: E402
 from journal import sharing  # noqa: E402
 from journal.models import JournalEntry, ShareLink  # noqa: E402
 from sessions.models import ReleaseSession  # noqa: E402
@@ -497,7 +497,7 @@ def main() -> int:
         return 1
     workdir = Path(tempfile.mkdtemp(prefix="backrelease-load-"))
     load_people = people()
-    TokenMiss.objects.all().delete()
+    Count.objects.all().delete()
     env = {
         "TRUSTED_PROXY_COUNT": "1",
         "DEBUG": "false",
