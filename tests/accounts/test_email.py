@@ -11,10 +11,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings as project_settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_tasks_db.models import DBTaskResult
 
 from backrelease.accounts import email_confirmation, mail
 from backrelease.accounts.models import User
@@ -239,6 +243,37 @@ def test_a_reset_goes_only_to_a_confirmed_address(person, other_person, mailoutb
     run_tasks()
     (message,) = mailoutbox
     assert message.to == ["ana@example.com"]
+
+
+def test_every_reset_request_queues_the_same_work_whatever_the_address(person, other_person):
+    """The request does the same work for each kind of address: the worker, not the request,
+    decides whether a link goes out, so neither the answer nor its timing tells who exists."""
+    confirmed(person, "ana@example.com")
+    other_person.email = "ben@example.com"
+    other_person.save()
+    for n, address in enumerate(("ana@example.com", "ben@example.com", "nobody@example.com")):
+        Client(REMOTE_ADDR=f"192.0.2.{n}").post(RESET, {"email": address})
+    queued = DBTaskResult.objects.filter(task_path="backrelease.accounts.mail.send_password_reset")
+    assert sorted(task.args_kwargs["args"][0] for task in queued) == [
+        "ana@example.com",
+        "ben@example.com",
+        "nobody@example.com",
+    ]
+
+
+@pytest.mark.parametrize(("hours", "works"), [(2.9, True), (3.1, False)])
+def test_a_reset_link_lives_three_hours(person, hours, works):
+    confirmed(person)
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+            "token": default_token_generator.make_token(person),
+        },
+    )
+    with time_machine.travel(timezone.now() + timedelta(hours=hours)):
+        opened = Client().get(path)
+    assert (opened.status_code == 302) is works
 
 
 def test_no_message_carries_health_data(person, mailoutbox, run_tasks):

@@ -63,6 +63,13 @@ def test_old_deletions_are_purged_at_the_next_one(person):
     assert list(DeletedRow.objects.values_list("what", flat=True)) == ["new"]
 
 
+def test_a_deletion_purges_no_one_elses_kept_rows(person, other_person):
+    theirs = undo.delete(JournalEntryFactory(person=other_person), other_person, "theirs")
+    mine = undo.delete(JournalEntryFactory(person=person), person, "mine")
+    undo.delete(JournalEntryFactory(person=person), person, "newer")
+    assert set(DeletedRow.objects.values_list("pk", flat=True)) >= {theirs.pk, mine.pk}
+
+
 def test_a_deleted_session_leaves_the_trends_and_comes_back(person, person_client):
     session = ReleaseSessionFactory(person=person, finished=True)
     history = reverse("sessions:history")

@@ -191,7 +191,14 @@ def test_it_puts_notes_in_fhir_when_allowed(person):
     assert "session note" in text
 
 
-FORMULAS = ['=HYPERLINK("http://example.com","x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB"]
+FORMULAS = [
+    '=HYPERLINK("http://example.com","x")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\tTAB",
+    "\rCR",
+]
 
 
 @pytest.mark.parametrize("formula", FORMULAS)

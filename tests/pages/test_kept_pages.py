@@ -1,0 +1,44 @@
+"""The owner mark of kept pages: new at each login, gone at sign-out and deletion, so the service
+worker never shows a page kept under another login."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from backrelease.pages import kept_pages
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def log_in(client: Client, person) -> str:
+    response = client.post(reverse("login"), {"username": person.username, "password": PASSWORD})
+    assert response.status_code == 302
+    return response.cookies[kept_pages.COOKIE].value
+
+
+def test_each_login_gets_a_new_mark_in_session_and_cookie(person):
+    client = Client()
+    first = log_in(client, person)
+    assert first == client.session[kept_pages.SESSION_KEY]
+    second = log_in(client, person)
+    assert second != first
+    assert second == client.session[kept_pages.SESSION_KEY]
+
+
+def test_signing_out_removes_the_mark(person):
+    client = Client()
+    log_in(client, person)
+    response = client.post(reverse("logout"))
+    assert response.cookies[kept_pages.COOKIE].value == ""
+    assert response.cookies[kept_pages.COOKIE]["max-age"] == 0
+
+
+def test_deleting_the_account_removes_the_mark(person):
+    client = Client()
+    log_in(client, person)
+    response = client.post(reverse("delete-account"), {"password": PASSWORD})
+    assert response.cookies[kept_pages.COOKIE].value == ""
+    assert response.cookies[kept_pages.COOKIE]["max-age"] == 0
