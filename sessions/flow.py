@@ -186,7 +186,7 @@ def current(person: Any, pk: int) -> ReleaseSession | None:
     """The person's session `pk` as it now stands; None if it is not theirs.
 
     Written out like the write below: showing a step is among the app's most frequent requests,
-    and the ORM's query compiler cost it three times the round trip (0.7 ms against 0.23 ms)."""
+    and the ORM's query compiler costs it more than the round trip itself (`make bench`)."""
     meta = ReleaseSession._meta
     quote = connection.ops.quote_name
     sql = (

@@ -15,8 +15,8 @@ from backrelease.common import bounds
 @functools.cache
 def known_time_zones() -> frozenset[str]:
     """The zone names this machine's time-zone database holds. Read once a process: the standard
-    library walks the database's folders on every call (a third of a second here), and the
-    database changes only with a deploy, which restarts the process."""
+    library walks the database's folders on every call, which is slow, and the database changes
+    only with a deploy, which restarts the process."""
     return frozenset(zoneinfo.available_timezones())
 
 
