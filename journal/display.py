@@ -42,10 +42,51 @@ def rounded(value: float | int | Decimal) -> Decimal:
     return Decimal(one_decimal(value))
 
 
-def signed(value: float | int | Decimal) -> str:
-    """One decimal with its sign: "+0.2", "-1.0", "0.0"."""
-    shown = rounded(value)
-    return f"+{shown}" if shown > 0 else str(shown) if shown < 0 else "0.0"
+def figures(value: float, low: float, high: float) -> tuple[Decimal, Decimal, Decimal]:
+    """An estimate and its interval as printed: each to two significant figures with at least one
+    decimal ("0.26", "0.025", "1.2", "12.0"), half away from zero, so a figure that is not zero
+    keeps its sign ("-0.04", never "0.0") and a slow change is never shown as none. Two ends that
+    differ but would print alike get more decimals, the estimate with them.
+
+    The decimals follow each figure's size, which keeps order: between two figures of one sign the
+    smaller gets at least as many decimals, and a power of ten lies between them on both grids.
+    So a printed estimate stays inside its printed interval, and a bound printed off zero has the
+    side of zero its exact value has."""
+    exact_figures = [exact(figure) for figure in (value, low, high)]
+    places = [_two_figures(figure) for figure in exact_figures]
+    extra = 0
+    while True:
+        shown = [
+            _places(figure, n + extra) for figure, n in zip(exact_figures, places, strict=True)
+        ]
+        # Two floats that differ print differently within 17 significant figures.
+        if low == high or shown[1] != shown[2] or extra > 17:
+            return shown[0], shown[1], shown[2]
+        extra += 1
+
+
+def _two_figures(value: Decimal) -> int:
+    """The decimals that give a figure two significant figures, and at least one."""
+    return 1 if value == 0 else max(1, 1 - value.adjusted())
+
+
+def _places(value: Decimal, decimals: int) -> Decimal:
+    shown = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if not shown:
+        return Decimal("0.0")
+    # A zero after the first decimal says nothing: "0.3", not "0.30".
+    trimmed = shown.normalize()
+    return trimmed if trimmed.as_tuple().exponent < -1 else trimmed.quantize(TENTH)
+
+
+def figure(value: Decimal) -> str:
+    """A printed figure without its sign."""
+    return format(abs(value), "f")
+
+
+def signed(value: Decimal) -> str:
+    """A printed figure with its sign: "+0.2", "-0.04", "0.0"."""
+    return f"+{figure(value)}" if value > 0 else f"-{figure(value)}" if value < 0 else figure(value)
 
 
 def difference(current: float | int | Decimal, reference: float | int | Decimal) -> Decimal:
@@ -68,3 +109,17 @@ def percent(value: Decimal) -> str:
         if size < threshold <= shown:
             return f"just under {threshold}%"
     return f"{shown}%"
+
+
+def unit(value: float, low: float, high: float, lengths: list[float]) -> int:
+    """Which of the units of `lengths` (shortest first, in any common measure) a rate is given in:
+    the first in which the figure furthest from zero reaches 1 once printed, so one decimal shows it
+    with two significant figures, else the longest. A rate of 0.005 points a week reads "0.26 a
+    year", never "0.0 a week"."""
+    furthest = max(abs(value), abs(low), abs(high))
+    if not furthest:
+        return 0
+    for index, length in enumerate(lengths):
+        if rounded(furthest * length) >= 1:
+            return index
+    return len(lengths) - 1

@@ -3,7 +3,7 @@ person's ratings change.
 
 Each answer says how many ratings it rests on, says "goes with" and never "causes", says "not
 enough data yet" rather than guess, and never claims more than its interval: a direction ("goes
-down", "dropped", "more relief") only when the whole printed 95% interval lies on that side of zero.
+down", "dropped", "more") only when the whole 95% interval lies on that side of zero.
 The rules, with the statistics behind them, are in docs/computation.md. Figures are shown through
 `journal.display`, like every other.
 """
@@ -17,6 +17,8 @@ from typing import NamedTuple
 
 from django.core.cache import caches
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from scipy import stats
 
 from backrelease.common.local_time import (
@@ -44,7 +46,14 @@ MEDIAN_MINIMUM = 6
 # 5 to 8 points its exact coverage is 96.9% to 98.3% (tests/journal/test_insights.py counts every
 # ordering), and beyond that it is nominal.
 TREND_MINIMUM_WEEKS = 5
+# A trend is given a week, a month or a year (lengths in weeks, a month a twelfth of the mean
+# Gregorian year), whichever shows it best (`display.unit`), but never in a unit longer than the
+# weeks it was measured over.
+TREND_UNITS = [(1.0, "week"), (365.25 / 12 / 7, "month"), (365.25 / 7, "year")]
 NOT_ENOUGH = "not enough data yet"
+# Raised whenever what `compute` returns changes shape or meaning, so that no answer kept by
+# earlier code is read.
+KEPT_FORMAT = 2
 
 SESSIONS_SQL = f"""
 SELECT pain_before, pain_after, ball_setup, knees_lifted, breathing_skipped,
@@ -98,26 +107,45 @@ class Estimate:
 
     @property
     def side(self) -> int:
-        """+1 when the whole printed interval is above zero, -1 when below, else 0. Decided on
-        the printed bounds, so a sentence never names a direction its own figures contradict."""
-        low, high = display.rounded(self.low), display.rounded(self.high)
-        return 1 if low > 0 else -1 if high < 0 else 0
+        """+1 when the whole 95% interval lies above zero, -1 when below, else 0: decided on the
+        exact bounds. A bound off zero is printed with its sign (`display.figures`), so no printed
+        figure contradicts the direction a sentence names."""
+        return 1 if self.low > 0 else -1 if self.high < 0 else 0
+
+    @property
+    def has_width(self) -> bool:
+        """False when the interval is one value: so many figures alike that no other is likely.
+        Printed as that figure alone, never as an interval with equal ends."""
+        return self.low < self.high
+
+    def times(self, factor: float) -> Estimate:
+        return Estimate(self.value * factor, self.low * factor, self.high * factor)
 
     def size(self, unit: str) -> str:
         """The size of a one-sided estimate, as a positive figure with its interval."""
-        low, high = sorted((abs(self.low), abs(self.high)))
-        return (
-            f"{display.one_decimal(abs(self.value))} {unit} (95% interval "
-            f"{display.one_decimal(low)} to {display.one_decimal(high)})"
-        )
+        value, low, high = display.figures(self.value, self.low, self.high)
+        if not self.has_width:
+            return f"{display.figure(value)} {unit}"
+        low, high = sorted((abs(low), abs(high)))
+        return _("%(value)s %(unit)s (95%% interval %(low)s to %(high)s)") % {
+            "value": display.figure(value),
+            "unit": unit,
+            "low": display.figure(low),
+            "high": display.figure(high),
+        }
 
     def signed(self, unit: str) -> str:
         """The estimate and its interval with their signs, for a sentence that cannot say which
         way it goes."""
-        return (
-            f"{display.signed(self.value)} {unit}, 95% interval {display.signed(self.low)} "
-            f"to {display.signed(self.high)}"
-        )
+        value, low, high = display.figures(self.value, self.low, self.high)
+        if not self.has_width:
+            return f"{display.signed(value)} {unit}"
+        return _("%(value)s %(unit)s, 95%% interval %(low)s to %(high)s") % {
+            "value": display.signed(value),
+            "unit": unit,
+            "low": display.signed(low),
+            "high": display.signed(high),
+        }
 
 
 @dataclass(frozen=True)
@@ -129,17 +157,22 @@ class Relief:
     median: Estimate | None
     important: int
     all_same: bool = False
+    # How many drops equal the median: when they are so many that the interval is the median
+    # alone, the sentence says so.
+    at_median: int = 0
 
 
 @dataclass(frozen=True)
 class Trend:
-    """Usual pain's slope in points a week, over `weeks` weekly means of `ratings` ratings;
-    `level` when every week's usual pain was the same."""
+    """Usual pain's slope in points a week, over `weeks` weekly means of `ratings` ratings that
+    span `span` weeks from the first to the last; `level` when every week's usual pain was the
+    same."""
 
     weeks: int
     slope: Estimate | None
     ratings: int = 0
     level: float | None = None
+    span: int = 0
 
 
 @dataclass(frozen=True)
@@ -194,7 +227,13 @@ def relief(drops: list[tuple[int, int]]) -> Relief:
     median = float(stats.scoreatpercentile(changes, 50))
     interval = stats.quantile_test(changes, q=median, p=0.5).confidence_interval(CONFIDENCE)
     estimate = Estimate(median, interval.low, interval.high)
-    return Relief(len(changes), estimate, important, all_same=len(set(changes)) == 1)
+    return Relief(
+        len(changes),
+        estimate,
+        important,
+        all_same=len(set(changes)) == 1,
+        at_median=changes.count(median),
+    )
 
 
 def trend(usual_pain: list[float | None], ratings: int = 0) -> Trend:
@@ -206,7 +245,7 @@ def trend(usual_pain: list[float | None], ratings: int = 0) -> Trend:
     result = stats.theilslopes(y, x, alpha=CONFIDENCE)
     level = y[0] if len(set(y)) == 1 else None
     slope = Estimate(result.slope, result.low_slope, result.high_slope)
-    return Trend(len(points), slope, ratings, level)
+    return Trend(len(points), slope, ratings, level, span=x[-1] - x[0] + 1)
 
 
 def difference(first: list[float], second: list[float], ratings: int = 0) -> Difference:
@@ -303,6 +342,7 @@ def kept(period: Period) -> Insights:
     key = ":".join(
         str(part)
         for part in (
+            KEPT_FORMAT,
             period.person.pk,
             revision or 0,
             period.zone.key,
@@ -347,33 +387,65 @@ def _relief_text(result: Relief, when: str) -> str:
             "the data cannot tell yet whether pain drops right after a session: a median drop "
             f"of {median.signed('points')}"
         )
+    if not median.has_width:
+        alike = (
+            _("%(count)s of them dropped by exactly that")
+            if median.value > 0
+            else _("%(count)s of them rose by exactly that")
+            if median.value < 0
+            else _("%(count)s of them were the same before and after")
+        ) % {"count": result.at_median}
+        rests_on += "; " + _("%(alike)s, so many that its 95%% interval is that figure alone") % {
+            "alike": alike
+        }
     return f"{when}: {said}, {rests_on}; {matters}."
 
 
+def _trend_unit(result: Trend) -> tuple[float, str]:
+    """The unit the trend is given in, with its length in weeks."""
+    units = [unit for unit in TREND_UNITS if unit[0] <= max(result.span, result.weeks)]
+    slope = result.slope
+    lengths = [length for length, _name in units]
+    return units[display.unit(slope.value, slope.low, slope.high, lengths)]
+
+
 def _trend_text(result: Trend, when: str) -> str:
-    rests_on = (
-        f"over {display.plural(result.weeks, 'week')} with "
-        f"{display.plural(result.ratings, 'rating')}"
-    )
     if result.slope is None:
         return (
             f"{when}: {NOT_ENOUGH} ({display.plural(result.weeks, 'week')} with ratings, "
             f"{TREND_MINIMUM_WEEKS} needed)."
         )
-    slope = result.slope
+    rests_on = _("over %(weeks)s with %(ratings)s") % {
+        "weeks": ngettext("%(count)s week", "%(count)s weeks", result.weeks)
+        % {"count": result.weeks},
+        "ratings": ngettext("%(count)s rating", "%(count)s ratings", result.ratings)
+        % {"count": result.ratings},
+    }
     if result.level is not None:
         return (
             f"{when}: usual pain is flat, {display.one_decimal(result.level)} every week, "
             f"{rests_on}, {NO_SPREAD}."
         )
+    length, name = _trend_unit(result)
+    slope = result.slope.times(length)
+    unit = {
+        "week": _("points a week"),
+        "month": _("points a month"),
+        "year": _("points a year"),
+    }[name]
+    if not slope.has_width:
+        rests_on += "; " + _(
+            "so many weeks lie on one line that its 95% interval is that figure alone"
+        )
     if slope.side < 0:
-        return f"{when}: usual pain goes down {slope.size('points a week')}, {rests_on}."
-    if slope.side > 0:
-        return f"{when}: usual pain goes up {slope.size('points a week')}, {rests_on}."
-    return (
-        f"{when}: the data cannot tell yet whether usual pain is going down or up: "
-        f"{slope.signed('points a week')}, {rests_on}."
-    )
+        said = _("usual pain goes down %(size)s") % {"size": slope.size(unit)}
+    elif slope.side > 0:
+        said = _("usual pain goes up %(size)s") % {"size": slope.size(unit)}
+    else:
+        said = _(
+            "the data cannot tell yet whether usual pain is going down or up: %(estimate)s"
+        ) % {"estimate": slope.signed(unit)}
+    return f"{when}: {said}, {rests_on}."
 
 
 def _difference_text(
@@ -385,35 +457,44 @@ def _difference_text(
             f"{what} {factor.first} against {factor.second}: {NOT_ENOUGH} ({counts}; "
             f"{GROUP_MINIMUM} of each needed)."
         )
-    source = f"from {counts}{rests_on}. This is what goes with it, not proof of what causes it."
+    ratings = ngettext("%(count)s rating", "%(count)s ratings", result.ratings) % {
+        "count": result.ratings
+    }
+    source = (
+        f"from {counts}{rests_on or f' ({ratings})'}. This is what goes with it, not proof of "
+        "what causes it."
+    )
+    asked = f"{what} {factor.first} against {factor.second}"
     if result.means is not None:
         first, second = (display.one_decimal(mean) for mean in result.means)
         return (
-            f"{what} {factor.first} against {factor.second}: every figure was the same within "
-            f"each group, {first} against {second}, {NO_SPREAD}; {source}"
+            f"{asked}: every figure was the same within each group, {first} against {second}, "
+            f"{NO_SPREAD}; {source}"
         )
     found = result.difference
     if found.side == 0:
-        return (
-            f"{what} {factor.first} against {factor.second}: the data cannot tell yet whether "
-            f"it differs: {found.signed('points')}, {source}"
-        )
-    return f"{what}: {_comparison(what, found.side, factor)} by {found.size('points')}, {source}"
+        said = f"the data cannot tell yet whether it differs: {found.signed('points')}"
+    else:
+        said = f"{_comparison(what, found.side, factor)}, by {found.size('points')}"
+    return f"{asked}: {said}, {source}"
 
 
 def _comparison(what: str, side: int, factor: Factor) -> str:
+    """Which group the answer favours, after the question has named both: "more with two
+    balls", "higher on days with a session"."""
     if what == "Relief":
-        more = "more" if side > 0 else "less"
-        return f"{more} relief {factor.first} than {factor.second},"
-    higher = "higher" if side > 0 else "lower"
-    return f"{higher} {factor.first} than {factor.second},"
+        more = _("more %(group)s") if side > 0 else _("less %(group)s")
+    else:
+        more = _("higher %(group)s") if side > 0 else _("lower %(group)s")
+    return more % {"group": factor.first}
 
 
 SESSION_DAYS = Factor("on days with a session", "days without")
 
 
 def statements(found: Insights) -> dict[str, list[str]]:
-    """The answers in words, by question."""
+    """The answers in words, by question. The trends name the question they answer: the trend
+    through every week, where the trends page compares two weeks alone."""
     journal_ratings = f" ({display.plural(found.session_days.ratings, 'journal rating')})"
     return {
         "Right after a session": [
@@ -421,8 +502,8 @@ def statements(found: Insights) -> dict[str, list[str]]:
             _relief_text(found.relief_recent, "The last four weeks"),
         ],
         "Does it last": [
-            _trend_text(found.trend_recent, "The last eight weeks"),
-            _trend_text(found.trend_all, "Since the start"),
+            _trend_text(found.trend_recent, _("The trend through the last eight weeks")),
+            _trend_text(found.trend_all, _("The trend through every week since the start")),
         ],
         "Session days against other days": [
             _difference_text(

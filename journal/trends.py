@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backrelease.common.local_time import day_end_sql, day_start_sql, week_sql
 from backrelease.common.period import Period, in_check_in_weeks, in_period
@@ -22,6 +24,9 @@ from journal.usual_pain import COUNT, ENTRIES, MEAN, SESSION_RATED, SESSIONS
 
 # A mean from fewer ratings is marked uncertain, and no comparison with it is labelled.
 ENOUGH_RATINGS = 3
+# A label given to a week with fewer ratings than this says it is only an early sign: a week's
+# mean of 9 ratings of spread 1.5 is still uncertain by a point either way (95%).
+SURE_RATINGS = 10
 RANGES = {"4w": 4, "12w": 12, "all": None}
 DEFAULT_RANGE = "12w"
 
@@ -243,6 +248,9 @@ class Change:
     label: str | None
     # The difference of the two means as printed, which is what a sentence shows beside them.
     shown_points: Decimal = Decimal(0)
+    # How many ratings each mean rests on.
+    current_n: int = 0
+    reference_n: int = 0
 
     @property
     def direction(self) -> str:
@@ -269,11 +277,12 @@ def change(current, current_n: int, reference, reference_n: int) -> Change:
     points = current - reference
     percent = points / reference * 100 if reference else None
     shown = display.difference(current, reference)
+    counts = {"current_n": current_n, "reference_n": reference_n}
     if min(current_n, reference_n) < ENOUGH_RATINGS:
-        return Change(points=points, percent=percent, label=None, shown_points=shown)
+        return Change(points=points, percent=percent, label=None, shown_points=shown, **counts)
     # From no pain at all any rise is a real rise, though no percentage can say how big.
     label = "worse" if reference == 0 and current > 0 else change_label(percent)
-    return Change(points=points, percent=percent, label=label, shown_points=shown)
+    return Change(points=points, percent=percent, label=label, shown_points=shown, **counts)
 
 
 @dataclass(frozen=True)
@@ -346,10 +355,28 @@ def size_of(result: Change) -> str:
     return size
 
 
+def ratings_of(result: Change) -> str:
+    """How many ratings the two means rest on, the later first: "12 ratings against 4"."""
+    return ngettext(
+        "%(current)s rating against %(reference)s",
+        "%(current)s ratings against %(reference)s",
+        result.current_n,
+    ) % {"current": result.current_n, "reference": result.reference_n}
+
+
 def verdict(result: Change) -> str:
+    """The label in words, and how sure it is when a week has fewer than `SURE_RATINGS`."""
     if result.label is None:
         return f"too few ratings yet to say (fewer than {ENOUGH_RATINGS} in a week)"
-    return LABEL_PHRASES[result.label]
+    fewest = min(result.current_n, result.reference_n)
+    if fewest >= SURE_RATINGS:
+        return LABEL_PHRASES[result.label]
+    how_sure = (
+        _("only %(count)s ratings: too few to be sure")
+        if result.label == "no clear change"
+        else _("only %(count)s ratings: an early sign")
+    ) % {"count": fewest}
+    return f"{LABEL_PHRASES[result.label]} ({how_sure})"
 
 
 def sentence(summary: Summary, this_week_start: date, whose: str = "your") -> str:
@@ -375,10 +402,13 @@ def sentence(summary: Summary, this_week_start: date, whose: str = "your") -> st
         else f"in the week of {week_name(latest, this_week_start)}"
     )
     if result.direction == "unchanged":
-        return f"Usual pain {when} is the same as in {whose} first week: {verdict(result)}."
+        return (
+            f"Usual pain {when} is the same as in {whose} first week, {ratings_of(result)}: "
+            f"{verdict(result)}."
+        )
     return (
-        f"Usual pain {when} is {result.direction} {size_of(result)} from {whose} first week: "
-        f"{verdict(result)}."
+        f"Usual pain {when} is {result.direction} {size_of(result)} from {whose} first week, "
+        f"{ratings_of(result)}: {verdict(result)}."
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from journal import display
 from journal.display import MONTHS
-from journal.trends import ENOUGH_RATINGS, MEANS, Change, Week, size_of, verdict
+from journal.trends import ENOUGH_RATINGS, MEANS, Change, Week, ratings_of, size_of, verdict
 
 register = template.Library()
 
@@ -63,5 +63,5 @@ def week_rows(weeks: list[Week]) -> str:
 @register.filter
 def change_text(result: Change) -> str:
     if result.direction == "unchanged":
-        return f"unchanged: {verdict(result)}"
-    return f"{result.direction} {size_of(result)}: {verdict(result)}"
+        return f"unchanged, {ratings_of(result)}: {verdict(result)}"
+    return f"{result.direction} {size_of(result)}, {ratings_of(result)}: {verdict(result)}"

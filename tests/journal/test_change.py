@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from journal import display, trends
+from journal.templatetags.trend_tags import change_text
 
 
 @pytest.mark.parametrize(
@@ -110,8 +111,8 @@ def test_it_says_the_change_from_the_first_week_in_one_sentence():
     ]
     text = trends.sentence(trends.summarize(weeks), date(2026, 11, 16))
     assert text == (
-        "Usual pain this week is down 2.1 points (30%) from your first week: "
-        "a moderately important improvement."
+        "Usual pain this week is down 2.1 points (30%) from your first week, 4 ratings against "
+        "5: a moderately important improvement (only 4 ratings: an early sign)."
     )
 
 
@@ -126,8 +127,8 @@ def test_it_names_the_week_when_this_week_has_no_ratings_yet():
     assert summary.baseline.week == date(2026, 11, 2)
     assert summary.against_last_week is None
     assert trends.sentence(summary, date(2026, 11, 16)) == (
-        "Usual pain in the week of 9 Nov is the same as in your first week: "
-        "too few ratings yet to say (fewer than 3 in a week)."
+        "Usual pain in the week of 9 Nov is the same as in your first week, 2 ratings against "
+        "3: too few ratings yet to say (fewer than 3 in a week)."
     )
 
 
@@ -140,11 +141,36 @@ def test_it_takes_the_first_week_with_3_ratings_as_the_baseline_and_names_other_
     summary = trends.summarize(weeks)
     assert summary.baseline.week == date(2025, 12, 29)
     assert trends.sentence(summary, date(2026, 11, 16)) == (
-        "Usual pain in the week of 5 Jan is down 4.0 points (50%) from your first week: "
-        "a substantial improvement."
+        "Usual pain in the week of 5 Jan is down 4.0 points (50%) from your first week, 3 ratings "
+        "against 4: a substantial improvement (only 3 ratings: an early sign)."
     )
     assert trends.week_name(date(2025, 12, 29), date(2026, 11, 16)) == "29 Dec 2025"
 
 
 def test_it_invites_a_first_rating():
     assert trends.sentence(trends.summarize([]), date(2026, 11, 16)).startswith("Rate your pain")
+
+
+@pytest.mark.parametrize(
+    ("current_n", "reference_n", "said"),
+    [
+        (3, 12, "worse (only 3 ratings: an early sign)"),
+        (12, 9, "worse (only 9 ratings: an early sign)"),
+        (10, 10, "worse"),
+    ],
+)
+def test_a_label_from_fewer_than_10_ratings_says_it_is_an_early_sign(current_n, reference_n, said):
+    result = trends.change(Decimal("3.6"), current_n, Decimal("2.7"), reference_n)
+    assert trends.verdict(result) == said
+    assert change_text(result) == (
+        f"up 0.9 points (33%), {current_n} ratings against {reference_n}: {said}"
+    )
+
+
+def test_no_clear_change_from_few_ratings_is_too_few_to_be_sure():
+    result = trends.change(Decimal("5.2"), 4, Decimal("5.0"), 14)
+    assert trends.verdict(result) == "no clear change (only 4 ratings: too few to be sure)"
+    assert change_text(result) == (
+        "up 0.2 points (4%), 4 ratings against 14: no clear change (only 4 ratings: too few to be "
+        "sure)"
+    )

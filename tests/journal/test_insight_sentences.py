@@ -18,28 +18,32 @@ from journal import insights, trends
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory
 
 ESTIMATE = re.compile(
-    r"([+-]?\d+\.\d) points(?: a week)?(?:, | \()95% interval ([+-]?\d+\.\d) to ([+-]?\d+\.\d)"
+    r"([+-]?\d+\.\d+) points(?: a (?:week|month|year))?(?:, | \()"
+    r"95% interval ([+-]?\d+\.\d+) to ([+-]?\d+\.\d+)"
 )
+ALONE = re.compile(r"([+-]?\d+\.\d+) points(?: a (?:week|month|year))?[,;].* that figure alone")
 DIRECTIONS = (
     "dropped",
     "rose",
     "goes down",
     "goes up",
-    "more relief",
-    "less relief",
-    "higher",
-    "lower",
+    ": more ",
+    ": less ",
+    ": higher ",
+    ": lower ",
 )
 
 
 def check(text: str) -> None:
-    """The printed estimate lies in its printed interval; a direction only off zero."""
+    """The printed estimate lies in its printed interval, whose ends differ; a direction only off
+    zero."""
     found = ESTIMATE.search(text)
     if found is None:
-        assert "cannot tell" not in text
+        assert "cannot tell" not in text or ALONE.search(text), text
         return
     value, low, high = (Decimal(figure) for figure in found.groups())
     assert low <= value <= high, text
+    assert low < high, text
     if low <= 0 <= high:
         assert "cannot tell yet" in text, text
         assert not any(word in text for word in DIRECTIONS), text
@@ -81,7 +85,116 @@ def test_difference_sentences_stay_within_their_intervals(first, second):
     ]:
         text = insights._difference_text(result, what, factor, "sessions")
         check(text)
-        assert "0.0 to 0.0" not in text or result.difference is not None
+
+
+figures = st.one_of(
+    st.floats(min_value=-3, max_value=3),
+    st.floats(min_value=-1e-3, max_value=1e-3),
+    st.just(0.0),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(figures, min_size=3, max_size=3), st.integers(min_value=5, max_value=600))
+def test_a_direction_rests_on_the_exact_interval_and_no_printed_bound_contradicts_it(three, span):
+    """A slope (in points a week) whose exact interval lies off zero is named as going down or
+    up, whatever its size; each printed bound has the sign of its exact value."""
+    low, value, high = sorted(three)
+    if low == high:
+        return
+    text = insights._trend_text(
+        insights.Trend(span, insights.Estimate(value, low, high), ratings=span * 3, span=span),
+        "Since the start",
+    )
+    check(text)
+    found = ESTIMATE.search(text)
+    printed = [Decimal(figure) for figure in found.groups()]
+    if low > 0 or high < 0:
+        assert ("goes down" in text) == (high < 0) and ("goes up" in text) == (low > 0), text
+        # Sizes without signs: none is printed as zero.
+        assert all(figure > 0 for figure in printed), text
+    else:
+        assert "cannot tell yet" in text, text
+        for exact, shown in zip((value, low, high), printed, strict=True):
+            assert (exact > 0) == (shown > 0) and (exact < 0) == (shown < 0), text
+
+
+@pytest.mark.parametrize(
+    ("value", "low", "high", "shown"),
+    [
+        (-0.04, -0.3, -0.04, ("-0.04", "-0.3", "-0.04")),
+        (0.0094, -0.1034, 0.1222, ("+0.0094", "-0.1", "+0.12")),
+        (-0.257, -0.264, -0.2504, ("-0.26", "-0.26", "-0.25")),
+        (2.0, 1.0, 2.0, ("+2.0", "+1.0", "+2.0")),
+        (0.5, 0.0, 12.04, ("+0.5", "0.0", "+12.0")),
+        # Ends that would print alike get more decimals, and the estimate with them.
+        (2.312, 2.311, 2.314, ("+2.312", "+2.311", "+2.314")),
+    ],
+)
+def test_each_figure_keeps_two_significant_figures_and_its_sign(value, low, high, shown):
+    printed = insights.display.figures(value, low, high)
+    assert tuple(insights.display.signed(figure) for figure in printed) == shown
+
+
+def test_a_slow_trend_is_given_a_year_and_named_by_its_exact_interval():
+    """The bench's ten years: 0.3 points a year is 0.006 a week, which one decimal a week showed
+    as "0.0 points a week, 95% interval 0.0 to 0.0"."""
+    year = 365.25 / 7
+    result = insights.Trend(
+        522, insights.Estimate(-0.3 / year, -0.32 / year, -0.28 / year), ratings=4912, span=522
+    )
+    assert insights._trend_text(result, "Since the start") == (
+        "Since the start: usual pain goes down 0.3 points a year (95% interval 0.28 to 0.32), "
+        "over 522 weeks with 4912 ratings."
+    )
+    slope = insights.Estimate(0.05, 0.01, 0.09)
+    over_a_year = insights.Trend(60, slope, ratings=200, span=60)
+    assert "goes up 2.6 points a year (95% interval 0.52 to 4.7)" in insights._trend_text(
+        over_a_year, "Since the start"
+    )
+    under_a_year = insights.Trend(40, slope, ratings=200, span=40)
+    assert "goes up 0.22 points a month (95% interval 0.043 to 0.39)" in insights._trend_text(
+        under_a_year, "Since the start"
+    )
+
+
+def test_a_trend_is_never_given_in_a_unit_longer_than_its_weeks():
+    eight_weeks = insights.Trend(8, insights.Estimate(-0.004, -0.3, 0.2), ratings=40, span=8)
+    text = insights._trend_text(eight_weeks, "The last eight weeks")
+    assert "-0.017 points a month, 95% interval -1.3 to +0.87" in text
+    assert "year" not in text
+
+
+def test_an_interval_of_one_value_is_said_in_words_never_printed_with_equal_ends():
+    """Most sessions dropped by 2 (or 0), so the median's interval is 2 (or 0) alone, though the
+    drops were not all the same."""
+    mostly_two = insights.relief([(6, 4)] * 20 + [(6, 5), (6, 1), (5, 6)])
+    assert (mostly_two.median.low, mostly_two.median.high) == (2, 2)
+    text = insights._relief_text(mostly_two, "All sessions")
+    assert "to 2.0" not in text and "95% interval (" not in text
+    assert (
+        "pain dropped right after a session, by a median 2.0 points, from 23 sessions rated "
+        "before and after; 20 of them dropped by exactly that, so many that its 95% interval is "
+        "that figure alone;"
+    ) in text
+    mostly_none = insights._relief_text(insights.relief([(5, 5)] * 20 + [(6, 4)]), "All")
+    assert "cannot tell yet" in mostly_none and "0.0 to 0.0" not in mostly_none
+    assert "20 of them were the same before and after" in mostly_none
+    on_a_line = insights._trend_text(insights.trend([5, 5, 5, 5, 6, 5, 5], 21), "Since the start")
+    assert (
+        "cannot tell yet whether usual pain is going down or up: 0.0 points a week, over 7 weeks "
+        "with 21 ratings; so many weeks lie on one line that its 95% interval is that figure alone"
+    ) in on_a_line
+
+
+def test_a_factor_line_names_the_group_once_and_gives_its_ratings():
+    more = insights.difference([3.0, 4, 3, 4, 3], [1.0, 2, 1, 2, 1, 2], ratings=22)
+    text = insights._difference_text(more, "Relief", insights.FACTORS["balls"], "sessions")
+    assert text.startswith(
+        "Relief with two balls against one: more with two balls, by 1.9 points (95% interval "
+    )
+    assert "from 5 and 6 sessions (22 ratings)." in text
+    assert "more relief" not in text
 
 
 @pytest.mark.parametrize("n", [5, 6, 7])
@@ -105,11 +218,11 @@ def test_four_weeks_are_too_few_for_a_95_percent_trend():
 
 
 def test_the_demo_persons_trend_says_the_data_cannot_tell():
-    result = insights.Trend(8, insights.Estimate(-0.44, -1.04, 0.20), ratings=45)
+    result = insights.Trend(8, insights.Estimate(-0.44, -1.04, 0.20), ratings=45, span=8)
     text = insights._trend_text(result, "Since the start")
     assert text == (
         "Since the start: the data cannot tell yet whether usual pain is going down or up: "
-        "-0.4 points a week, 95% interval -1.0 to +0.2, over 8 weeks with 45 ratings."
+        "-0.44 points a week, 95% interval -1.0 to +0.2, over 8 weeks with 45 ratings."
     )
 
 

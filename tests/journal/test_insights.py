@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import math
+import random
+import re
 import statistics
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from itertools import combinations
 
 import pytest
+import time_machine
 from django.test import Client
 from scipy import stats
 
 from backrelease.common.period import Period
+from backrelease.devtools import demo
 from journal import insights
+from journal.models import JournalEntry
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, ShareLinkFactory, every
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -185,3 +191,68 @@ def test_it_keeps_the_answers_to_the_persons_own_sessions(person, person_client,
     )
     partial = person_client.get("/trends/insights/", HTTP_HX_REQUEST="true").text
     assert "0 sessions with both ratings" in partial
+
+
+def slow_steady_improvement(person, years: int = 10) -> None:
+    """One journal rating a day for `years`, from about 6 down by 0.3 points a year, with the
+    day-to-day spread of a real record."""
+    rng = random.Random(34)
+    days = years * 365
+    start = NOW - timedelta(days=days)
+    JournalEntry.objects.bulk_create(
+        JournalEntry(
+            person=person,
+            recorded_at=start + timedelta(days=day, hours=rng.randint(-4, 8)),
+            pain=max(0, min(10, round(6 - 0.3 * day / 365.25 + rng.gauss(0, 1)))),
+        )
+        for day in range(days)
+    )
+
+
+def headline_and_trend(client: Client) -> tuple[str, str]:
+    """The trends page's sentence (the latest week against the first) and the insight's trend
+    through every week since the start."""
+    page = unescape(client.get("/trends/").text)
+    (headline,) = re.findall(r'class="summary-sentence">([^<]*)<', page)
+    answers = unescape(client.get("/trends/insights/", HTTP_HX_REQUEST="true").text)
+    (trend,) = [
+        line for line in re.findall(r"<li>([^<]*)</li>", answers) if "since the start" in line
+    ]
+    return headline, trend
+
+
+def direction(sentence: str) -> int | None:
+    """-1 or +1 for the direction a sentence names, None when it names none."""
+    for words, side in (("is down", -1), ("goes down", -1), ("is up", 1), ("goes up", 1)):
+        if words in sentence:
+            return side
+    return None
+
+
+@time_machine.travel(NOW)
+@pytest.mark.parametrize("history", ["the bench's ten years", "a slow steady improvement"])
+def test_the_trends_and_the_insights_agree_on_a_slow_change(history, person, person_client):
+    """Ten years of pain easing by about 0.3 points a year: the insight once said "cannot tell
+    yet … 0.0 points a week, 95% interval 0.0 to 0.0" beside a headline of a moderately
+    important improvement. Each now says which question it answers, and where both name a
+    direction it is the same one."""
+    if history == "the bench's ten years":
+        client = Client()
+        client.force_login(demo.long_history_person(10))
+    else:
+        slow_steady_improvement(person)
+        client = person_client
+    headline, trend = headline_and_trend(client)
+    assert "from your first week" in headline
+    assert trend.startswith("The trend through every week since the start: usual pain goes down")
+    assert direction(headline) == direction(trend) == -1
+    size, low, high = (
+        float(figure)
+        for figure in re.search(
+            r"goes down (\d\.\d+) points a year \(95% interval (\d\.\d+) to (\d\.\d+)\)", trend
+        ).groups()
+    )
+    assert 0.2 < low <= size <= high < 0.4 and low < high
+    answers = unescape(client.get("/trends/insights/", HTTP_HX_REQUEST="true").text)
+    for low, high in re.findall(r"interval ([+-]?[\d.]+) to ([+-]?[\d.]+)", answers):
+        assert low != high, answers

@@ -79,6 +79,17 @@ def test_a_kept_answer_costs_one_lookup_and_a_change_is_seen_at_once(person):
 
 
 @pytest.mark.django_db
+def test_an_answer_kept_in_an_earlier_format_is_never_read(person, monkeypatch):
+    rated_sessions(person, 6)
+    period = Period.of(person, now=NOW)
+    insights.kept(period)
+    monkeypatch.setattr(insights, "KEPT_FORMAT", insights.KEPT_FORMAT + 1)
+    with CaptureQueriesContext(connection) as lookups:
+        insights.kept(period)
+    assert len(lookups) == 1 + 3, "the revision, then compute's three queries"
+
+
+@pytest.mark.django_db
 def test_an_answer_is_kept_for_its_own_period_and_day(person):
     rated_sessions(person, 6)
     today = insights.kept(Period.of(person, now=NOW))

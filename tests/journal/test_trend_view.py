@@ -145,7 +145,28 @@ def test_it_compares_against_the_first_week_even_in_a_short_range(person, person
     JournalEntryFactory.create_batch(3, person=person, pain=8, recorded_at=start)
     JournalEntryFactory.create_batch(3, person=person, pain=4, recorded_at=timezone.now())
     page = person_client.get(URL, {"range": "4w"}).text
-    assert "down 4.0 points (50%) from your first week: a substantial improvement." in page
+    assert (
+        "down 4.0 points (50%) from your first week, 3 ratings against 3: a substantial "
+        "improvement (only 3 ratings: an early sign)."
+    ) in page
+
+
+@time_machine.travel(datetime(2026, 11, 25, 12, tzinfo=UTC))
+def test_it_says_how_many_ratings_a_change_rests_on_and_how_sure_its_label_is(
+    person, person_client
+):
+    last_week = timezone.now() - timedelta(weeks=1)
+    JournalEntryFactory.create_batch(12, person=person, pain=3, recorded_at=last_week)
+    JournalEntryFactory.create_batch(4, person=person, pain=5, recorded_at=timezone.now())
+    page = person_client.get(URL).text
+    assert (
+        "This week against last week: usual pain 3.0 → 5.0, up 2.0 points (67%), 4 ratings "
+        "against 12: worse (only 4 ratings: an early sign)."
+    ) in page
+    assert (
+        "Usual pain this week is up 2.0 points (67%) from your first week, 4 ratings against 12: "
+        "worse (only 4 ratings: an early sign)."
+    ) in page
 
 
 def test_it_marks_uncertain_means(person, person_client):
