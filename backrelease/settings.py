@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "backrelease.capability",
     "backrelease.limits",
     "sessions.apps.ReleaseSessionsConfig",
+    "sessions.reminders",
     "journal",
     "django.contrib.auth",
     "django.contrib.contenttypes",

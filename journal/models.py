@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from backrelease.common import bounds
 from backrelease.common.scales import PAIN_MAX, PEG_MAX
+from backrelease.common.weekdays import Weekday
 
 BUILT_IN_TAGS = ["sleep", "stress", "sitting", "lifting", "exercise", "medication", "other"]
 
@@ -263,3 +264,27 @@ class OwnTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tag} ({self.entries})"
+
+
+class CheckInReminder(models.Model):
+    """The weekly check-in's day and time; one a person."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_in_reminder"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday, default=Weekday.SUNDAY)
+    at = models.TimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = bounds.updated_at_field()
+
+    class Meta:
+        # The table it had when it lived in the sessions app.
+        db_table = "release_sessions_checkinreminder"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__in=Weekday.values), name="check_in_reminder_day_is_a_weekday"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in reminder of {self.person_id}"

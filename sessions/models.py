@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -222,91 +221,3 @@ class ReleaseSession(models.Model):
     @property
     def relax_ends_at(self) -> datetime:
         return self.step_started_at + timedelta(seconds=self.relax_seconds_left)
-
-
-class Weekday(models.IntegerChoices):
-    """Monday first, as Python's `date.weekday()` counts."""
-
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
-
-
-class SessionReminderQuerySet(models.QuerySet["SessionReminder"]):
-    def of(self, person: settings.AUTH_USER_MODEL) -> SessionReminderQuerySet:
-        return self.filter(person=person)
-
-
-class SessionReminder(models.Model):
-    """A time of day for a session, on chosen days of the week, in the person's own zone."""
-
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_reminders"
-    )
-    weekdays = ArrayField(models.PositiveSmallIntegerField(choices=Weekday), size=7)
-    at = models.TimeField()
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = bounds.updated_at_field()
-
-    objects = SessionReminderQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["person", "at"],
-                name="one_session_reminder_a_time",
-                violation_error_message="You already have a reminder at that time.",
-            ),
-            models.CheckConstraint(
-                condition=Q(weekdays__contained_by=Weekday.values, weekdays__len__gte=1),
-                name="session_reminder_days_are_weekdays",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Session reminder {self.pk} of {self.person_id} at {self.at:%H:%M}"
-
-    @property
-    def day_names(self) -> list[str]:
-        return [Weekday(day).label for day in sorted(self.weekdays)]
-
-
-class CheckInReminder(models.Model):
-    """The weekly check-in's day and time; one a person."""
-
-    person = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_in_reminder"
-    )
-    weekday = models.PositiveSmallIntegerField(choices=Weekday, default=Weekday.SUNDAY)
-    at = models.TimeField()
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = bounds.updated_at_field()
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(weekday__in=Weekday.values), name="check_in_reminder_day_is_a_weekday"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Check-in reminder of {self.person_id}"
-
-
-class CalendarFeed(models.Model):
-    """The private address a calendar subscribes to. Only the SHA-256 of its token is stored."""
-
-    person = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
-    )
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_fetched_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"Calendar feed of {self.person_id}"

@@ -8,17 +8,10 @@ from django.utils import timezone
 from backrelease.accounts.models import User
 from backrelease.capability import tokens
 from backrelease.common.local_time import week_start
-from journal.models import JournalEntry, ShareLink, WeeklyCheckIn
-from sessions.models import (
-    RELAX_SECONDS,
-    BallSetup,
-    CalendarFeed,
-    CheckInReminder,
-    ReleaseSession,
-    SessionReminder,
-    Step,
-    Weekday,
-)
+from backrelease.common.weekdays import Weekday
+from journal.models import CheckInReminder, JournalEntry, ShareLink, WeeklyCheckIn
+from sessions.models import RELAX_SECONDS, BallSetup, ReleaseSession, Step
+from sessions.reminders.models import CalendarFeed, SessionReminder
 
 PASSWORD = "a-long-test-password"
 

@@ -16,8 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from backrelease.accounts import undo
 from backrelease.accounts.models import DeletedRow, User
-from journal.models import JournalEntry, ShareLink, ShareLinkOpening, WeeklyCheckIn
-from sessions.models import CalendarFeed, CheckInReminder, ReleaseSession, SessionReminder
+from journal.models import CheckInReminder, JournalEntry, ShareLink, ShareLinkOpening, WeeklyCheckIn
+from sessions.models import ReleaseSession
+from sessions.reminders.models import CalendarFeed, SessionReminder
 from tests.factories import (
     CalendarFeedFactory,
     JournalEntryFactory,

@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 
 from backrelease.accounts import undo
 from backrelease.accounts.models import User
-from journal.models import JournalEntry, ShareLink, WeeklyCheckIn
+from journal.models import CheckInReminder, JournalEntry, ShareLink, WeeklyCheckIn
 from sessions.forms import FORMS
-from sessions.models import CheckInReminder, ReleaseSession, SessionReminder, Step
+from sessions.models import ReleaseSession, Step
+from sessions.reminders.models import SessionReminder
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,9 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
 from backrelease.capability import tokens
-from sessions.models import CalendarFeed, CheckInReminder, SessionReminder
+from journal.models import CheckInReminder
 from sessions.reminders import time_zones
+from sessions.reminders.models import CalendarFeed, SessionReminder
 
 SESSION_TITLE = "Back Release session"
 CHECK_IN_TITLE = "Back Release check-in"

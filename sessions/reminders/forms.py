@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
-from sessions.models import CheckInReminder, SessionReminder, Weekday
+from backrelease.common.weekdays import Weekday
+from journal.models import CheckInReminder
+from sessions.reminders.models import SessionReminder
 
 MAX_SESSION_REMINDERS = 12
 

@@ -15,9 +15,10 @@ from backrelease.accounts import undo
 from backrelease.capability import guard
 from backrelease.common.htmx import answer, page_or_partial
 from backrelease.common.ownership import owned
-from sessions.models import CalendarFeed, CheckInReminder, SessionReminder
+from journal.models import CheckInReminder
 from sessions.reminders import calendar_feed
 from sessions.reminders.forms import CheckInReminderForm, SessionReminderForm
+from sessions.reminders.models import CalendarFeed, SessionReminder
 
 TEMPLATE = "sessions/reminders.html"
 

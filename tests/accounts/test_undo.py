@@ -13,7 +13,8 @@ from django.utils import timezone
 from backrelease.accounts import undo
 from backrelease.accounts.models import DeletedRow
 from journal.models import JournalEntry, ShareLink
-from sessions.models import CalendarFeed, ReleaseSession, SessionReminder
+from sessions.models import ReleaseSession
+from sessions.reminders.models import CalendarFeed, SessionReminder
 from tests.factories import (
     CalendarFeedFactory,
     JournalEntryFactory,

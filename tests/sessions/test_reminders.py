@@ -16,9 +16,10 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from backrelease.capability import budget, tokens
-from sessions.models import CalendarFeed, CheckInReminder, SessionReminder
+from journal.models import CheckInReminder
 from sessions.reminders import calendar_feed as reminders
 from sessions.reminders.forms import MAX_SESSION_REMINDERS
+from sessions.reminders.models import CalendarFeed, SessionReminder
 from tests.factories import (
     CalendarFeedFactory,
     CheckInReminderFactory,

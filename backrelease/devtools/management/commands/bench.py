@@ -44,8 +44,9 @@ from backrelease.devtools import demo, localserver
 from backrelease.devtools.served import OverHttp, served
 from journal import exports, sharing, trends, usual_pain
 from journal.models import JournalEntry, ShareLink
-from sessions.models import ReleaseSession, SessionReminder, Step
+from sessions.models import ReleaseSession, Step
 from sessions.reminders import calendar_feed
+from sessions.reminders.models import SessionReminder
 
 THREE_YEARS = demo.THREE_YEARS
 TOKENS = {"demo": "bench-demo-share-token", THREE_YEARS: "bench-three-year-share-token"}
