@@ -26,7 +26,6 @@ from backrelease.common.local_time import (
     day_start,
     hour_sql,
     week_sql,
-    week_start,
 )
 from backrelease.common.period import Period, in_period
 from journal import display, usual_pain
@@ -53,7 +52,7 @@ TREND_UNITS = [(1.0, "week"), (365.25 / 12 / 7, "month"), (365.25 / 7, "year")]
 NOT_ENOUGH = "not enough data yet"
 # Raised whenever what `compute` returns changes shape or meaning, so that no answer kept by
 # earlier code is read.
-KEPT_FORMAT = 2
+KEPT_FORMAT = 3
 
 SESSIONS_SQL = f"""
 SELECT pain_before, pain_after, ball_setup, knees_lifted, breathing_skipped,
@@ -283,8 +282,9 @@ def _weekly_series(rows: list[tuple[date, float, int]], since: date | None) -> t
 
 
 def compute(period: Period) -> Insights:
-    """Every answer over the period, in three queries; "the last four (eight) weeks" are the
-    local days (weeks) up to the period's last day, which for a share link may lie in the past."""
+    """Every answer over the period, in three queries; "the last four (eight) weeks" are the ISO
+    weeks up to the period's last day (`Period.last_weeks`, as on the trends page), which for a
+    share link may lie in the past."""
     params = period.sql_params()
     with connection.cursor() as cursor:
         cursor.execute(SESSIONS_SQL, params)
@@ -293,8 +293,8 @@ def compute(period: Period) -> Insights:
         days = cursor.fetchall()
         cursor.execute(WEEKS_SQL, params)
         weeks = cursor.fetchall()
-    recent = day_start(period.last_day - timedelta(days=27), period.zone)
-    eight_weeks_ago = week_start(period.last_day) - timedelta(weeks=7)
+    recent = day_start(period.last_weeks(4).shown_from, period.zone)
+    eight_weeks_ago = period.last_weeks(8).shown_from
 
     def drops(keep) -> list[float]:
         return [s.pain_before - s.pain_after for s in sessions if keep(s)]

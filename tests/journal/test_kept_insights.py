@@ -101,11 +101,13 @@ def test_an_answer_is_kept_for_its_own_period_and_day(person):
 
 
 @pytest.mark.django_db
-def test_the_last_four_weeks_are_the_28_local_days_to_the_last_day(person):
+def test_the_last_four_weeks_are_the_iso_weeks_of_the_trends_page(person):
     person.time_zone = "Australia/Sydney"
     person.save(update_fields=["time_zone"])
-    # 27 days before the last day, just after local midnight (13:30 UTC the day before).
-    first_day = datetime(2026, 10, 28, 13, 30, tzinfo=UTC)
+    # The last day is Wednesday 25 November in Sydney; its four weeks start on Monday 2 November,
+    # just after whose local midnight (13:30 UTC the day before) the first six sessions fall.
+    first_day = datetime(2026, 11, 1, 13, 30, tzinfo=UTC)
+    assert Period.of(person, now=NOW).last_weeks(4).shown_from == date(2026, 11, 2)
     rated_sessions(person, 6, started_at=first_day)
     rated_sessions(person, 6, started_at=first_day - timedelta(hours=1))
     found = insights.compute(Period.of(person, now=NOW))
