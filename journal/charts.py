@@ -13,6 +13,7 @@ from typing import Any
 import plotly.io as pio
 from django.http import HttpResponse
 from django.utils.safestring import SafeString
+from django.utils.translation import ngettext
 from plotly.io.json import to_json_plotly
 
 from backrelease.common.scales import ARCH_MAX, PAIN_MAX
@@ -98,12 +99,15 @@ def _line(weeks: list[Week], x: list[str], field: str, hover: bool) -> dict[str,
     }
     if not hover:
         return line
+    counts = [getattr(w, f"{field}_n") for w in weeks]
     return line | {
-        "customdata": [getattr(w, f"{field}_n") for w in weeks],
+        "customdata": [
+            ngettext("%(count)d rating", "%(count)d ratings", n) % {"count": n} for n in counts
+        ],
         # The figure as the table prints it, rounded in one place (plotly.js would round the
         # binary float, and 6.05 would read 6.0 on the chart and 6.1 in the table).
         "text": [display.one_decimal(value) for value in values],
-        "hovertemplate": "%{text} (%{customdata} ratings)<extra>" + name + "</extra>",
+        "hovertemplate": "%{text} (%{customdata})<extra>" + name + "</extra>",
     }
 
 
@@ -144,8 +148,16 @@ def figures(weeks: list[Week], *, hover: bool = False) -> dict[str, Chart | None
         "name": "Sessions completed",
         "marker": {"color": BLUE[0]},
         "meta": {"dark": BLUE[1], "palette": BLUE[2]},
-        "hovertemplate": "%{y} sessions<extra></extra>",
     }
+    if hover:
+        sessions |= {
+            "customdata": [
+                ngettext("%(count)d session", "%(count)d sessions", w.sessions_completed)
+                % {"count": w.sessions_completed}
+                for w in weeks
+            ],
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
     charts = {
         "pain": {
             "data": [

@@ -62,6 +62,20 @@ def test_it_prints_the_tables_figure_in_the_chart_hover():
     assert line["hovertemplate"].startswith("%{text}")
 
 
+def test_it_counts_ratings_and_sessions_in_the_hover_in_words_that_agree():
+    weeks = [
+        week(0, usual_pain=4, usual_pain_n=1, sessions_completed=1),
+        week(1, usual_pain=5, usual_pain_n=3, sessions_completed=2),
+    ]
+    sent = figures_sent(weeks)
+    line = sent["pain"]["data"][0]
+    assert line["customdata"] == ["1 rating", "3 ratings"]
+    assert line["hovertemplate"].startswith("%{text} (%{customdata})<extra>")
+    bars = sent["sessions"]["data"][0]
+    assert bars["customdata"] == ["1 session", "2 sessions"]
+    assert bars["hovertemplate"] == "%{customdata}<extra></extra>"
+
+
 def luminance(hex_colour: str) -> float:
     channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]

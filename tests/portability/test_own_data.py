@@ -77,7 +77,7 @@ def test_it_round_trips_everything_into_an_empty_account(record, person_client, 
         **htmx_headers,
     )
     assert response.status_code == 200
-    assert "Imported 2 sessions, 1 journal entries and 1 weekly check-ins." in response.text
+    assert "Imported 2 sessions, 1 journal entry and 1 weekly check-in." in response.text
     assert "counted in America/Los_Angeles, the zone saved in the file" in response.text
     newcomer.refresh_from_db()
     assert (newcomer.time_zone, newcomer.display_name) == ("America/Los_Angeles", "Levi")
