@@ -43,12 +43,16 @@ document.body.addEventListener("htmx:afterSettle", (event) => {
   if (!(root instanceof Element) || !root.isConnected) return;
   const control = lastControl && findAgain(root, lastControl);
   lastControl = null;
-  // A page script that placed focus on purpose (the session's next step) keeps it.
-  const focusLost = !document.activeElement || document.activeElement === document.body;
+  const refused = event.detail.xhr?.status === 422;
+  const focused = document.activeElement;
+  // A page script that placed focus on purpose (the session's next step) keeps it. The field
+  // htmx focuses for its `autofocus` (Username, on sign-up) does not keep it from a refusal.
+  const focusLost =
+    !focused || focused === document.body || (refused && focused.hasAttribute("autofocus"));
   if (!focusLost) return;
   // A refusal: the first wrong field on the page and its message come on screen, and the field
   // takes focus, so the person can put it right at once (the line beside Save says it too).
-  const firstWrong = event.detail.xhr?.status === 422 && root.querySelector(".error:not([role])");
+  const firstWrong = refused && root.querySelector(".error:not([role])");
   if (firstWrong) {
     const field = firstWrong.closest("fieldset, .field") || firstWrong;
     const tall = field.getBoundingClientRect().height > window.innerHeight;

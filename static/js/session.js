@@ -18,12 +18,34 @@ function voiceOn() {
 }
 
 // Browsers only let audio and speech start after a tap, so both are woken on the first one.
-document.addEventListener("click", () => {
+function wakeAudio() {
   if (!audioContext && window.AudioContext) {
     audioContext = new AudioContext();
   }
   audioContext?.resume();
-});
+}
+document.addEventListener("click", wakeAudio);
+
+// A page that opens on the countdown (a reload, a kept copy offline) may have had no tap to allow
+// its audio, and the end would be silent: it offers one. (A tap on the page before, such as
+// "Resume the session", allows it in some browsers: then the context runs at once, and no offer.)
+function offerChime(element) {
+  const offer = element.querySelector("[data-chime-offer]");
+  if (!offer || !window.AudioContext) return null;
+  audioContext ??= new AudioContext();
+  const show = () => {
+    offer.hidden = audioContext.state === "running" || element.classList.contains("is-over");
+  };
+  audioContext.onstatechange = show;
+  offer.addEventListener("click", () => {
+    wakeAudio();
+    element.querySelector("[data-countdown-status]").textContent = offer.dataset.allowed;
+    // The button goes: focus stays in the step rather than falling to the page.
+    document.querySelector("#step-title")?.focus({ preventScroll: true });
+  });
+  show();
+  return offer;
+}
 
 function chime() {
   if (!audioContext) return;
@@ -76,6 +98,8 @@ function format(seconds) {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
+// Every key the app keeps in localStorage begins "back-release-": static/js/signed_out.js removes
+// them all once no one is signed in.
 const CLOCK_KEY = "back-release-clock-skew";
 
 // How far the server's clock is ahead of the phone's, measured only from a live answer: a page the
@@ -106,9 +130,12 @@ function startCountdown(element) {
   // "until" on the phone's own clock, the one the person compares it with.
   const until = element.querySelector("[data-countdown-until]");
   if (until) {
+    // 24-hour, as everywhere in the app, whatever the phone's language.
     const end = new Date(endsAt - skew);
-    until.textContent = `until ${end.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
+    const twoDigits = (number) => String(number).padStart(2, "0");
+    until.textContent = `until ${twoDigits(end.getHours())}:${twoDigits(end.getMinutes())}`;
   }
+  const offer = offerChime(element);
 
   function tick() {
     const left = (endsAt - (Date.now() + skew)) / 1000;
@@ -121,6 +148,7 @@ function startCountdown(element) {
     if (left <= 0 && !ended) {
       ended = true;
       element.classList.add("is-over");
+      if (offer) offer.hidden = true;
       status.textContent = "Five minutes are up. Roll gently onto your side and take the ball away.";
       chime();
       navigator.vibrate?.([400, 200, 400, 200, 400]);
@@ -260,6 +288,17 @@ async function sendPending() {
   }
 }
 
+// The note goes right above the bar of the button that was pressed (or the button itself, "Stop
+// the session"), where the person looks, and is brought on screen there. In the flow below the
+// choices, it covers none and pushes none under the bar: the page moves up to make room for it.
+function showOfflineNote(button) {
+  const near =
+    button?.closest(".step-actions") ?? button ?? document.querySelector("#step .step-actions");
+  near?.before(offlineNote);
+  offlineNote.hidden = false;
+  offlineNote.scrollIntoView({ block: "nearest", behavior: "instant" });
+}
+
 function keepAnswer(event) {
   const form = event.detail.elt.closest("form");
   if (!form || !form.closest("#step")) return false;
@@ -267,7 +306,7 @@ function keepAnswer(event) {
   const submitter = event.detail.requestConfig?.triggeringEvent?.submitter;
   if (submitter?.name) body.set(submitter.name, submitter.value);
   keepPending({ path: form.getAttribute("hx-post"), body });
-  offlineNote.hidden = false;
+  showOfflineNote(submitter);
   retryLater();
   return true;
 }
@@ -306,7 +345,7 @@ const kept = keptPending();
 if (kept && offlineNote && kept.path === window.location.pathname) {
   pending = kept;
   showKept(kept);
-  offlineNote.hidden = false;
+  showOfflineNote(null);
   sendPending();
 }
 

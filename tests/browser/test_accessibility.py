@@ -11,12 +11,13 @@ import json
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page, expect
 
 from backrelease.accounts import email_confirmation, undo
 from sessions.models import Step
 from tests.browser.conftest import ANSWERS_BEFORE, PHONE, log_in
 from tests.factories import (
+    PASSWORD,
     CalendarFeedFactory,
     CheckInReminderFactory,
     JournalEntryFactory,
@@ -124,3 +125,19 @@ def test_no_page_or_step_has_an_accessibility_violation(live_server, browser: Br
     check(page, base + stopped.get_absolute_url(), found)
     context.close()
     assert found == {}, json.dumps(found, indent=1)
+
+
+def test_the_account_deleted_page_is_whole_and_has_no_violation(live_server, page: Page):
+    """What deleting answers replaces the whole page: not set inside the form it came from."""
+    person = UserFactory()
+    log_in(page, live_server.url, person.username)
+    page.goto(live_server.url + reverse("delete-account"))
+    page.get_by_label("Your password, to confirm").fill(PASSWORD)
+    page.get_by_role("button", name="Delete my account and all my data").click()
+    expect(page.get_by_role("heading", name="Your account is deleted")).to_be_visible()
+    expect(page).to_have_title("Account deleted · Back Release")
+    expect(page.get_by_role("heading")).to_have_count(1)
+    expect(page.locator("form")).to_have_count(0)
+    expect(page.get_by_role("link", name="Keep my account")).to_have_count(0)
+    page.evaluate(AXE)
+    assert page.evaluate(RUN_AXE) == []

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
+from backrelease.accounts.models import User
 from journal.models import JournalEntry
 from sessions.models import Step
 from tests.browser.conftest import PHONE_SIZES, log_in, wholly_on_screen
@@ -27,6 +28,38 @@ def test_sign_up_lands_on_the_whole_home_page(live_server, page: Page, csp_viola
     expect(page.locator("header")).to_have_count(1)
     expect(page.locator("#signup-form")).to_have_count(0)
     assert csp_violations == []
+
+
+@pytest.mark.parametrize(
+    ("password", "again", "why"),
+    [
+        (
+            "slow-breath-on-the-ball",
+            "slow-breath-on-the-bal",
+            "The two password fields didn’t match.",
+        ),
+        ("password123", "password123", "This password is too common."),
+    ],
+    ids=["mismatched", "common"],
+)
+def test_a_refused_sign_up_shows_why_on_screen_and_focuses_the_field(
+    live_server, page: Page, password, again, why
+):
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password confirmation").fill(again)
+    button = page.get_by_role("button", name="Create my account")
+    button.click()
+    summary = page.locator("#signup-form [role=alert]")
+    expect(summary).to_have_text(f"Not saved: {why}")
+    # The field to put right has focus and is on screen with its message, not Username up top.
+    confirmation = page.get_by_label("Password confirmation")
+    expect(confirmation).to_be_focused()
+    wholly_on_screen(page.locator("#password2-error"))
+    wholly_on_screen(confirmation)
+    assert summary.bounding_box()["y"] > button.bounding_box()["y"]
+    assert not User.objects.exists()
 
 
 def test_a_journal_save_and_refusal_show_beside_the_button(live_server, page: Page):

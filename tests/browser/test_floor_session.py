@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from sessions.models import ReleaseSession, Step
-from tests.browser.conftest import log_in
+from tests.browser.conftest import PHONE, log_in
+from tests.browser.test_offline_session import on_the_ball_since
 from tests.factories import ReleaseSessionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,6 +79,19 @@ def test_it_ends_the_countdown_right_after_the_phone_sleeps(live_server, page: P
     page.clock.fast_forward("00:30")
     expect(countdown).to_have_text("0:00")
     expect(page.locator("[data-countdown-status]")).to_have_text(re.compile("Five minutes are up"))
+
+
+def test_the_end_of_the_countdown_is_told_in_24_hour_time_in_any_language(
+    live_server, browser: Browser
+):
+    session = on_the_ball_since(timezone.now().replace(hour=13, minute=56, second=0))
+    context = browser.new_context(**PHONE, locale="en-US", timezone_id="UTC")
+    page = context.new_page()
+    log_in(page, live_server.url, session.person.username)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    # session.js has written its own "until" by the load event that goto waits for.
+    expect(page.locator("[data-countdown-until]")).to_have_text("until 14:01")
+    context.close()
 
 
 @pytest.mark.parametrize(

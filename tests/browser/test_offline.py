@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from sessions.models import ReleaseSession, Step
-from tests.browser.conftest import log_in
+from tests.browser.conftest import ANSWERS_BEFORE, log_in
 from tests.factories import PASSWORD, ReleaseSessionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,6 +81,30 @@ def test_signing_out_removes_the_kept_pages(live_server, page: Page):
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(f"{live_server.url}/")
     assert page.evaluate("caches.has('pages')") is False
+
+
+@pytest.mark.parametrize("way", ["signing out", "deleting the account"])
+def test_no_unsent_answer_stays_on_the_phone_after(
+    live_server, page: Page, context: BrowserContext, way
+):
+    person = UserFactory()
+    session = ReleaseSessionFactory(person=person, step=Step.EXTRAS, **ANSWERS_BEFORE[Step.EXTRAS])
+    log_in(page, live_server.url, person.username)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    page.get_by_label("A note for yourself").fill("A's private note")
+    context.set_offline(True)
+    page.get_by_role("button", name="Finish").click()
+    expect(page.get_by_role("alert")).to_contain_text("No connection")
+    assert "A's private note" in page.evaluate("JSON.stringify(localStorage)")
+    # Away from the session page, so nothing sends the answer when the connection is back.
+    page.goto("about:blank")
+    context.set_offline(False)
+    session.refresh_from_db()
+    assert session.step == Step.EXTRAS
+    leave_by(way, page, context, live_server)
+    if way == "signing out":
+        page.wait_for_url(f"{live_server.url}/")
+    assert page.evaluate("Object.keys(localStorage)") == []
 
 
 def keep_a_finished_session(page: Page, live_server, person) -> str:

@@ -4,14 +4,14 @@ offline is the one sent."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from sessions.models import ReleaseSession, Step
-from tests.browser.conftest import log_in, wholly_on_screen
+from tests.browser.conftest import ANSWERS_BEFORE, brought_on_screen, log_in, wholly_on_screen
 from tests.browser.test_offline import wait_until_kept
 from tests.factories import ReleaseSessionFactory, UserFactory
 
@@ -53,7 +53,11 @@ def assert_on_time(page: Page, session: ReleaseSession) -> None:
 
 def on_the_ball_for(seconds: int) -> ReleaseSession:
     """A session whose relax countdown began `seconds` ago."""
-    started = timezone.now() - timedelta(seconds=seconds)
+    return on_the_ball_since(timezone.now() - timedelta(seconds=seconds))
+
+
+def on_the_ball_since(started: datetime) -> ReleaseSession:
+    """A session whose relax countdown began at `started`."""
     return ReleaseSessionFactory(
         person=UserFactory(),
         step=Step.RELAX,
@@ -155,3 +159,32 @@ def test_stop_early_opens_on_screen(live_server, page: Page, size):
     for index in range(scale.count()):
         wholly_on_screen(scale.nth(index))
     wholly_on_screen(stop)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size['width']}x{size['height']}")
+@pytest.mark.parametrize(("step", "button"), [(Step.ROLL_OFF, "Save"), (Step.EXTRAS, "Finish")])
+def test_the_offline_note_comes_by_the_button_and_pushes_no_choice_under_the_bar(
+    live_server, page: Page, context: BrowserContext, size, step, button
+):
+    page.set_viewport_size(size)
+    session = ReleaseSessionFactory(person=UserFactory(), step=step, **ANSWERS_BEFORE[step])
+    log_in(page, live_server.url, session.person.username)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    context.set_offline(True)
+    page.get_by_role("button", name=button, exact=True).click()
+    note = page.locator("[data-offline-note]")
+    expect(note).to_contain_text("No connection")
+    wholly_on_screen(note)
+    wholly_on_screen(page.get_by_role("button", name=button, exact=True))
+    if step == Step.ROLL_OFF:
+        # Where the person changes the answer while it waits: every choice, as the page stands.
+        options = page.locator("#step form > fieldset .rating-option")
+        assert options.count() == 16
+        for index in range(options.count()):
+            wholly_on_screen(options.nth(index))
+    else:
+        controls = page.locator("#step form > fieldset .rating-option, #step textarea")
+        assert controls.count() == 23
+        for index in range(controls.count()):
+            brought_on_screen(controls.nth(index))
+    context.set_offline(False)
