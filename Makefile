@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: backup restore-test loadtest failover-test nginx supervisor pgbouncer patroni bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
+.PHONY: backup restore-test loadtest failover-test worker-drill nginx supervisor pgbouncer patroni bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
 LIGHTHOUSE_VERSION := 13.5.0
 
 $(STAMP): pyproject.toml .python-version
@@ -139,6 +139,11 @@ loadtest: migrate nginx supervisor pgbouncer node_modules/.package-lock.json
 failover-test: $(STAMP) nginx supervisor patroni node_modules/.package-lock.json
 	$(PY) -m pip install --quiet --disable-pip-version-check -e . --group load
 	$(PY) tests/load/failover.py
+
+# The task worker through a PostgreSQL restart and a kill -9 in the middle of a mail, on a
+# throwaway cluster with a loopback SMTP server: figures, PASS or MISS (make test runs it too).
+worker-drill: $(STAMP)
+	$(PY) tests/accounts/worker_drill.py
 
 # A base backup of the local cluster (pg_basebackup), WAL archiving turned on; see README, "Backups".
 backup: db

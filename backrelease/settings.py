@@ -228,6 +228,10 @@ else:
         }
     }
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task RUNNING this long was left by a worker that died (a mail takes seconds): it is run again.
+TASK_ABANDONED_AFTER = timedelta(seconds=env_int("TASK_ABANDONED_SECONDS", 600))
+# /healthz answers 503 "mail stuck" once a mail has waited this long past its time.
+MAIL_STUCK_AFTER = timedelta(minutes=env_int("MAIL_STUCK_MINUTES", 5))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Back Release <no-reply@localhost>")
 # How long a password-reset link works.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 3) * 3600

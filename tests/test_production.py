@@ -21,7 +21,6 @@ from gunicorn.config import Config
 from psycopg_pool import PoolTimeout
 
 from backrelease.common import database
-from backrelease.pages import views
 from tests.factories import JournalEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +48,7 @@ def test_it_answers_503_from_the_health_check_when_the_database_is_down(monkeypa
     def down():
         raise error
 
-    monkeypatch.setattr(views.connection, "cursor", down)
+    monkeypatch.setattr(connection, "cursor", down)
     assert Client().get("/healthz").status_code == 503
     assert Client().head("/healthz").status_code == 503
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sys
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from backrelease.accounts import task_queue
 from backrelease.common import database
 from backrelease.common.local_time import week_start
 from backrelease.common.period import Period
@@ -49,12 +49,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
+    """For monitoring: 503 when the database does not answer, or when mail has stopped going out
+    (no task worker takes it)."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        mail_stuck = task_queue.stuck()
     except database.DATABASE_DOWN:
         database.outage.noticed()
         return HttpResponse("database unavailable", content_type="text/plain", status=503)
+    if mail_stuck:
+        return HttpResponse("mail stuck", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
 
 
