@@ -8,7 +8,6 @@ these functions, so no two places can round one figure differently.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 
 # The IMMPACT thresholds a printed percent must not appear to cross.
 THRESHOLDS = (Decimal(30), Decimal(50))
@@ -24,16 +23,9 @@ def exact(value: float | int | Decimal) -> Decimal:
 
 
 def one_decimal(value: float | int | Decimal | None) -> str:
-    return "–" if value is None else _one_decimal_of(str(value))
-
-
-# A trend page prints a few thousand means, most of them values seen before (5.0, 4.5, 6.3...).
-# Kept by the value's text: every request reads its means as new Decimals, and hashing a new
-# Decimal costs more than rounding it, while its text is cheap to write and to hash.
-@lru_cache(maxsize=4096)
-def _one_decimal_of(text: str) -> str:
-    # The text of a float, an int or a Decimal is the decimal it was written as (see `exact`).
-    shown = str(Decimal(text).quantize(TENTH, rounding=ROUND_HALF_UP))
+    if value is None:
+        return "–"
+    shown = str(exact(value).quantize(TENTH, rounding=ROUND_HALF_UP))
     return "0.0" if shown == "-0.0" else shown
 
 

@@ -42,8 +42,8 @@ GROUP_MINIMUM = 5
 # A 95% interval for a median needs at least six values to exist at all.
 MEDIAN_MINIMUM = 6
 # Theil–Sen's interval from 4 weekly points covers the true slope 91.7% of the time, not 95%; from
-# 5 to 8 points its exact coverage is 96.9% to 98.3% (tests/journal/test_insights.py counts every
-# ordering), and beyond that it is nominal.
+# 5 to 8 points its exact coverage is 96.9% to 98.3% (tests/journal/test_insight_sentences.py
+# counts every ordering), and beyond that it is nominal.
 TREND_MINIMUM_WEEKS = 5
 # A trend is given a week, a month or a year (lengths in weeks, a month a twelfth of the mean
 # Gregorian year), whichever shows it best (`display.unit`), but never in a unit longer than the

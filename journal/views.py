@@ -114,6 +114,7 @@ def trend_view(request: HttpRequest) -> HttpResponse:
         page_or_partial(request, "journal/trends.html", "trend-body"),
         {
             "weeks": shown,
+            "rows": trends.table_rows(shown),
             "summary": summary,
             "sentence": trends.sentence(summary, this_week),
             "figures": charts.figures(shown),

@@ -166,6 +166,7 @@ def report(request: HttpRequest, link: ShareLink) -> HttpResponse:
                 "person_name": person.name,
                 "time_zone": person.time_zone,
                 "weeks": weeks,
+                "rows": trends.table_rows(weeks),
                 "range_key": range_key,
                 "ranges": trends.RANGES,
                 "figures_url": f"figures.json?range={range_key}",

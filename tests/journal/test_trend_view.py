@@ -7,12 +7,12 @@ from html import unescape
 
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.templatetags.trend_tags import week_rows
-from journal.trends import Week
+from journal.trends import Week, table_rows
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, every
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,8 @@ def test_each_row_gives_every_mean_with_its_count_in_the_columns_order():
         }
     )
     empty = Week(**{**nothing, **counts, "week": date(2026, 1, 12), "sessions_completed": 0})
-    rows = str(week_rows([rated, empty])).split("\n")
+    table = render_to_string("journal/trends.html#trend-rows", {"rows": table_rows([rated, empty])})
+    rows = [line.strip() for line in table.split("\n") if line.strip()]
     cells = re.findall(r"<td>(.*?)</td>", rows[0])
     assert cells == [
         "4",
