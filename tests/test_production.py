@@ -190,7 +190,9 @@ def test_a_503_waits_for_the_database_once(person_client, monkeypatch):
         attempts.append(1)
         raise PoolTimeout("couldn't get a connection")
 
-    monkeypatch.setattr("django.contrib.auth.get_user", down)
+    monkeypatch.setattr(
+        "backrelease.accounts.session_store.SessionStore._get_session_from_db", down
+    )
     person_client.raise_request_exception = False
     response = person_client.get(reverse("home"))
     assert response.status_code == 503
