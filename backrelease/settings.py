@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sessions.apps.ReleaseSessionsConfig",
     "sessions.reminders",
     "journal",
+    "journal.trial",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

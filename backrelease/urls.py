@@ -15,6 +15,7 @@ urlpatterns = [
     path("trends/", include("journal.trend_urls")),
     path("sharing/", include("journal.sharing.urls")),
     path("shared/", include("journal.sharing.clinician_urls")),
+    path("trial/", include("journal.trial.urls")),
     path("reminders/", include("sessions.reminders.urls")),
     path("calendar/", include("sessions.reminders.feed_urls")),
 ]

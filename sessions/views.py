@@ -17,7 +17,7 @@ from backrelease.accounts import undo
 from backrelease.common.htmx import answer, page_or_partial
 from backrelease.common.ownership import owned
 from backrelease.common.redirects import local_next
-from sessions import flow
+from sessions import flow, start_notices
 from sessions.forms import CorrectionForm
 from sessions.models import ReleaseSession
 
@@ -59,6 +59,8 @@ def new(request: HttpRequest) -> HttpResponse:
             "open_session": open_session,
             # The introduction comes before the first session, and again when asked for.
             "first_time": "intro" in request.GET or not sessions.exists(),
+            # Such as a trial's no-ball block: going on is allowed, and never nagged about.
+            "notices": [] if open_session else start_notices.for_person(request.user),
         },
     )
 

@@ -10,6 +10,7 @@ from backrelease.capability import tokens
 from backrelease.common.local_time import week_start
 from backrelease.common.weekdays import Weekday
 from journal.models import CheckInReminder, JournalEntry, ShareLink, WeeklyCheckIn
+from journal.trial.models import TrialPlan, TrialRating
 from sessions.models import RELAX_SECONDS, BallSetup, ReleaseSession, Step
 from sessions.reminders.models import CalendarFeed, SessionReminder
 
@@ -128,3 +129,25 @@ def step_form(session: ReleaseSession) -> dict[str, str]:
     """The hidden fields of a session's step form, as its page shows them now."""
     shown = ReleaseSession.objects.get(pk=session.pk)
     return {"step": shown.step, "step_started_at": shown.step_started_at.isoformat()}
+
+
+class TrialPlanFactory(factory.django.DjangoModelFactory):
+    """A running plan of 2 pairs of 14-day blocks from today, no-ball first in each pair."""
+
+    class Meta:
+        model = TrialPlan
+
+    person = factory.SubFactory(UserFactory)
+    pairs = 2
+    block_days = 14
+    orders = factory.LazyAttribute(lambda o: ["AB"] * o.pairs)
+    starts_on = factory.LazyFunction(timezone.localdate)
+
+
+class TrialRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrialRating
+
+    plan = factory.SubFactory(TrialPlanFactory)
+    day = factory.LazyAttribute(lambda o: o.plan.starts_on)
+    usual_pain = 5

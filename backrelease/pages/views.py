@@ -21,6 +21,7 @@ from backrelease.pages import kept_pages, offline
 from journal import trends
 from journal.forms import JournalEntryForm
 from journal.models import WeeklyCheckIn
+from journal.trial import home as trial_home
 from sessions.models import ReleaseSession
 
 RECENT_SESSIONS = 3
@@ -42,6 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "checked_in": WeeklyCheckIn.objects.filter(
                 person=request.user, week_start=this_week
             ).exists(),
+            # The trial's evening rating comes first while a plan runs.
+            "trial": trial_home.card(request.user),
         }
     return render(request, "home.html", context)
 

@@ -1,0 +1,150 @@
+"""The plan page: the form and its promise before a plan starts, the calendar while it runs."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from journal.trial.models import Status, TrialPlan
+from tests.factories import JournalEntryFactory, TrialPlanFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("trial:plan")
+
+
+def start_post(**changes) -> dict:
+    return {
+        "submission_key": str(uuid.uuid4()),
+        "pairs": "3",
+        "block_days": "14",
+        "sessions_per_week": "4",
+        "rating_time": "20:00",
+        **changes,
+    }
+
+
+def test_it_shows_the_form_and_what_the_plan_can_show(person_client):
+    response = person_client.get(URL)
+    assert response.status_code == 200
+    assert "<h1>" in response.text
+    assert "What this plan can show" in response.text
+    assert "If the release lowers your pain by 2 points" in response.text
+    # No history yet: the typical spread, said so.
+    assert "assumes a typical spread" in response.text
+    assert "Start the plan today" in response.text
+
+
+def test_it_proposes_the_shortest_plan_with_a_link_that_fills_the_form(person_client):
+    response = person_client.get(URL)
+    assert "The shortest plan that says" in response.text
+    assert f"{URL}?pairs=" in response.text
+    filled = person_client.get(f"{URL}?pairs=5&block_days=7").text
+    assert re.search(r'name="pairs" value="5"[^>]*checked', filled)
+    assert re.search(r'name="block_days" value="7"[^>]*checked', filled)
+    assert not re.search(r'name="pairs" value="3"[^>]*checked', filled)
+
+
+def test_the_htmx_answer_is_the_promise_for_the_chosen_design(person_client, htmx_headers):
+    short = person_client.get(URL, {"pairs": "2", "block_days": "7"}, **htmx_headers)
+    long = person_client.get(URL, {"pairs": "6", "block_days": "14"}, **htmx_headers)
+    assert short.status_code == long.status_code == 200
+    assert 'id="promise"' in short.text
+    assert "<h1>" not in short.text and "plan-form" not in short.text
+    assert short.text != long.text
+
+
+def test_the_promise_reads_the_persons_own_spread(person, person_client):
+    now = timezone.now()
+    for day in range(60):
+        JournalEntryFactory(
+            person=person, recorded_at=now - timedelta(days=day), pain=3 + (day * 7) % 5
+        )
+    response = person_client.get(URL)
+    assert "how much your pain has varied from week to week" in response.text
+
+
+def test_it_starts_a_plan_with_orders_drawn_and_stored(person, person_client):
+    response = person_client.post(URL, start_post(pairs="4", baseline_week="on"))
+    assert response.status_code == 302
+    plan = TrialPlan.objects.get(person=person)
+    assert plan.status == Status.RUNNING
+    assert plan.pairs == 4 and plan.block_days == 14 and plan.baseline_week
+    assert len(plan.orders) == 4 and set(plan.orders) <= {"AB", "BA"}
+    assert plan.starts_on == timezone.localdate(timezone.now(), person.zone)
+    page = person_client.get(URL)
+    assert "Baseline week" in page.text
+    assert "Block 8" in page.text and "Block 9" not in page.text
+    assert "the first 7 days a washout" in page.text
+
+
+def test_the_start_day_is_the_persons_local_day(person, person_client):
+    person.time_zone = "Pacific/Auckland"
+    person.save()
+    with time_machine.travel(datetime(2026, 6, 1, 22, 30, tzinfo=UTC), tick=False):
+        person_client.post(URL, start_post())
+    assert TrialPlan.objects.get(person=person).starts_on == date(2026, 6, 2)
+
+
+def test_an_htmx_start_answers_with_the_plan_and_its_calendar(person, person_client, htmx_headers):
+    response = person_client.post(URL, start_post(pairs="2", block_days="7"), **htmx_headers)
+    assert response.status_code == 200
+    assert 'id="plan-body"' in response.text and "<h1>" not in response.text
+    assert "Block 4" in response.text and "Stop the plan early" in response.text
+    assert "the first 2 days a washout" in response.text
+
+
+def test_a_second_plan_over_a_running_one_is_refused(person, person_client):
+    running = TrialPlanFactory(person=person)
+    response = person_client.post(URL, start_post(), HTTP_HX_REQUEST="true")
+    # The running plan's page shows no form at all; a post anyway is refused and says why.
+    assert response.status_code == 422
+    assert "You already have a trial plan running" in response.text
+    assert list(TrialPlan.objects.filter(person=person)) == [running]
+
+
+def test_a_doubled_start_begins_one_plan(person, person_client):
+    sent = start_post()
+    first = person_client.post(URL, sent)
+    second = person_client.post(URL, sent)
+    assert first.status_code == second.status_code == 302
+    assert TrialPlan.objects.filter(person=person).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("pairs", "7", "Choose how many pairs of blocks: 2 to 6."),
+        ("pairs", "1", "Choose how many pairs of blocks: 2 to 6."),
+        ("block_days", "10", "Choose blocks of 7 or 14 days."),
+        ("sessions_per_week", "0", "Choose how many days a week with the ball: 1 to 7."),
+        ("rating_time", "25:00", "Choose a time for the evening rating"),
+        ("submission_key", "", "This form is out of date"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_saved(person, person_client, field, value, said):
+    response = person_client.post(URL, start_post(**{field: value}))
+    assert response.status_code == 422
+    assert said in response.text
+    assert "Not saved" in response.text
+    assert not TrialPlan.objects.exists()
+
+
+def test_a_plan_whose_days_are_over_is_finished_kept_and_shown(person, person_client):
+    plan = TrialPlanFactory(person=person, starts_on=timezone.localdate() - timedelta(days=60))
+    response = person_client.get(URL)
+    plan.refresh_from_db()
+    assert plan.status == Status.FINISHED
+    assert "Your last plan ran from" in response.text
+    assert "See its result" in response.text
+    assert "Start the plan today" in response.text
+
+
+def test_it_sends_anonymous_visitors_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
