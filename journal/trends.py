@@ -197,6 +197,26 @@ class Week(NamedTuple):
         )
 
 
+# The trend table shows this many recent weeks at first; the earlier ones come on request, so a
+# long history does not make every view of the page render and send hundreds of rows.
+TABLE_WEEKS = 52
+WHOLE_TABLE = "whole"
+
+
+def table(weeks: list[Week], asked: str | None) -> dict:
+    """The trend table's context: its rows (the recent ones, or all when `asked` is "whole") and
+    how many earlier weeks are left out."""
+    whole = asked == WHOLE_TABLE or len(weeks) <= TABLE_WEEKS
+    shown = weeks if whole else weeks[-TABLE_WEEKS:]
+    return {"rows": table_rows(shown), "earlier_weeks": len(weeks) - len(shown)}
+
+
+def partial_for(asked: str | None) -> str:
+    """The part of the trend page an htmx request gets: the whole table when it asked for it,
+    the body of the range it chose otherwise."""
+    return "trend-table" if asked == WHOLE_TABLE else "trend-body"
+
+
 # Where each mean and its count sit in a week's row.
 MEAN_POSITIONS = [(Week._fields.index(value), Week._fields.index(count)) for value, count in MEANS]
 

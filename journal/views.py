@@ -109,12 +109,13 @@ def trend_view(request: HttpRequest) -> HttpResponse:
     shown = trends.weekly(period.last_weeks(last))
     summary = trends.summarize(shown) if last is None else trends.summary_of(period, shown)
     this_week = week_start(period.today)
+    asked = request.GET.get("table")
     return render(
         request,
-        page_or_partial(request, "journal/trends.html", "trend-body"),
+        page_or_partial(request, "journal/trends.html", trends.partial_for(asked)),
         {
             "weeks": shown,
-            "rows": trends.table_rows(shown),
+            **trends.table(shown, asked),
             "summary": summary,
             "sentence": trends.sentence(summary, this_week),
             "figures": charts.figures(shown),

@@ -160,13 +160,16 @@ def report(request: HttpRequest, link: ShareLink) -> HttpResponse:
         summary = trends.summary_of(whole, weeks)
         return render(
             request,
-            page_or_partial(request, "shared/report.html", "trend-body"),
+            # The whole table, when asked for by htmx, is the trend page's own partial.
+            "journal/trends.html#trend-table"
+            if request.htmx and request.GET.get("table") == trends.WHOLE_TABLE
+            else page_or_partial(request, "shared/report.html", "trend-body"),
             {
                 "link": link,
                 "person_name": person.name,
                 "time_zone": person.time_zone,
                 "weeks": weeks,
-                "rows": trends.table_rows(weeks),
+                **trends.table(weeks, request.GET.get("table")),
                 "range_key": range_key,
                 "ranges": trends.RANGES,
                 "figures_url": f"figures.json?range={range_key}",

@@ -6,6 +6,7 @@ import logging
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import factory
 import pytest
 import time_machine
 from django.test import Client
@@ -15,6 +16,7 @@ from backrelease.capability import budget, tokens
 from backrelease.common.hashing import keyed
 from backrelease.limits.models import Count
 from journal.models import ShareLink, ShareLinkOpening
+from journal.trends import TABLE_WEEKS
 from tests.factories import (
     JournalEntryFactory,
     ReleaseSessionFactory,
@@ -278,6 +280,31 @@ def test_it_compares_a_past_ranges_last_week_and_names_its_year(person):
         in page
     )
     assert "in the week of 9 Jun 2025" in page
+
+
+def trend_rows(page: str) -> int:
+    return (
+        page.split('<table class="trend-table"')[1].split("</table>")[0].count('<th scope="row">')
+    )
+
+
+def test_a_long_range_shows_its_last_year_and_the_whole_table_on_request(link, person):
+    start = timezone.now() - timedelta(weeks=TABLE_WEEKS + 3)
+    JournalEntryFactory.create_batch(
+        TABLE_WEEKS + 4,
+        person=person,
+        recorded_at=factory.Iterator(start + timedelta(weeks=n) for n in range(TABLE_WEEKS + 4)),
+    )
+    client = Client()
+    page = client.get(url() + "?range=all").text
+    assert trend_rows(page) == TABLE_WEEKS
+    assert "Show the 4 earlier weeks too" in page
+    whole = client.get(url() + "?range=all&table=whole").text
+    assert "<html" in whole and "Ana" in whole
+    assert trend_rows(whole) == TABLE_WEEKS + 4
+    partial = client.get(url() + "?range=all&table=whole", HTTP_HX_REQUEST="true").text
+    assert partial.lstrip().startswith('<div id="trend-table">')
+    assert trend_rows(partial) == TABLE_WEEKS + 4
 
 
 def test_it_shows_the_last_twelve_weeks_and_all_of_the_range_on_request(link, person):

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.trends import Week, table_rows
+from journal.trends import TABLE_WEEKS, Week, table_rows
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, every
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +104,29 @@ def test_each_row_gives_every_mean_with_its_count_in_the_columns_order():
         '<tr class="empty-week"><th scope="row">12 Jan 2026</th>'
         '<td colspan="9">Nothing recorded</td></tr>'
     )
+
+
+def test_a_long_table_shows_its_last_year_and_the_rest_on_request(
+    person, person_client, htmx_headers
+):
+    weeks_of_data(person, TABLE_WEEKS + 8)
+    page = person_client.get(URL, {"range": "all"}).text
+    assert page.count('<th scope="row">') == TABLE_WEEKS
+    assert "Show the 8 earlier weeks too" in page
+    whole = person_client.get(URL, {"range": "all", "table": "whole"}).text
+    assert whole.count('<th scope="row">') == TABLE_WEEKS + 8
+    assert "earlier weeks" not in whole
+    partial = person_client.get(URL, {"range": "all", "table": "whole"}, **htmx_headers).text
+    assert partial.lstrip().startswith('<div id="trend-table">')
+    assert partial.count('<th scope="row">') == TABLE_WEEKS + 8
+    assert "<html" not in partial
+
+
+def test_a_short_table_shows_every_week(person, person_client):
+    weeks_of_data(person, TABLE_WEEKS)
+    page = person_client.get(URL, {"range": "all"}).text
+    assert page.count('<th scope="row">') == TABLE_WEEKS
+    assert "earlier week" not in page
 
 
 def test_it_draws_no_empty_chart_and_says_why(person, person_client):
