@@ -129,6 +129,11 @@ class TrialPlan(models.Model):
     def __str__(self) -> str:
         return f"Trial plan {self.pk} of {self.person_id} from {self.starts_on}"
 
+    @property
+    def at(self) -> time:
+        """The evening rating's time: the calendar feed reads it as a reminder's time."""
+        return self.rating_time
+
 
 class TrialRatingQuerySet(models.QuerySet["TrialRating"]):
     def of(self, person) -> TrialRatingQuerySet:

@@ -17,11 +17,15 @@ from icalendar import Alarm, Calendar, Event
 
 from backrelease.capability import tokens
 from journal.models import CheckInReminder
+from journal.trial import plans
+from journal.trial.models import TrialPlan
 from sessions.reminders import time_zones
 from sessions.reminders.models import CalendarFeed, SessionReminder
 
 SESSION_TITLE = "Back Release session"
 CHECK_IN_TITLE = "Back Release check-in"
+RATING_TITLE = "Back Release evening rating"
+EVERY_DAY = list(range(7))
 # Long enough to see in a day view; the alarm rings at the start.
 EVENT_LENGTH = timedelta(minutes=15)
 # Calendar apps poll at their own pace; this asks them to look at least hourly.
@@ -62,23 +66,32 @@ def _event(
     weekdays: list[int],
     zone: ZoneInfo,
     years: tuple[int, int],
+    days: tuple[date, date] | None = None,
 ) -> Event:
-    """A weekly series from the day the reminder was set, at its local time in `zone`."""
-    first = _first_day(reminder, weekdays, zone)
+    """A weekly series from the day the reminder was set, at its local time in `zone`; or, with
+    `days`, from the first of them to the last (a trial's evening rating)."""
+    first = days[0] if days else _first_day(reminder, weekdays, zone)
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", reminder.updated_at)
     event.add("dtstart", datetime.combine(first, reminder.at, zone))
     event.add("duration", EVENT_LENGTH)
-    event.add(
-        "rrule", {"freq": "weekly", "byday": [time_zones.BYDAY[day] for day in sorted(weekdays)]}
-    )
+    rule = {"freq": "weekly", "byday": [time_zones.BYDAY[day] for day in sorted(weekdays)]}
+    if days:
+        # COUNT rather than UNTIL: a count of local days needs no instant in UTC to end on.
+        rule["count"] = sum(
+            (first + timedelta(days=n)).weekday() in weekdays
+            for n in range((days[1] - first).days + 1)
+        )
+    event.add("rrule", rule)
     # RFC 5545 puts a skipped time later by the gap and a repeated one at its first instant, as
     # zoneinfo does (fold 0); calendar apps differ (dateutil, under icalendar and vobject, puts a
     # skipped time before the gap, ical.js a repeated one at its second), so such a time leaves the
     # rule and comes back as its instant in UTC. One date a line: some readers take only the first
     # of a list.
     for wall in _skipped_or_repeated(reminder, weekdays, first, zone, years):
+        if days and wall.date() > days[1]:
+            continue
         event.add("exdate", wall)
         event.add("rdate", wall.astimezone(UTC))
     event.add("summary", title)
@@ -92,6 +105,19 @@ def _event(
     return event
 
 
+def _block_start(uid: str, title: str, link: str, day: date, stamp: datetime) -> Event:
+    """A trial block's first day, as a day-long event: a date has no time zone to move it."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", title)
+    event.add("url", link)
+    event.add("description", link)
+    return event
+
+
 def calendar(
     zone: ZoneInfo,
     session_reminders: Iterable[SessionReminder],
@@ -100,11 +126,22 @@ def calendar(
     session_link: str,
     check_in_link: str,
     host: str,
+    trial: TrialPlan | None = None,
+    trial_link: str = "",
+    rating_link: str = "",
 ) -> bytes:
     """The iCalendar feed: weekly recurring events in the person's zone (TZID), so a summer-time
-    change keeps each reminder at its local time."""
+    change keeps each reminder at its local time; while a trial plan runs, its evening rating each
+    day of the plan and the first day of each block."""
     series = [
-        (f"session-{reminder.pk}@{host}", SESSION_TITLE, session_link, reminder, reminder.weekdays)
+        (
+            f"session-{reminder.pk}@{host}",
+            SESSION_TITLE,
+            session_link,
+            reminder,
+            reminder.weekdays,
+            None,
+        )
         for reminder in session_reminders
     ]
     if check_in_reminder is not None:
@@ -115,7 +152,14 @@ def calendar(
                 check_in_link,
                 check_in_reminder,
                 [check_in_reminder.weekday],
+                None,
             )
+        )
+    blocks = plans.blocks_of(trial) if trial else []
+    if trial:
+        days = (trial.starts_on, plans.last_day(trial, blocks))
+        series.append(
+            (f"trial-{trial.pk}@{host}", RATING_TITLE, rating_link, trial, EVERY_DAY, days)
         )
     feed = Calendar()
     feed.add("prodid", "-//Back Release//Reminders//EN")
@@ -125,12 +169,19 @@ def calendar(
     feed.add("refresh-interval", REFRESH_EVERY, parameters={"VALUE": "DURATION"})
     feed.add("x-published-ttl", "PT1H")
     if series:
-        earliest = min(_first_day(reminder, weekdays, zone) for *_, reminder, weekdays in series)
+        earliest = min(
+            days[0] if days else _first_day(reminder, weekdays, zone)
+            for *_, reminder, weekdays, days in series
+        )
         # From the year before the earliest event, so the zone begins before it in every offset.
         years = ((earliest - timedelta(days=1)).year, earliest.year + ZONE_YEARS - 1)
-        for uid, title, link, reminder, weekdays in series:
-            feed.add_component(_event(uid, title, link, reminder, weekdays, zone, years))
+        for uid, title, link, reminder, weekdays, days in series:
+            feed.add_component(_event(uid, title, link, reminder, weekdays, zone, years, days))
         feed.add_component(time_zones.vtimezone(zone.key, *years))
+    for block in blocks:
+        title = plans.block_title(block, trial)
+        uid = f"trial-{trial.pk}-block-{block.number}@{host}"
+        feed.add_component(_block_start(uid, title, trial_link, block.first_day, trial.updated_at))
     return feed.to_ical()
 
 

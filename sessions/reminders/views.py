@@ -16,6 +16,7 @@ from backrelease.capability import guard
 from backrelease.common.htmx import answer, page_or_partial
 from backrelease.common.ownership import owned
 from journal.models import CheckInReminder
+from journal.trial import plans
 from sessions.reminders import calendar_feed
 from sessions.reminders.forms import CheckInReminderForm, SessionReminderForm
 from sessions.reminders.models import CalendarFeed, SessionReminder
@@ -149,6 +150,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         session_link=request.build_absolute_uri(reverse("sessions:new")),
         check_in_link=request.build_absolute_uri(reverse("journal:check-in")),
         host=request.get_host().split(":")[0],
+        trial=plans.running(person),
+        trial_link=request.build_absolute_uri(reverse("trial:plan")),
+        rating_link=request.build_absolute_uri(reverse("trial:rate")),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="back-release.ics"'
