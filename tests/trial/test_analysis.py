@@ -379,7 +379,7 @@ def test_a_plan_that_would_nearly_always_tell_never_promises_always():
         "times in 10; a 1-point drop reads “helped” more than 9 times in 10. Worked out from how "
         "much your pain has varied from week to week so far, with a rating every evening."
     )
-    assert "once in 10" in analysis.promise_sentence(Design(2, 7), 3.0, from_history=True)
+    assert "“helped” about once in 10" in analysis.promise_sentence(Design(2, 7), 3.0, True)
     assert "less than once in 10" in analysis.promise_sentence(Design(2, 7), 9.0, True)
 
 
