@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from journal.display import MONTHS
+from journal import display
 
 WIDTH, HEIGHT = 400, 230
 LEFT, RIGHT, TOP, BOTTOM = 34, 10, 30, 30
@@ -85,7 +85,7 @@ def svg(figure: dict[str, Any], label: str) -> SafeString:
         week = date.fromisoformat(weeks[index])
         parts.append(
             f'<text class="chart-tick" x="{x_of(index):.1f}" y="{HEIGHT - 8}" '
-            f'text-anchor="middle">{week.day} {MONTHS[week.month - 1]}</text>'
+            f'text-anchor="middle">{display.day(week, with_year=False)}</text>'
         )
     # Hundreds of weeks over five lines, and formatting numbers was most of the drawing's time:
     # each week's x is written once for every chart of as many weeks, each value's y once.

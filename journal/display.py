@@ -7,14 +7,14 @@ these functions, so no two places can round one figure differently.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import date_format
 
 # The IMMPACT thresholds a printed percent must not appear to cross.
 THRESHOLDS = (Decimal(30), Decimal(50))
 TENTH = Decimal("0.1")
-# Month names as `%b` writes them, looked up: a long trend table or chart labels hundreds of weeks,
-# and strftime was a third of the table's time.
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def exact(value: float | int | Decimal) -> Decimal:
@@ -115,3 +115,8 @@ def unit(value: float, low: float, high: float, lengths: list[float]) -> int:
         if rounded(furthest * length) >= 1:
             return index
     return len(lengths) - 1
+
+
+def day(value: date, *, with_year: bool = True) -> str:
+    """A day as the table and the charts label it ("7 Dec 2026"), in the language of the page."""
+    return date_format(value, "j M Y" if with_year else "j M")

@@ -228,7 +228,7 @@ def table_rows(weeks: list[Week]) -> list[dict]:
     attribute costs it a failed lookup first, and the table may have hundreds of rows."""
     return [
         {
-            "week": f"{week.week.day} {display.MONTHS[week.week.month - 1]} {week.week.year}",
+            "week": display.day(week.week),
             "empty": week.is_empty,
             "sessions": str(week.sessions_completed),
             "peg": display.one_decimal(week.peg),
