@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -209,7 +210,7 @@ def csv_response(scope: Scope, filename: str) -> StreamingHttpResponse:
     return response
 
 
-def _urn(kind: str, pk: int) -> str:
+def urn(kind: str, pk: int) -> str:
     """A stable name-based (version 5) UUID for the row: the same row has the same id in every
     export."""
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, f'{kind}-{pk}')}"
@@ -230,7 +231,7 @@ def _observation(
 
 
 def _session_resources(s: ReleaseSession, patient: str, zone: ZoneInfo, notes: bool):
-    procedure_url = _urn("session", s.pk)
+    procedure_url = urn("session", s.pk)
     period = {"start": timezone.localtime(s.started_at, zone).isoformat()}
     if s.is_finished:
         period["end"] = timezone.localtime(s.finished_at, zone).isoformat()
@@ -262,7 +263,7 @@ def _session_resources(s: ReleaseSession, patient: str, zone: ZoneInfo, notes: b
         observation = _observation(patient, code, text, value, at, zone)
         # Ties the before and after ratings to the session they belong to.
         observation["partOf"] = [{"reference": procedure_url}]
-        yield _urn(f"session-{kind}", s.pk), observation
+        yield urn(f"session-{kind}", s.pk), observation
 
 
 # The columns the resources are built from: loading every column into each row's model was about
@@ -291,11 +292,14 @@ def _fhir_entries(scope: Scope, zone: ZoneInfo, patient: str):
         )
         if scope.include_notes and e.note:
             observation["note"] = [{"text": e.note}]
-        yield _urn("journal", e.pk), observation
+        yield urn("journal", e.pk), observation
 
 
-def fhir_lines(scope: Scope, now: datetime | None = None) -> Iterator[str]:
-    """The FHIR R4 `collection` Bundle as JSON text, written entry by entry as rows are read."""
+def fhir_lines(
+    scope: Scope, now: datetime | None = None, more: Iterable[tuple[str, dict]] = ()
+) -> Iterator[str]:
+    """The FHIR R4 `collection` Bundle as JSON text, written entry by entry as rows are read;
+    `more` adds entries (fullUrl, resource) of a feature above this module (a trial plan)."""
     zone = ZoneInfo(scope.person.time_zone)
     timestamp = timezone.localtime(now or timezone.now(), zone).isoformat()
     yield (
@@ -303,15 +307,18 @@ def fhir_lines(scope: Scope, now: datetime | None = None) -> Iterator[str]:
         f'"timestamp": {orjson.dumps(timestamp).decode()}, "entry": ['
     )
     separator = ""
-    for url, resource in _fhir_entries(scope, zone, _urn("person", scope.person.pk)):
+    entries = _fhir_entries(scope, zone, urn("person", scope.person.pk))
+    for url, resource in itertools.chain(entries, more):
         yield separator + orjson.dumps({"fullUrl": url, "resource": resource}).decode()
         separator = ",\n"
     yield "]}\n"
 
 
-def fhir_response(scope: Scope, filename: str) -> StreamingHttpResponse:
+def fhir_response(
+    scope: Scope, filename: str, more: Iterable[tuple[str, dict]] = ()
+) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        in_batches(fhir_lines(scope)), content_type="application/fhir+json"
+        in_batches(fhir_lines(scope, more=more)), content_type="application/fhir+json"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

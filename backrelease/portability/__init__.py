@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from backrelease.accounts.models import User, known_time_zones
 from journal.models import JournalEntry, WeeklyCheckIn
+from journal.trial import records
 from sessions.models import ReleaseSession
 
 FORMAT = "back-release-export"
@@ -69,6 +70,8 @@ def export(person: User) -> dict[str, Any]:
         "weekly_check_ins": _rows(
             WeeklyCheckIn.objects.filter(person=person).order_by("week_start"), CHECK_IN_FIELDS
         ),
+        # Each with its stored orders, schedule, daily ratings and result (method version).
+        "trial_plans": records.all_json(person),
     }
 
 
@@ -168,6 +171,8 @@ class Imported:
     weekly_check_ins: int
     time_zone: str
     time_zone_from_file: bool
+    # Trial plans are not imported: a plan's days, orders and result belong to when it ran.
+    trial_plans_skipped: int = 0
 
 
 def import_into(person: User, data: Any, *, use_file_time_zone: bool = False) -> Imported:
@@ -182,6 +187,7 @@ def import_into(person: User, data: Any, *, use_file_time_zone: bool = False) ->
         raise ImportRefused(
             "That export comes from a version of Back Release this one cannot read."
         )
+    trial_plans = data.get("trial_plans")
     profile = data.get("profile")
     profile = profile if isinstance(profile, dict) else {}
     file_zone = profile.get("time_zone")
@@ -219,4 +225,5 @@ def import_into(person: User, data: Any, *, use_file_time_zone: bool = False) ->
         weekly_check_ins=len(check_ins),
         time_zone=locked.time_zone,
         time_zone_from_file=use_file_time_zone,
+        trial_plans_skipped=len(trial_plans) if isinstance(trial_plans, list) else 0,
     )

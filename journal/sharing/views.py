@@ -23,6 +23,7 @@ from backrelease.common.redirects import local_next
 from journal import charts, exports, insights, sharing, trends
 from journal.models import ShareLink
 from journal.sharing.forms import ShareLinkForm
+from journal.trial import plans, records
 
 REPORT_PAGE_SIZE = 50
 
@@ -187,6 +188,8 @@ def report(request: HttpRequest, link: ShareLink) -> HttpResponse:
                 "journal_entries": Paginator(
                     scope.journal_entries().order_by("-recorded_at"), REPORT_PAGE_SIZE
                 ).get_page(request.GET.get("journal_page")),
+                # A trial plan, whole, when its days so far lie within the link's dates.
+                "trial_outcomes": plans.shown_between(person, link.shows_from, link.shows_until),
             },
         )
 
@@ -217,7 +220,13 @@ def export_csv(request: HttpRequest, link: ShareLink) -> HttpResponse:
 
 @clinician_page
 def export_fhir(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    return exports.fhir_response(_scope(link), "back-release-fhir.json")
+    person = link.person
+    trial = records.fhir_entries(
+        plans.shown_between(person, link.shows_from, link.shows_until),
+        person,
+        link.include_notes,
+    )
+    return exports.fhir_response(_scope(link), "back-release-fhir.json", more=trial)
 
 
 @clinician_page

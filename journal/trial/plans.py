@@ -403,3 +403,18 @@ def outcome(plan: TrialPlan, today: date | None = None) -> Outcome:
         min(today, end),
     )
     return Outcome(plan, blocks, result, ratings)
+
+
+def shown_between(
+    person, since: date | None, until: date | None, now: datetime | None = None
+) -> list[Outcome]:
+    """The plans whose days so far lie within a share link's dates, with their results: the
+    clinician sees a whole plan or none of it."""
+    today = today_of(person, now)
+    found = []
+    for plan in TrialPlan.objects.of(person).order_by("starts_on", "pk"):
+        plan.person = person
+        end = min(today, last_day(plan, blocks_of(plan)))
+        if (since is None or plan.starts_on >= since) and (until is None or end <= until):
+            found.append(outcome(plan, today))
+    return found

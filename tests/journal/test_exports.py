@@ -367,4 +367,4 @@ def test_the_sql_state_of_a_session_says_what_its_state_says(person):
 def test_resource_ids_are_the_standard_name_based_uuids(kind):
     for pk in [1, 7, 999, 123456789]:
         expected = uuid.uuid5(exports.ID_NAMESPACE, f"{kind}-{pk}")
-        assert exports._urn(kind, pk) == f"urn:uuid:{expected}"
+        assert exports.urn(kind, pk) == f"urn:uuid:{expected}"
