@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from backrelease.accounts import undo
 from backrelease.accounts.models import DeletedRow, User
 from journal.models import CheckInReminder, JournalEntry, ShareLink, ShareLinkOpening, WeeklyCheckIn
+from journal.trial.models import TrialPlan, TrialRating
 from sessions.models import ReleaseSession
 from sessions.reminders.models import CalendarFeed, SessionReminder
 from tests.factories import (
@@ -25,6 +26,8 @@ from tests.factories import (
     ReleaseSessionFactory,
     SessionReminderFactory,
     ShareLinkFactory,
+    TrialPlanFactory,
+    TrialRatingFactory,
     WeeklyCheckInFactory,
 )
 
@@ -58,6 +61,7 @@ OWNED_MODELS = {
     "sharing": ShareLink,
     "reminders": SessionReminder,
     "undo": DeletedRow,
+    "trial": TrialRating,
 }
 
 
@@ -112,6 +116,8 @@ def snapshot() -> dict[str, list]:
         CheckInReminder,
         CalendarFeed,
         DeletedRow,
+        TrialPlan,
+        TrialRating,
     ]
     return {m.__name__: sorted(map(repr, m.objects.order_by("pk").values())) for m in models}
 
@@ -126,6 +132,7 @@ def others_objects(other_person):
         ShareLink: ShareLinkFactory(person=other_person),
         SessionReminder: SessionReminderFactory(person=other_person),
         DeletedRow: undo.delete(JournalEntryFactory(person=other_person), other_person, "it"),
+        TrialRating: TrialRatingFactory(plan=TrialPlanFactory(person=other_person)),
     }
 
 
@@ -200,6 +207,7 @@ def test_it_never_repeats_an_element_id_on_a_page(route, person, person_client):
         ShareLink: ShareLinkFactory(person=person, token="own-token-for-this-test"),
         SessionReminder: SessionReminderFactory(person=person),
         DeletedRow: undo.delete(JournalEntryFactory(person=person), person, "it"),
+        TrialRating: TrialRatingFactory(plan=TrialPlanFactory(person=person)),
     }
     if route.name == "correct":
         objects[ReleaseSession] = ReleaseSessionFactory(person=person, finished=True)

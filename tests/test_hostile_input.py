@@ -20,10 +20,17 @@ from hypothesis import strategies as st
 from backrelease.accounts import undo
 from backrelease.accounts.models import User
 from journal.models import CheckInReminder, JournalEntry, ShareLink, WeeklyCheckIn
+from journal.trial.models import TrialPlan, TrialRating
 from sessions.forms import FORMS
 from sessions.models import ReleaseSession, Step
 from sessions.reminders.models import SessionReminder
-from tests.factories import JournalEntryFactory, ReleaseSessionFactory, UserFactory
+from tests.factories import (
+    JournalEntryFactory,
+    ReleaseSessionFactory,
+    TrialPlanFactory,
+    TrialRatingFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,10 +96,12 @@ def assert_all_stored_rows_valid() -> None:
         SessionReminder,
         CheckInReminder,
         User,
+        TrialPlan,
+        TrialRating,
     ):
         for row in model.objects.all():
             try:
-                row.clean_fields(exclude=["person", "token_hash", "password"])
+                row.clean_fields(exclude=["person", "token_hash", "password", "plan"])
             except ValidationError as error:
                 raise AssertionError(f"{model.__name__} {row.pk}: {error}") from error
 
@@ -119,6 +128,12 @@ def open_session_url(person) -> str:
     ).get_absolute_url()
 
 
+def rate_in_a_running_plan(person) -> str:
+    TrialPlanFactory(person=person)
+    return reverse("trial:rate")
+
+
+TRIAL_PLAN_FIELDS = ["pairs", "block_days", "baseline_week", "sessions_per_week", "rating_time"]
 ENDPOINTS = [
     Endpoint(
         "journal new",
@@ -165,6 +180,19 @@ ENDPOINTS = [
         ),
     ),
     Endpoint("e-mail address", ["email", "action"], lambda p: reverse("email-address")),
+    Endpoint("trial plan", [*TRIAL_PLAN_FIELDS, "submission_key"], lambda p: reverse("trial:plan")),
+    Endpoint(
+        "trial rating",
+        ["day", "usual_pain", "unusual", "submission_key", "next"],
+        rate_in_a_running_plan,
+    ),
+    Endpoint(
+        "trial rating correction",
+        ["usual_pain", "unusual"],
+        lambda p: reverse(
+            "trial:rating", args=[TrialRatingFactory(plan=TrialPlanFactory(person=p)).pk]
+        ),
+    ),
     Endpoint(
         "undo",
         ["next"],
@@ -204,6 +232,7 @@ def test_it_never_fails_on_any_sign_up(post):
         ("sessions:history", ["page"]),
         ("trends", ["range"]),
         ("home", []),
+        ("trial:plan", TRIAL_PLAN_FIELDS),
     ],
 )
 @FUZZ
