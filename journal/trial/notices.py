@@ -25,11 +25,8 @@ def no_ball_today(sender, person, **kwargs) -> start_notices.Notice | None:
     if block is None or block.arm != "A":
         return None
     return start_notices.Notice(
-        text=_(
-            "Today is in a no-ball block of your trial, until %(last)s. You can still go on: "
-            "the session is kept, and the trial notes it."
-        )
-        % {"last": date_format(block.last_day, "l j F")},
+        text=_("Today is in a no-ball block of your trial, until %(last)s. You can still go on.")
+        % {"last": date_format(block.last_day, "D j M")},
         link=reverse("trial:plan"),
         link_text=_("Your trial plan"),
     )

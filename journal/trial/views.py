@@ -33,7 +33,8 @@ def _plan_context(request: HttpRequest, form: PlanForm | None = None) -> dict:
             "rows": strip.rows(
                 plan, blocks, today, frozenset(plan.ratings.values_list("day", flat=True))
             ),
-            "block": block,
+            # Not "block": inside {% block %} that name is the template's own.
+            "current_block": block,
             "block_title": plans.block_title(block, plan) if block else "",
             "last_day": plans.last_day(plan, blocks),
             "rated_today": running and running.ratings.filter(day=today).first(),

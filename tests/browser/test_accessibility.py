@@ -24,9 +24,12 @@ from tests.factories import (
     ReleaseSessionFactory,
     SessionReminderFactory,
     ShareLinkFactory,
+    TrialPlanFactory,
+    TrialRatingFactory,
     UserFactory,
     WeeklyCheckInFactory,
 )
+from tests.trial.test_result import finished_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = (settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js").read_text()
@@ -106,6 +109,25 @@ def test_no_page_or_step_has_an_accessibility_violation(live_server, browser: Br
     ]
     for path in pages:
         check(page, base + path, found)
+    # The trial: the plan's form, a finished plan's result, then a running plan in a no-ball
+    # block (its pages, the start page's notice, Home's evening rating, the clinician's report).
+    check(page, base + reverse("trial:plan"), found)
+    finished_plan(person, pairs=2)
+    check(page, base + reverse("trial:result"), found)
+    running = TrialPlanFactory(person=person, orders=["AB", "AB"])
+    rating = TrialRatingFactory(plan=running, day=running.starts_on)
+    for path in (
+        reverse("trial:plan"),
+        reverse("trial:rate"),
+        reverse("trial:result"),
+        reverse("trial:rating", args=[rating.pk]),
+        reverse("sessions:new"),
+        reverse("home"),
+        "/shared/axe-share-token/",
+    ):
+        check(page, base + path, found)
+    rating.delete()
+    check(page, base + reverse("home"), found)
     # The snackbar with its Undo button.
     undo.delete(JournalEntryFactory(person=person), person, "the test entry")
     page.goto(base + reverse("journal:list"))

@@ -21,7 +21,7 @@ def test_the_start_page_says_when_today_is_a_no_ball_block(person, person_client
     ReleaseSessionFactory(person=person, finished=True)
     response = person_client.get(reverse("sessions:new"))
     assert NOTICE in response.text
-    assert "You can still go on" in response.text
+    assert "You can still go on." in response.text
     assert "I'm ready, start" in response.text
 
 

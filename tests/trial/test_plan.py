@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from journal.trial.models import Status, TrialPlan
 from tests.factories import JournalEntryFactory, TrialPlanFactory
@@ -148,3 +149,13 @@ def test_a_plan_whose_days_are_over_is_finished_kept_and_shown(person, person_cl
 def test_it_sends_anonymous_visitors_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_running_plan_says_todays_block_and_its_last_day(person, person_client):
+    TrialPlanFactory(person=person, orders=["AB", "BA"])
+    last = timezone.localdate() + timedelta(days=13)
+    text = person_client.get(URL).text
+    assert "<strong>Block 1: no ball these two weeks</strong>" in text
+    assert f", until {date_format(last, 'l j F')}." in text
+    assert "These first days are a washout: they are rated, not counted." in text
+    assert "Start the plan today" not in text

@@ -65,7 +65,7 @@ def test_it_shows_every_part_of_the_result(person, person_client):
 def test_the_htmx_answer_is_the_result_alone(person, person_client, htmx_headers):
     finished_plan(person, pairs=2)
     response = person_client.get(URL, **htmx_headers)
-    assert 'id="result-body"' in response.text and "<h1>" not in response.text
+    assert 'class="trial-result"' in response.text and "<h1>" not in response.text
 
 
 def test_without_a_plan_it_says_so(person_client):
