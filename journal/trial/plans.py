@@ -249,6 +249,15 @@ def block_title(block: design.Block, plan: TrialPlan) -> str:
     return _("Block %(number)s: the ball this week, on %(days)s days or more") % values
 
 
+def block_label(block: design.Block) -> str:
+    """A block in two words, for a table's row."""
+    if block.arm == "baseline":
+        return _("Baseline")
+    if block.arm == "A":
+        return _("%(number)s, no ball") % {"number": block.number}
+    return _("%(number)s, ball") % {"number": block.number}
+
+
 def daily_spread(person, now: datetime | None = None) -> tuple[float, bool]:
     """The person's day-to-day spread of usual pain (journal pain and pain before sessions, by
     local day: `design.daily_sd_of` reads the last half year of it), or the default when there is
@@ -387,6 +396,10 @@ class Outcome:
     @property
     def block_rows(self) -> list[tuple[analysis.BlockResult, str]]:
         return [(found, block_title(found.block, self.plan)) for found in self.result.blocks]
+
+    @property
+    def table_rows(self) -> list[tuple[analysis.BlockResult, str]]:
+        return [(found, block_label(found.block)) for found in self.result.blocks]
 
 
 def outcome(plan: TrialPlan, today: date | None = None) -> Outcome:

@@ -82,7 +82,7 @@ def test_the_clinicians_report_shows_a_plan_within_its_dates(plan):
     assert "Personal trial plan (N-of-1)" in text
     assert "Not enough to tell" in text
     assert "Adherence" in text and "Method" in text
-    assert "Block 1: the ball these two weeks" in text
+    assert '<th scope="row">1, ball</th>' in text
 
 
 def test_the_clinicians_report_leaves_out_a_plan_outside_its_dates(plan):

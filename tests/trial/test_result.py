@@ -57,7 +57,8 @@ def test_it_shows_every_part_of_the_result(person, person_client):
     assert "Sensitivity check (not the verdict)" in text and "it is a check only" in text
     assert "Adherence" in text and "The release on 42 days of 42 in release blocks" in text
     assert f"version {analysis.METHOD_VERSION}" in text
-    assert "Block 6: the ball these two weeks" in text or "Block 6: no ball these two weeks" in text
+    # Orders AB, BA, AB: block 1 without the ball, block 6 with it.
+    assert '<th scope="row">1, no ball</th>' in text and '<th scope="row">6, ball</th>' in text
     assert "Pair 2: -3.0 points" in text and "Pair 3: -2.0 points" in text
     assert "The first 7 days of each block are left out" in text
 
