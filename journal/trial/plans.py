@@ -69,9 +69,7 @@ class Choices:
 
 
 def design_of(plan: TrialPlan) -> design.Design:
-    return Choices(
-        plan.pairs, plan.block_days, plan.baseline_week, plan.sessions_per_week, plan.rating_time
-    ).design
+    return design.Design(plan.pairs, plan.block_days, plan.baseline_week, plan.sessions_per_week)
 
 
 def blocks_of(plan: TrialPlan) -> list[design.Block]:

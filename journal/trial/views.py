@@ -17,14 +17,14 @@ from backrelease.common.ownership import owned
 from backrelease.common.redirects import local_next
 from journal.trial import plans, strip
 from journal.trial.forms import CorrectionForm, PlanForm, RatingForm
-from journal.trial.models import TrialPlan, TrialRating
+from journal.trial.models import Status, TrialRating
 
 
 def _plan_context(request: HttpRequest, form: PlanForm | None = None) -> dict:
     person = request.user
     today = plans.today_of(person)
     plan = plans.latest(person, today)
-    running = plan if plan and plan.status == "running" else None
+    running = plan if plan and plan.status == Status.RUNNING else None
     context = {"plan": plan, "running": running, "today": today}
     if plan:
         blocks = plans.blocks_of(plan)
@@ -42,13 +42,8 @@ def _plan_context(request: HttpRequest, form: PlanForm | None = None) -> dict:
     if running is None:
         choices = PlanForm.proposed(request.POST if form else request.GET)
         form = form or PlanForm(initial=asdict(choices))
-        context |= {"form": form, "promise": _promise(request, choices)}
-        context["earlier"] = TrialPlan.objects.of(person).exclude(pk=plan.pk) if plan else []
+        context |= {"form": form, "promise": plans.promise(person, choices)}
     return context
-
-
-def _promise(request: HttpRequest, choices: plans.Choices) -> plans.Promise:
-    return plans.promise(request.user, choices)
 
 
 @login_required
@@ -59,9 +54,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         # The form changed: what the chosen design can show, and nothing else.
         choices = PlanForm.proposed(request.GET)
         return render(
-            request,
-            "trial/plan.html#promise",
-            {"promise": _promise(request, choices), "choices": choices},
+            request, "trial/plan.html#promise", {"promise": plans.promise(request.user, choices)}
         )
     form = None
     if request.method == "POST":
@@ -99,7 +92,7 @@ def _rating_context(request: HttpRequest, form: RatingForm | None = None, saved=
     person = request.user
     today = plans.today_of(person)
     plan = plans.latest(person, today)
-    days = plans.ratable_days(plan, today) if plan and plan.status != "stopped" else []
+    days = plans.ratable_days(plan, today) if plan and plan.status != Status.STOPPED else []
     return {
         "plan": plan,
         "form": form or RatingForm(days=days, today=today),
