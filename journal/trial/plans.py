@@ -286,7 +286,9 @@ def promise(person, choices: Choices, now: datetime | None = None) -> Promise:
     spread, from_history = daily_spread(person, now)
     return Promise(
         sentence=analysis.promise_sentence(choices.design, spread, from_history),
-        shortest=design.shortest_design(spread),
+        # Of the block length chosen: 7-day blocks are often shorter, but their washout is too short
+        # for relief that takes a week to come and go, so they are not proposed over 14.
+        shortest=design.shortest_design(spread, block_days=(choices.design.block_days,)),
     )
 
 

@@ -51,6 +51,15 @@ def test_it_proposes_the_shortest_plan_with_a_link_that_fills_the_form(person_cl
     assert not re.search(r'name="pairs" value="3"[^>]*checked', filled)
 
 
+def test_the_proposal_keeps_the_block_length_chosen(person_client):
+    """14-day blocks by default: a week's washout for relief that takes a week to come and go;
+    7-day blocks are proposed only to a person who chose them."""
+    default = person_client.get(URL).text
+    assert "&amp;block_days=14" in default and "&amp;block_days=7" not in default
+    weekly = person_client.get(URL, {"pairs": "4", "block_days": "7"}).text
+    assert "&amp;block_days=7" in weekly
+
+
 def test_the_htmx_answer_is_the_promise_for_the_chosen_design(person_client, htmx_headers):
     short = person_client.get(URL, {"pairs": "2", "block_days": "7"}, **htmx_headers)
     long = person_client.get(URL, {"pairs": "6", "block_days": "14"}, **htmx_headers)
