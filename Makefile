@@ -120,11 +120,14 @@ supervisor:
 pgbouncer:
 	$(call debian,command -v pgbouncer,pgbouncer)
 
-# Patroni with etcd as its store, and the etcd client Patroni's Python needs.
+# Patroni with etcd as its store, the etcd client Patroni's Python needs, pgBackRest (the WAL
+# archive and base backups) and HAProxy (the app's way to the primary), as docs/deploy runs them.
 patroni:
 	$(call debian,command -v patroni,patroni)
 	$(call debian,command -v etcd,etcd-server)
 	$(call debian,/usr/bin/python3 -c 'import etcd',python3-etcd)
+	$(call debian,command -v pgbackrest,pgbackrest)
+	$(call debian,command -v haproxy,haproxy)
 
 # Two app servers (make serve twice) behind nginx on one PostgreSQL, 50 simulated people under
 # Locust, then again with PostgreSQL restarted, then four app servers through PgBouncer; loopback
@@ -133,11 +136,12 @@ loadtest: migrate nginx supervisor pgbouncer node_modules/.package-lock.json
 	$(PY) -m pip install --quiet --disable-pip-version-check -e . --group load
 	$(PY) tests/load/run.py
 
-# The load-test mix against a Patroni pair (primary and synchronous standby, etcd) whose primary is
-# killed with kill -9, twice; every acknowledged write looked for; loopback only, bounded, stops by
-# itself. Writes docs/benchmarks/failover.json.
-failover-test: $(STAMP) nginx supervisor patroni node_modules/.package-lock.json
-	$(PY) -m pip install --quiet --disable-pip-version-check -e . --group load
+# Three Patroni nodes, a three-member etcd, pgBackRest, HAProxy and PgBouncer from docs/deploy,
+# losing a postmaster, a Patroni, an etcd member, the whole store and the synchronous standby in
+# turn while writes go on through PgBouncer; every acknowledged write looked for, two primaries
+# looked for. RUNS fresh clusters (3); loopback only, bounded, stops by itself. Writes
+# docs/benchmarks/failover.json.
+failover-test: $(STAMP) pgbouncer patroni
 	$(PY) tests/load/failover.py
 
 # The task worker through a PostgreSQL restart and a kill -9 in the middle of a mail, on a

@@ -1,5 +1,6 @@
-"""The parts `make failover-test` rests on, fast: the deployed Patroni configuration and what the
-drill changes in it, the multi-host DATABASE_URL, and how Patroni's answers are read."""
+"""The parts `make failover-test` rests on, fast: the deployed Patroni, pgBackRest, HAProxy and
+PgBouncer configurations, what the drill changes in each (addresses, ports, paths and secrets,
+nothing else), and how Patroni's answers are read."""
 
 from __future__ import annotations
 
@@ -7,16 +8,32 @@ from pathlib import Path
 
 import yaml
 
-from backrelease.common.database import from_url
 from backrelease.devtools import ha
 
 BIN = Path("/usr/lib/postgresql/15/bin")
+PASSWORDS = {
+    name: f"{name}-secret" for name in ("superuser", "replication", "rewind", "app", "cipher")
+}
 
 
-def test_the_deployment_acknowledges_a_commit_only_once_the_standby_has_it():
-    dcs = yaml.safe_load(ha.DEPLOYED.read_text())["bootstrap"]["dcs"]
+def deployed() -> dict:
+    return yaml.safe_load(ha.DEPLOYED.read_text())
+
+
+def leaves(tree, path: tuple = ()) -> dict[tuple, object]:
+    """Every value of a nested configuration by its path (list items by position)."""
+    if isinstance(tree, dict):
+        return {k: v for key, sub in tree.items() for k, v in leaves(sub, (*path, key)).items()}
+    if isinstance(tree, list):
+        return {k: v for n, sub in enumerate(tree) for k, v in leaves(sub, (*path, n)).items()}
+    return {path: tree}
+
+
+def test_the_deployment_acknowledges_a_commit_only_once_a_standby_has_it():
+    dcs = deployed()["bootstrap"]["dcs"]
     assert dcs["synchronous_mode"] is True
     assert dcs["synchronous_mode_strict"] is True
+    assert dcs["synchronous_node_count"] == 1
     assert dcs["postgresql"]["parameters"]["synchronous_commit"] == "on"
     assert dcs["postgresql"]["use_pg_rewind"] is True
     # pg_rewind needs hint bits in WAL (or data checksums) to rewind an old primary.
@@ -24,52 +41,179 @@ def test_the_deployment_acknowledges_a_commit_only_once_the_standby_has_it():
     assert dcs["primary_start_timeout"] == 0
 
 
-def test_the_drill_runs_the_deployed_settings_with_only_loopback_changes():
-    deployed = yaml.safe_load(ha.DEPLOYED.read_text())
-    nodes = [ha.config(node, BIN) for node in ha.NODES]
+def test_the_timeouts_obey_patronis_rule_and_the_store_may_go_away():
+    found = deployed()
+    dcs = found["bootstrap"]["dcs"]
+    assert dcs["ttl"] >= dcs["loop_wait"] + 2 * dcs["retry_timeout"]
+    # A primary whose Patroni died is replaced within ttl + loop_wait: within the 30 s promised.
+    assert dcs["ttl"] + dcs["loop_wait"] < 30
+    assert dcs["failsafe_mode"] is True
+    assert found["watchdog"]["mode"] == "automatic"
+    assert 0 < found["watchdog"]["safety_margin"] < dcs["ttl"]
+    assert len(found["etcd3"]["hosts"]) == 3
+
+
+def test_every_network_connection_is_tls_and_scram_for_a_role_that_has_one():
+    postgresql = deployed()["postgresql"]
+    assert postgresql["parameters"]["ssl"] == "on"
+    assert postgresql["parameters"]["ssl_cert_file"]
+    assert postgresql["parameters"]["ssl_key_file"]
+    rules = [rule.split() for rule in postgresql["pg_hba"]]
+    assert rules[0] == ["local", "all", "postgres", "peer"]
+    network = rules[1:]
+    assert all(rule[0] == "hostssl" and rule[-1] == "scram-sha-256" for rule in network)
+    users = {rule[2] for rule in network}
+    auth = postgresql["authentication"]
+    assert users == {"backrelease", auth["replication"]["username"], auth["rewind"]["username"]}
+    # pg_rewind reads the primary's files through the postgres database.
+    assert ["postgres", auth["rewind"]["username"]] in [rule[1:3] for rule in network]
+    assert ["replication", auth["replication"]["username"]] in [rule[1:3] for rule in network]
+    for role in ("replication", "rewind"):
+        assert auth[role]["sslmode"] == "verify-full"
+    dcs = deployed()["bootstrap"]["dcs"]["postgresql"]["parameters"]
+    assert dcs["password_encryption"] == "scram-sha-256"
+
+
+def test_the_wal_goes_to_the_encrypted_repository_at_least_every_minute():
+    found = deployed()
+    parameters = found["bootstrap"]["dcs"]["postgresql"]["parameters"]
+    assert parameters["archive_mode"] == "on"
+    assert parameters["archive_command"].startswith("pgbackrest --stanza=backrelease archive-push")
+    assert parameters["archive_timeout"] == 60
+    assert "archive-get" in found["postgresql"]["recovery_conf"]["restore_command"]
+    repository = ha._ini(ha.DEPLOYED_PGBACKREST)["global"]
+    assert repository["repo1-type"] == "s3"
+    assert repository["repo1-cipher-type"] == "aes-256-cbc"
+    assert repository["repo1-retention-full-type"] == "time"
+    assert int(repository["repo1-retention-full"]) == 30
+
+
+def test_the_drill_runs_the_deployed_patroni_file_with_only_loopback_changes():
+    shipped = leaves(deployed())
+    nodes = [ha.config(node, BIN, PASSWORDS) for node in ha.NODES]
+    replaced = {
+        ("name",),
+        ("restapi", "listen"),
+        ("restapi", "connect_address"),
+        ("postgresql", "listen"),
+        ("postgresql", "connect_address"),
+        ("postgresql", "data_dir"),
+        ("postgresql", "bin_dir"),
+        ("postgresql", "pgpass"),
+        ("postgresql", "parameters", "unix_socket_directories"),
+        ("postgresql", "parameters", "ssl_cert_file"),
+        ("postgresql", "parameters", "ssl_key_file"),
+        ("postgresql", "parameters", "ssl_ca_file"),
+        *(("postgresql", "authentication", role, "password") for role in ha.make_secrets()),
+        ("postgresql", "authentication", "replication", "sslrootcert"),
+        ("postgresql", "authentication", "rewind", "sslrootcert"),
+        *(("etcd3", "hosts", n) for n in range(3)),
+        # Checked line by line below: the network, and nothing else.
+        *(("postgresql", "pg_hba", n) for n in range(len(deployed()["postgresql"]["pg_hba"]))),
+    }
     for found in nodes:
-        dcs = found["bootstrap"]["dcs"]
-        archive = dcs["postgresql"]["parameters"].pop("archive_command")
-        assert str(ha.WAL_ARCHIVE) in archive
-        deployed["bootstrap"]["dcs"]["postgresql"]["parameters"].pop("archive_command", None)
-        assert dcs == deployed["bootstrap"]["dcs"]
-        assert found["scope"] == deployed["scope"]
-        assert found["etcd3"] == {"hosts": [f"127.0.0.1:{ha.ETCD_CLIENT_PORT}"]}
-        assert found["postgresql"]["listen"].startswith("127.0.0.1:")
-        assert all(
-            rule.startswith("local") or "127.0.0.1/32" in rule
-            for rule in found["postgresql"]["pg_hba"]
-        )
-    # Two machines' worth: nothing shared but etcd.
+        drill = leaves(found)
+        changed = {path for path in shipped if drill.get(path) != shipped[path]}
+        added = set(drill) - set(shipped)
+        assert changed <= replaced
+        assert added == {("log", "dir"), ("log", "level")}
+        for n, rule in enumerate(found["postgresql"]["pg_hba"]):
+            assert rule == deployed()["postgresql"]["pg_hba"][n].replace(
+                ha.DEPLOYED_NET, ha.LOOPBACK_NET
+            )
+        assert found["bootstrap"] == deployed()["bootstrap"]
+    # Three machines' worth: nothing shared but etcd and the certificate.
     for key in ("listen", "data_dir", "pgpass"):
-        assert len({found["postgresql"][key] for found in nodes}) == 2
-    assert len({found["restapi"]["listen"] for found in nodes}) == 2
-    assert len({found["name"] for found in nodes}) == 2
+        assert len({found["postgresql"][key] for found in nodes}) == 3
+    assert len({found["restapi"]["listen"] for found in nodes}) == 3
+    assert len({found["name"] for found in nodes}) == 3
 
 
-def test_the_app_reaches_whichever_node_takes_writes():
-    found = from_url(ha.url())
-    assert found["HOST"] == "127.0.0.1,127.0.0.1"
-    assert found["PORT"] == ",".join(str(node.port) for node in ha.NODES)
-    assert found["OPTIONS"] == {"target_session_attrs": "read-write"}
+def test_the_drills_repository_is_a_local_folder_with_the_same_rules():
+    shipped = ha._ini(ha.DEPLOYED_PGBACKREST)
+    for node in ha.NODES:
+        drill = ha.pgbackrest_config(node, PASSWORDS)
+        changed = {
+            key for key in shipped["global"] if drill["global"].get(key) != shipped["global"][key]
+        }
+        assert changed == {
+            *ha.S3_OPTIONS,
+            "repo1-s3-key-secret",
+            "repo1-type",
+            "repo1-path",
+            "repo1-cipher-pass",
+            "spool-path",
+            "log-path",
+        }
+        assert set(drill["global"]) - set(shipped["global"]) == {"lock-path"}
+        assert drill["global"]["repo1-type"] == "posix"
+        assert drill["global"]["repo1-path"] == str(ha.REPOSITORY)
+        assert drill[ha.STANZA]["pg1-path"] == str(node.data_dir)
+        assert set(drill[ha.STANZA]) == set(shipped[ha.STANZA])
 
 
-def test_a_pair_is_whole_with_a_running_leader_and_a_streaming_sync_standby(monkeypatch):
-    def members(*pairs):
-        return lambda: [
-            {"name": f"node{n}", "role": role, "state": state}
-            for n, (role, state) in enumerate(pairs, 1)
-        ]
-
-    monkeypatch.setattr(ha, "members", members(("leader", "running"), ("sync_standby", "running")))
-    assert ha.healthy()
-    assert ha.leader() == ha.NODES[0]
-    monkeypatch.setattr(
-        ha, "members", members(("sync_standby", "streaming"), ("leader", "running"))
+def test_the_app_reaches_the_primary_through_pgbouncer_and_haproxys_patroni_check():
+    shipped = ha.DEPLOYED_HAPROXY.read_text()
+    assert "option httpchk GET /primary" in shipped
+    assert "on-marked-down shutdown-sessions" in shipped
+    drill = ha.haproxy_config()
+    kept = [line for line in shipped.splitlines() if line.split()[:1] not in (["bind"], ["server"])]
+    kept = [line for line in kept if line.split()[:2] != ["stats", "socket"]]
+    assert all(line in drill.splitlines() for line in kept)
+    for node in ha.NODES:
+        assert f"server {node.name} 127.0.0.1:{node.port} check port {node.rest_port}" in drill
+    bouncer = ha._ini(ha.DEPLOYED_PGBOUNCER)
+    assert bouncer["databases"]["backrelease"].startswith("host=127.0.0.1 port=5000 ")
+    assert bouncer["pgbouncer"]["server_tls_sslmode"] == "require"
+    local = ha._ini_from_text(ha.pgbouncer_config(PASSWORDS))
+    assert local["databases"]["backrelease"].startswith(f"host=127.0.0.1 port={ha.HAPROXY_PORT} ")
+    changed = {
+        key
+        for key in bouncer["pgbouncer"]
+        if bouncer["pgbouncer"][key] != local["pgbouncer"].get(key)
+    }
+    assert changed == {
+        "listen_addr",
+        "listen_port",
+        "unix_socket_dir",
+        "auth_file",
+        "logfile",
+        "pidfile",
+    }
+    assert ha.app_url(PASSWORDS) == (
+        f"postgres://backrelease:app-secret@127.0.0.1:{ha.PGBOUNCER_PORT}/backrelease"
     )
-    assert ha.healthy()
+
+
+def members(*pairs):
+    return lambda: [
+        {"name": f"node{n}", "role": role, "state": state}
+        for n, (role, state) in enumerate(pairs, 1)
+    ]
+
+
+def test_the_cluster_is_whole_with_a_leader_a_sync_standby_and_every_node_streaming(monkeypatch):
+    whole = (("leader", "running"), ("sync_standby", "streaming"), ("replica", "streaming"))
+    monkeypatch.setattr(ha, "members", members(*whole))
+    assert ha.whole()
+    assert ha.leader() == ha.NODES[0]
+    assert ha.sync_standby() == ha.NODES[1]
+    monkeypatch.setattr(
+        ha,
+        "members",
+        members(("sync_standby", "running"), ("leader", "running"), ("replica", "running")),
+    )
+    assert ha.whole()
     assert ha.leader() == ha.NODES[1]
-    monkeypatch.setattr(ha, "members", members(("leader", "running"), ("replica", "stopped")))
-    assert not ha.healthy()
+    monkeypatch.setattr(
+        ha,
+        "members",
+        members(("leader", "running"), ("sync_standby", "streaming"), ("replica", "stopped")),
+    )
+    assert not ha.whole()
+    monkeypatch.setattr(
+        ha, "members", members(("leader", "running"), ("sync_standby", "streaming"))
+    )
+    assert not ha.whole()
     monkeypatch.setattr(ha, "members", members(("replica", "running"), ("replica", "running")))
     assert ha.leader() is None

@@ -1,15 +1,23 @@
-"""`make failover-test`: the load-test mix against a Patroni pair losing its primary, twice.
+"""`make failover-test`: the deployment's database tier (three Patroni nodes, a three-member etcd,
+pgBackRest's archive, HAProxy and PgBouncer, backrelease/devtools/ha.py) losing a part at a time
+while writes go on through the app's own way in, PgBouncer.
 
-A primary and a synchronous standby under Patroni, with etcd as its store (backrelease/devtools/
-ha.py), on loopback; two app servers behind nginx whose DATABASE_URL lists both nodes with
-`target_session_attrs=read-write`. In each round, 50 simulated people run the mix and, a third of
-the way in, the primary's postmaster is killed with kill -9: Patroni promotes the synchronous
-standby, the app finds it on its own (no restart), and Patroni brings the old primary back as the
-new standby (pg_rewind where its history went further). The second round kills the new primary, so
-the service fails back to the first node. Each round: every acknowledged write looked for (journal
-entries by submission key, finished sessions by number), the errors seen, the seconds from the
-kill until a write succeeds again, and until the pair is whole again. Bounded; stops everything it
-started; figures to docs/benchmarks/failover.json.
+Faults, each from a whole cluster, each until it is whole again:
+1. kill -9 of the primary's postmaster;
+2. kill -9 of the primary's Patroni alone (PostgreSQL left running), Patroni started again 30 s
+   later (it finds another leader and turns its PostgreSQL into a standby);
+3. one etcd member killed, back after 60 s;
+4. the whole store (all three etcd members) killed, back after 20 s;
+5. the synchronous standby's machine lost (Patroni and postmaster killed), back after 30 s.
+
+Two writers insert a row with a fresh key each, autocommit, through PgBouncer; a write is
+acknowledged when its COMMIT returns, with the port of the node that took it. Checked for each
+fault: every acknowledged key on the primary at the end (lost), no key twice (duplicated), the
+longest time without an acknowledged write, and never two nodes accepting writes at once: each
+node asked over its own socket four times a second whether it would acknowledge a write (a
+primary with its synchronous standby streaming), HAProxy asked which nodes it sends to, and the
+acknowledgements of two nodes never interleaved. RUNS fresh clusters (3); figures to
+docs/benchmarks/failover.json. Loopback only, bounded, stops everything it started.
 """
 
 from __future__ import annotations
@@ -19,181 +27,293 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
+import uuid
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).parent))
+
+import psycopg  # noqa: E402
 
 from backrelease.devtools import cluster, ha  # noqa: E402
 
-# Before Django starts: the app, this script and the servers all use the pair.
-os.environ["DATABASE_URL"] = ha.url()
-os.environ.setdefault("LOAD_SECONDS", "45")
-
-PROXY_PORT = 8280
-APP_PORTS = (8281, 8282)
-ROUNDS = 2
+RUNS = int(os.environ.get("RUNS", 3))
 WRITES_BACK_WITHIN_S = 30
-WHOLE_AGAIN_WITHIN_S = 120
+WHOLE_AGAIN_WITHIN_S = 180
+BEFORE_S = 5
+STEADY_S = 6
 OUT = ROOT / "docs" / "benchmarks" / "failover.json"
-WRITES = {"journal save"}
 
 
-def create_database(node: ha.Node) -> None:
-    subprocess.run(
-        cluster.as_server_user(
-            [
-                str(cluster.find_bin_dir() / "createdb"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(node.port),
-                "-U",
-                cluster.SUPERUSER,
-                cluster.DB_NAME,
-            ]
-        ),
-        check=True,
-    )
+class Writers:
+    """Writers inserting a fresh key at a time through PgBouncer until stopped; each attempt
+    recorded with when it was sent, when (and by which node's port) it was acknowledged."""
+
+    def __init__(self, url: str, count: int = 2) -> None:
+        self.url = url
+        self.attempts: list[dict] = []
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self.write, daemon=True) for _ in range(count)]
+
+    def __enter__(self) -> Writers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+    def write(self) -> None:
+        conn = None
+        while not self.stopping.is_set():
+            attempt = {"key": str(uuid.uuid4()), "sent": time.time()}
+            try:
+                if conn is None:
+                    conn = psycopg.connect(self.url, autocommit=True, connect_timeout=3)
+                (port,) = conn.execute(
+                    "INSERT INTO drill_write (key) VALUES (%s) RETURNING inet_server_port()",
+                    (attempt["key"],),
+                ).fetchone()
+                attempt |= {"acked": time.time(), "port": port}
+            except psycopg.Error as error:
+                attempt["error"] = str(error).split("\n")[0][:120]
+                if conn is not None:
+                    conn.close()
+                conn = None
+                time.sleep(0.2)
+            with self.lock:
+                self.attempts.append(attempt)
+            time.sleep(0.03)
+        if conn is not None:
+            conn.close()
+
+    def since(self, start: float) -> list[dict]:
+        with self.lock:
+            return [a for a in self.attempts if a["sent"] >= start]
 
 
-def kill_after(delay: float, node: ha.Node, when: dict) -> threading.Thread:
-    def kill() -> None:
-        time.sleep(delay)
-        pid = ha.postmaster_pid(node)
-        when["killed_at"] = time.time()
-        os.kill(pid, signal.SIGKILL)
+class Watcher:
+    """`ha.watch` as the postgres OS user (peer over each node's socket), for one fault."""
 
-    thread = threading.Thread(target=kill, daemon=True)
-    thread.start()
-    return thread
+    def __init__(self, name: str) -> None:
+        self.out = ha.HOME / f"watch-{name}.jsonl"
+        self.process = None
 
+    def __enter__(self) -> Watcher:
+        self.out.touch()
+        ha._owned_by_server(self.out)
+        command = [
+            "/usr/bin/python3",
+            "-m",
+            "backrelease.devtools.ha",
+            "watch",
+            str(self.out),
+            "600",
+        ]
+        self.process = subprocess.Popen(
+            cluster.as_server_user(command), cwd=ROOT, stderr=subprocess.DEVNULL
+        )
+        return self
 
-def rewound(node: ha.Node) -> bool:
-    """Whether Patroni ran pg_rewind on the node (only when its history went past the new
-    primary's; after a crash whose last WAL the standby already had, it need not)."""
-    return "running pg_rewind" in (node.home / "patroni.log").read_text()
+    def __exit__(self, *exc) -> None:
+        Path(f"{self.out}.stop").touch()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
-
-class Watch(threading.Thread):
-    """From the kill on, twice a second: when another node leads, and when the pair is whole
-    again (a leader and a streaming synchronous standby)."""
-
-    def __init__(self, victim: ha.Node, when: dict) -> None:
-        super().__init__(daemon=True)
-        self.victim, self.when = victim, when
-        self.promoted_after = self.whole_after = None
-
-    def run(self) -> None:
-        while "killed_at" not in self.when:
-            time.sleep(0.1)
-        killed_at = self.when["killed_at"]
-        deadline = killed_at + WHOLE_AGAIN_WITHIN_S
-        while time.time() < deadline and self.whole_after is None:
-            leader = ha.leader()
-            if self.promoted_after is None and leader and leader != self.victim:
-                self.promoted_after = round(time.time() - killed_at, 1)
-            if self.promoted_after is not None and ha.healthy():
-                self.whole_after = round(time.time() - killed_at, 1)
-            time.sleep(0.5)
+    def rows(self) -> list[dict]:
+        return [json.loads(line) for line in self.out.read_text().splitlines()]
 
 
-def one_round(number: int, workdir: Path, load_people, run) -> dict:
-    victim = ha.leader()
-    kill_at = run.SECONDS // 3
-    print(
-        f"Round {number}: the mix for {run.SECONDS} s, kill -9 of {victim.name}'s postmaster "
-        f"after {kill_at} s…"
-    )
-    when: dict = {}
-    log = workdir / f"round-{number}.jsonl"
-    killer = kill_after(kill_at, victim, when)
-    watch = Watch(victim, when)
-    watch.start()
-    figures = run.locust("Person", f"round-{number}", log, port=PROXY_PORT)
-    killer.join()
-    watch.join(timeout=WHOLE_AGAIN_WITHIN_S)
-    killed_at = when["killed_at"]
-    requests, acknowledged = run.read_log(log)
-    # Writes sent after the kill that succeeded (one sent before may still come back after it).
-    writes_after = sorted(
-        r["at"]
-        for r in requests
-        if r["name"] in WRITES and not r["failed"] and r["at"] - r["ms"] / 1000 > killed_at
-    )
-    writes_back = round(writes_after[0] - killed_at, 2) if writes_after else None
-    new_leader = ha.leader()
-    found = run.writes(load_people, acknowledged)
-    lost = sum(found["acknowledged_but_missing"].values())
-    failed = [r for r in requests if r["failed"]]
-    return figures | {
-        "killed": victim.name,
-        "promoted": new_leader.name if new_leader else None,
-        "errors": len(failed),
-        "errors_by_status": {
-            str(status): sum(r["status"] == status for r in failed)
-            for status in sorted({r["status"] for r in failed})
-        },
-        "writes": found,
-        "promoted_after_s": watch.promoted_after,
-        "writes_back_after_s": writes_back,
-        "pair_whole_again_after_s": watch.whole_after,
-        "old_primary_role_now": ha.role_of(victim.name),
-        "pg_rewind_run": rewound(victim),
-        "result": run.pass_or_miss(
-            lost == 0
-            and writes_back is not None
-            and writes_back <= WRITES_BACK_WITHIN_S
-            and new_leader is not None
-            and new_leader != victim
-        ),
+def two_primaries(rows: list[dict], attempts: list[dict]) -> dict:
+    """Samples with two nodes that would acknowledge a write, samples with HAProxy sending to two,
+    and whether the acknowledgements of two nodes overlap in time."""
+    writable = sum(sum(row[node.name] is True for node in ha.NODES) > 1 for row in rows)
+    routed = sum(len(row["haproxy"]) > 1 for row in rows)
+    # The acknowledging node over time, in runs of acknowledgements by the same node.
+    order: list[int] = []
+    for _, port in sorted((a["acked"], a["port"]) for a in attempts if "acked" in a):
+        if not order or order[-1] != port:
+            order.append(port)
+    return {
+        "samples": len(rows),
+        "samples_with_two_writable_nodes": writable,
+        "samples_with_haproxy_sending_to_two": routed,
+        "acknowledging_nodes_in_order": order,
     }
 
 
-def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="backrelease-failover-"))
-    results: dict = {"rounds": []}
-    with ha.Pair():
-        started = time.time()
-        ha.wait(ha.healthy, WHOLE_AGAIN_WITHIN_S, "the pair")
-        results["pair_ready_after_s"] = round(time.time() - started, 1)
-        create_database(ha.leader())
-        import run  # noqa: PLC0415 (Django starts here, on the pair)
-        from django.core.management import call_command  # noqa: PLC0415
+def first_connection(url: str, seconds: float = 30) -> psycopg.Connection:
+    """A connection that answers a query, trying for `seconds` (PgBouncer may still be waiting
+    out a failed login)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            conn = psycopg.connect(url, autocommit=True, connect_timeout=3)
+            conn.execute("SELECT 1")
+            return conn
+        except psycopg.Error:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
-        call_command("migrate", verbosity=0)
-        load_people = run.people()
-        env = {
-            "TRUSTED_PROXY_COUNT": "1",
-            "DEBUG": "false",
-            "DJANGO_SETTINGS_MODULE": "backrelease.settings",
-            "DATABASE_URL": ha.url(),
-            "PATH": os.environ.get("PATH", ""),
+
+def outcome(writers: Writers, start: float, url: str) -> dict:
+    """What the writers saw from `start` on, and what the primary holds."""
+    attempts = writers.since(start)
+    acked = [a for a in attempts if "acked" in a]
+    times = [start, *sorted(a["acked"] for a in acked)]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    keys = [a["key"] for a in acked]
+    with first_connection(url) as conn:
+        stored = {
+            str(key): count
+            for key, count in conn.execute(
+                "SELECT key, count(*) FROM drill_write WHERE key = ANY(%s) GROUP BY key",
+                (keys,),
+            ).fetchall()
         }
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-            cwd=ROOT,
-            env={**os.environ, "DEBUG": "false"},
-            check=True,
-        )
-        with run.Servers(workdir / "servers", env, APP_PORTS, PROXY_PORT):
-            run.warm_up(APP_PORTS)
-            for number in range(1, ROUNDS + 1):
-                results["rounds"].append(one_round(number, workdir, load_people, run))
-        first, second = results["rounds"]
-        results["failed_back_to_the_first_node"] = second["promoted"] == first["killed"]
-        results["result"] = run.pass_or_miss(
-            all(r["result"] == "PASS" for r in results["rounds"])
-            and results["failed_back_to_the_first_node"]
-        )
-        results["machine"] = {"cpus": os.cpu_count(), "seconds_a_round": run.SECONDS}
+        ssl = conn.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone()[0]
+    return {
+        "attempts": len(attempts),
+        "acknowledged": len(acked),
+        "failed": len(attempts) - len(acked),
+        "failures": dict(Counter(a["error"] for a in attempts if "error" in a).most_common()),
+        "acknowledged_but_missing": sum(key not in stored for key in keys),
+        "duplicated": sum(count > 1 for count in stored.values()),
+        "longest_without_a_write_s": round(max(gaps, default=0), 2),
+        "tls_pgbouncer_to_postgresql": ssl,
+    }
+
+
+def kill_postmaster(db: ha.Cluster) -> dict:
+    victim = ha.leader()
+    killed_at = time.time()
+    os.kill(ha.postmaster_pid(victim), signal.SIGKILL)
+    ha.wait(lambda: ha.leader() not in (None, victim), 60, "a new leader")
+    return {"node": victim.name, "promoted_after_s": round(time.time() - killed_at, 1)}
+
+
+def kill_patroni(db: ha.Cluster) -> dict:
+    victim = ha.leader()
+    db.kill(victim.name)
+    time.sleep(30)
+    db.start(victim)
+    return {"node": victim.name, "patroni_back_after_s": 30}
+
+
+def one_etcd_member(db: ha.Cluster) -> dict:
+    etcd = ha.ETCDS[0]
+    db.kill(etcd.name)
+    time.sleep(60)
+    db.start_store((etcd,))
+    return {"member": etcd.name, "down_s": 60}
+
+
+def whole_store(db: ha.Cluster) -> dict:
+    for etcd in ha.ETCDS:
+        db.kill(etcd.name)
+    time.sleep(20)
+    db.start_store()
+    return {"down_s": 20}
+
+
+def sync_standby(db: ha.Cluster) -> dict:
+    victim = ha.sync_standby()
+    db.kill(victim.name)
+    os.kill(ha.postmaster_pid(victim), signal.SIGKILL)
+    time.sleep(30)
+    db.start(victim)
+    return {"node": victim.name, "down_s": 30}
+
+
+FAULTS = {
+    "kill -9 of the primary's postmaster": kill_postmaster,
+    "kill -9 of the primary's Patroni alone, back after 30 s": kill_patroni,
+    "one etcd member down 60 s": one_etcd_member,
+    "the whole store down 20 s": whole_store,
+    "the synchronous standby's machine down 30 s": sync_standby,
+}
+
+
+def steadily_whole():
+    """Whole, and still whole STEADY_S later: Patroni may not have seen a fault yet."""
+    since: list[float] = []
+
+    def ready() -> bool:
+        if not ha.whole():
+            since.clear()
+            return False
+        since[:] = since or [time.monotonic()]
+        return time.monotonic() - since[0] >= STEADY_S
+
+    return ready
+
+
+def drill(db: ha.Cluster, writers: Writers, url: str, name: str, fault) -> dict:
+    number = list(FAULTS).index(name) + 1
+    leader_before = ha.leader()
+    with Watcher(f"{number}") as watcher:
+        time.sleep(BEFORE_S)
+        started = time.time()
+        found = {"fault": name, "leader_before": leader_before.name} | fault(db)
+        ha.wait(steadily_whole(), WHOLE_AGAIN_WITHIN_S, f"the cluster after '{name}'")
+        found["whole_again_after_s"] = round(time.time() - started - STEADY_S, 1)
+        # A few seconds of writes on the whole cluster, so the last gap is measured too.
+        time.sleep(BEFORE_S)
+    found["leader_after"] = ha.leader().name
+    found |= outcome(writers, started, url)
+    found["two_primaries"] = two_primaries(watcher.rows(), writers.since(started - BEFORE_S))
+    checks = found["two_primaries"]
+    found["result"] = (
+        "PASS"
+        if found["acknowledged_but_missing"] == 0
+        and found["duplicated"] == 0
+        and found["longest_without_a_write_s"] <= WRITES_BACK_WITHIN_S
+        and checks["samples"] > 0
+        and checks["samples_with_two_writable_nodes"] == 0
+        and checks["samples_with_haproxy_sending_to_two"] == 0
+        and len(set(checks["acknowledging_nodes_in_order"]))
+        == len(checks["acknowledging_nodes_in_order"])
+        else "MISS"
+    )
+    print(json.dumps(found), flush=True)
+    return found
+
+
+def one_run(number: int) -> dict:
+    started = time.time()
+    with ha.Cluster() as db:
+        ready = round(time.time() - started, 1)
+        url = ha.app_url(db.passwords)
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(
+                "CREATE TABLE drill_write (key uuid NOT NULL, at timestamptz DEFAULT now())"
+            )
+        print(f"Run {number}: cluster whole after {ready} s", flush=True)
+        with Writers(url) as writers:
+            faults = [drill(db, writers, url, name, fault) for name, fault in FAULTS.items()]
+    return {"run": number, "cluster_ready_after_s": ready, "faults": faults}
+
+
+def main() -> int:
+    results = {"runs": [one_run(number) for number in range(1, RUNS + 1)]}
+    results["result"] = (
+        "PASS"
+        if all(f["result"] == "PASS" for run in results["runs"] for f in run["faults"])
+        else "MISS"
+    )
+    results["machine"] = {"cpus": os.cpu_count()}
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results, indent=2))
     print(f"Written to {OUT.relative_to(ROOT)}")
     print(results["result"])
     return 0 if results["result"] == "PASS" else 1
