@@ -1,5 +1,5 @@
 """Is it helping me? Answers with their uncertainty, from SciPy, in three queries, kept until the
-person's ratings change.
+person's ratings change; after a change, only the last weeks are read again.
 
 Each answer says how many ratings it rests on, says "goes with" and never "causes", says "not
 enough data yet" rather than guess, and never claims more than its interval: a direction ("goes
@@ -11,25 +11,24 @@ The rules, with the statistics behind them, are in docs/computation.md. Figures 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.core.cache import caches
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from scipy import stats
 
-from backrelease.common.local_time import (
-    day_sql,
-    day_start,
-    hour_sql,
-    week_sql,
-)
+from backrelease.common.local_time import day_sql, day_start, hour_sql, week_sql, week_start
 from backrelease.common.period import Period, in_period
 from journal import display, usual_pain
 from journal.models import HistoryRevision
+from journal.theil_sen import Settled, settle, theil_sen
 from journal.usual_pain import ENTRIES, SESSIONS
 from sessions.models import BallSetup
 
@@ -52,16 +51,26 @@ TREND_UNITS = [(1.0, "week"), (365.25 / 12 / 7, "month"), (365.25 / 7, "year")]
 NOT_ENOUGH = "not enough data yet"
 # Raised whenever what `compute` returns changes shape or meaning, so that no answer kept by
 # earlier code is read.
-KEPT_FORMAT = 3
+KEPT_FORMAT = 4
+# A period's ratings before its last nine ISO weeks are settled: `kept` keeps their counts, and
+# after a change reads only the weeks since. A change to a rating more than seven weeks old is
+# counted apart (`HistoryRevision.settled_number`, journal migration 0012): nine weeks before the
+# period's last day is more than seven weeks before any later change, with a week to spare.
+SETTLED_AFTER_WEEKS = 9
 
+# The sessions rated before and after, counted by their ratings and setup: the same counts as
+# every session's own row would give, in a few hundred rows however long the history. Whether a
+# session is in the last four weeks, and whether it is settled, come along.
 SESSIONS_SQL = f"""
 SELECT pain_before, pain_after, ball_setup, knees_lifted, breathing_skipped,
-       {hour_sql("started_at")} AS hour,
-       started_at
+       {hour_sql("started_at")} < 12 AS morning,
+       started_at >= %(four_weeks_at)s AS recent,
+       started_at < %(settled_at)s AS settled,
+       count(*)
 FROM {SESSIONS}
 WHERE person_id = %(person)s AND pain_before IS NOT NULL AND pain_after IS NOT NULL
-  AND {in_period("started_at", shown=False)}
-ORDER BY started_at
+  AND {in_period("started_at")}
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 """
 # Journal pain a local day, and whether that day had a session. Session days are collected once
 # and joined: a lookup per day would cost each day a scan of the person's sessions.
@@ -70,32 +79,72 @@ SELECT d.day, d.pain, d.ratings, s.day IS NOT NULL AS had_session
 FROM (
     SELECT {day_sql("recorded_at")} AS day, avg(pain) AS pain, count(*) AS ratings
     FROM {ENTRIES}
-    WHERE person_id = %(person)s AND {in_period("recorded_at", shown=False)}
+    WHERE person_id = %(person)s AND {in_period("recorded_at")}
     GROUP BY 1
 ) AS d
 LEFT JOIN (
     SELECT DISTINCT {day_sql("started_at")} AS day
     FROM {SESSIONS}
-    WHERE person_id = %(person)s AND {in_period("started_at", shown=False)}
+    WHERE person_id = %(person)s AND {in_period("started_at")}
 ) AS s ON s.day = d.day
+"""
+# The days counted by their journal pain (a mean of a few whole ratings: a few dozen values).
+DAY_GROUPS_SQL = f"""
+SELECT pain, had_session, day < %(settled_day)s AS settled, count(*), sum(ratings)::int
+FROM ({DAYS_SQL}) AS days
+GROUP BY 1, 2, 3
 """
 # Usual pain a local week.
 WEEKS_SQL = f"""
 SELECT {week_sql("at")} AS week, {usual_pain.MEAN} AS usual_pain,
        {usual_pain.COUNT} AS ratings
-FROM ({usual_pain.ratings()}) AS ratings
+FROM ({usual_pain.ratings(shown=True)}) AS ratings
 GROUP BY 1 ORDER BY 1
 """
 
 
-class SessionRow(NamedTuple):
+class SessionGroup(NamedTuple):
+    """Sessions alike in everything the answers read of them."""
+
     pain_before: int
     pain_after: int
     ball_setup: str
     knees_lifted: bool
     breathing_skipped: bool
-    hour: int
-    started_at: datetime
+    morning: bool
+    recent: bool  # in the period's last four weeks
+
+
+def _summed(first: dict, second: dict) -> dict:
+    summed = dict(first)
+    for key, count in second.items():
+        summed[key] = summed.get(key, 0) + count
+    return summed
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """The ratings the answers rest on, as PostgreSQL counts them: sessions by group, days by
+    their journal pain (the day's mean, and whether it had a session), and each week's usual pain
+    with the number of ratings behind it. Two parts of a period, one before the other, add up to
+    the period's."""
+
+    sessions: dict[SessionGroup, int]
+    days: dict[tuple[float, bool], int]
+    day_ratings: int
+    weeks: tuple[tuple[date, float, int], ...]
+    # A settled part, as `kept` keeps it, keeps the slopes among its weeks that a trend through
+    # them and the weeks after can reach (`theil_sen.settle`).
+    slopes: Settled | None = None
+
+    def __add__(self, later: Ratings) -> Ratings:
+        return Ratings(
+            _summed(self.sessions, later.sessions),
+            _summed(self.days, later.days),
+            self.day_ratings + later.day_ratings,
+            self.weeks + later.weeks,
+            self.slopes,
+        )
 
 
 @dataclass(frozen=True)
@@ -214,37 +263,51 @@ class Insights:
 
 def relief(drops: list[tuple[int, int]]) -> Relief:
     """`drops`: (pain before, pain after) of each session with both."""
-    changes = [before - after for before, after in drops]
+    return relief_of(Counter(drops))
+
+
+def relief_of(counted: dict[tuple[int, int], int]) -> Relief:
+    """`counted`: how many sessions had each (pain before, pain after)."""
+    sessions = sum(counted.values())
     important = sum(
-        1
-        for before, after in drops
+        count
+        for (before, after), count in counted.items()
         if before - after >= IMPORTANT_POINTS
         or (before > 0 and (before - after) / before >= IMPORTANT_SHARE)
     )
-    if len(changes) < MEDIAN_MINIMUM:
-        return Relief(len(changes), None, important)
+    if sessions < MEDIAN_MINIMUM:
+        return Relief(sessions, None, important)
+    changes = _repeated((before - after, count) for (before, after), count in counted.items())
     median = float(stats.scoreatpercentile(changes, 50))
     interval = stats.quantile_test(changes, q=median, p=0.5).confidence_interval(CONFIDENCE)
     estimate = Estimate(median, interval.low, interval.high)
     return Relief(
-        len(changes),
+        sessions,
         estimate,
         important,
-        all_same=len(set(changes)) == 1,
-        at_median=changes.count(median),
+        all_same=len({before - after for before, after in counted}) == 1,
+        at_median=sum(count for (b, a), count in counted.items() if b - a == median),
     )
 
 
-def trend(usual_pain: list[float | None], ratings: int = 0) -> Trend:
-    """Points a week, Theil–Sen, over consecutive weeks (index 0, 1, 2… with gaps kept)."""
+def _points(usual_pain: list[float | None]) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """The weeks with a value: their index (gaps kept) and their usual pain."""
     points = [(index, pain) for index, pain in enumerate(usual_pain) if pain is not None]
-    if len(points) < TREND_MINIMUM_WEEKS:
-        return Trend(len(points), None, ratings)
-    x, y = zip(*points, strict=True)
-    result = stats.theilslopes(y, x, alpha=CONFIDENCE)
+    return tuple(zip(*points, strict=True)) or ((), ())
+
+
+def trend(
+    usual_pain: list[float | None], ratings: int = 0, settled: Settled | None = None
+) -> Trend:
+    """Points a week, Theil–Sen, over consecutive weeks (index 0, 1, 2… with gaps kept); with
+    `settled`, the slopes kept among its first weeks (`theil_sen.settle`)."""
+    x, y = _points(usual_pain)
+    if len(x) < TREND_MINIMUM_WEEKS:
+        return Trend(len(x), None, ratings)
+    value, low, high = theil_sen(y, x, CONFIDENCE, settled)
     level = y[0] if len(set(y)) == 1 else None
-    slope = Estimate(result.slope, result.low_slope, result.high_slope)
-    return Trend(len(points), slope, ratings, level, span=x[-1] - x[0] + 1)
+    slope = Estimate(value, low, high)
+    return Trend(len(x), slope, ratings, level, span=x[-1] - x[0] + 1)
 
 
 def difference(first: list[float], second: list[float], ratings: int = 0) -> Difference:
@@ -267,63 +330,111 @@ def difference(first: list[float], second: list[float], ratings: int = 0) -> Dif
 
 def _weekly_series(rows: list[tuple[date, float, int]], since: date | None) -> tuple[list, int]:
     """Usual pain per week from the first week (or `since`) to the last, gaps as None, and the
-    number of ratings behind them."""
-    kept = [
-        (week, float(pain), count) for week, pain, count in rows if since is None or week >= since
-    ]
+    number of ratings behind them; `rows` in week order."""
+    kept = [row for row in rows if since is None or row[0] >= since]
     if not kept:
         return [], 0
-    by_week = {week: pain for week, pain, _ in kept}
-    first, last = min(by_week), max(by_week)
-    count = (last - first).days // 7 + 1
-    return [by_week.get(first + timedelta(weeks=n)) for n in range(count)], sum(
-        ratings for _, _, ratings in kept
-    )
+    first = kept[0][0]
+    series: list[float | None] = [None] * ((kept[-1][0] - first).days // 7 + 1)
+    for week, pain, _count in kept:
+        series[(week - first).days // 7] = float(pain)
+    return series, sum(row[2] for row in kept)
 
 
-def compute(period: Period) -> Insights:
-    """Every answer over the period, in three queries; "the last four (eight) weeks" are the ISO
-    weeks up to the period's last day (`Period.last_weeks`, as on the trends page), which for a
-    share link may lie in the past."""
-    params = period.sql_params()
+def recent_from(period: Period) -> date:
+    """The first day after the period's settled ratings: the Monday `SETTLED_AFTER_WEEKS` ISO
+    weeks back from its last day, or from today when a period is seen from a later `now`."""
+    today = timezone.localdate(timezone.now(), period.zone)
+    last_monday = week_start(min(period.last_day, today))
+    return last_monday - timedelta(weeks=SETTLED_AFTER_WEEKS - 1)
+
+
+def read(period: Period, recent: date) -> tuple[Ratings, Ratings]:
+    """The period's ratings (its shown weeks only, when it has `shown_from`) in three queries,
+    split into those before `recent` and those from it on."""
+    params = period.sql_params() | {
+        "four_weeks_at": day_start(period.last_weeks(4).shown_from, period.zone),
+        "settled_at": day_start(recent, period.zone),
+        "settled_day": recent,
+    }
+    sessions: dict[bool, dict] = {True: {}, False: {}}
+    days: dict[bool, dict] = {True: {}, False: {}}
+    day_ratings = {True: 0, False: 0}
+    weeks: dict[bool, list] = {True: [], False: []}
     with connection.cursor() as cursor:
         cursor.execute(SESSIONS_SQL, params)
-        sessions = [SessionRow(*row) for row in cursor.fetchall()]
-        cursor.execute(DAYS_SQL, params)
-        days = cursor.fetchall()
+        for *group, settled, count in cursor.fetchall():
+            sessions[settled][SessionGroup(*group)] = count
+        cursor.execute(DAY_GROUPS_SQL, params)
+        for pain, had_session, settled, count, ratings in cursor.fetchall():
+            key = (float(pain), had_session)
+            days[settled][key] = days[settled].get(key, 0) + count
+            day_ratings[settled] += ratings
         cursor.execute(WEEKS_SQL, params)
-        weeks = cursor.fetchall()
-    recent = day_start(period.last_weeks(4).shown_from, period.zone)
-    eight_weeks_ago = period.last_weeks(8).shown_from
+        for week, pain, count in cursor.fetchall():
+            weeks[week < recent].append((week, float(pain), count))
+    settled, later = (
+        Ratings(sessions[part], days[part], day_ratings[part], tuple(weeks[part]))
+        for part in (True, False)
+    )
+    return settled, later
 
-    def drops(keep) -> list[float]:
-        return [s.pain_before - s.pain_after for s in sessions if keep(s)]
+
+def _repeated(counted: Iterable[tuple[object, int]]) -> list:
+    """Each value as many times as it was counted, in the order of the values."""
+    values: list = []
+    for value, count in sorted(counted):
+        values += [value] * count
+    return values
+
+
+def answers(ratings: Ratings, period: Period) -> Insights:
+    """Every answer from the period's ratings; "the last four (eight) weeks" are the ISO weeks up
+    to the period's last day (`Period.last_weeks`, as on the trends page), which for a share link
+    may lie in the past."""
+    eight_weeks_ago = period.last_weeks(8).shown_from
+    groups = ratings.sessions.items()
+
+    def rated(keep: Callable[[SessionGroup], bool]) -> Counter[tuple[int, int]]:
+        counted: Counter[tuple[int, int]] = Counter()
+        for group, count in groups:
+            if keep(group):
+                counted[group.pain_before, group.pain_after] += count
+        return counted
+
+    def drops(keep: Callable[[SessionGroup], bool]) -> list[int]:
+        return _repeated((g.pain_before - g.pain_after, n) for g, n in groups if keep(g))
 
     def compared(keep_first, keep_second) -> Difference:
         first, second = drops(keep_first), drops(keep_second)
         return difference(first, second, ratings=2 * (len(first) + len(second)))
 
+    day_means = ratings.days.items()
     return Insights(
-        relief_all=relief([(s.pain_before, s.pain_after) for s in sessions]),
-        relief_recent=relief(
-            [(s.pain_before, s.pain_after) for s in sessions if s.started_at >= recent]
-        ),
-        trend_recent=trend(*_weekly_series(weeks, eight_weeks_ago)),
-        trend_all=trend(*_weekly_series(weeks, None)),
+        relief_all=relief_of(rated(lambda g: True)),
+        relief_recent=relief_of(rated(lambda g: g.recent)),
+        trend_recent=trend(*_weekly_series(ratings.weeks, eight_weeks_ago)),
+        trend_all=trend(*_weekly_series(ratings.weeks, None), settled=ratings.slopes),
         session_days=difference(
-            [float(pain) for _, pain, _, had in days if had],
-            [float(pain) for _, pain, _, had in days if not had],
-            ratings=sum(count for _, _, count, _ in days),
+            _repeated((pain, n) for (pain, had), n in day_means if had),
+            _repeated((pain, n) for (pain, had), n in day_means if not had),
+            ratings=ratings.day_ratings,
         ),
         factors={
             "balls": compared(
-                lambda s: s.ball_setup == BallSetup.TWO, lambda s: s.ball_setup == BallSetup.ONE
+                lambda g: g.ball_setup == BallSetup.TWO, lambda g: g.ball_setup == BallSetup.ONE
             ),
-            "knees": compared(lambda s: s.knees_lifted, lambda s: not s.knees_lifted),
-            "breathing": compared(lambda s: not s.breathing_skipped, lambda s: s.breathing_skipped),
-            "morning": compared(lambda s: s.hour < 12, lambda s: s.hour >= 12),
+            "knees": compared(lambda g: g.knees_lifted, lambda g: not g.knees_lifted),
+            "breathing": compared(lambda g: not g.breathing_skipped, lambda g: g.breathing_skipped),
+            "morning": compared(lambda g: g.morning, lambda g: not g.morning),
         },
     )
+
+
+def compute(period: Period) -> Insights:
+    """Every answer over the period, in three queries."""
+    settled, later = read(replace(period, shown_from=None), recent_from(period))
+    return answers(settled + later, period)
 
 
 def kept(period: Period) -> Insights:
@@ -332,19 +443,23 @@ def kept(period: Period) -> Insights:
     for the three queries. The revision is read before computing, so a change made meanwhile
     leaves the answer filed under the older revision, never under the newer one.
 
+    The settled ratings (`SETTLED_AFTER_WEEKS`) are kept too, as counts, under the number of
+    changes to them: after the usual change, a rating of today's, the three queries read only the
+    last weeks, so the answers cost about the same after ten years as after one.
+
     Kept in each process (the `insights` cache): an answer is small, and a stale one cannot be
     found, since the revision and every input of `compute` but the ratings are in its key."""
-    revision = (
+    revision, settled_revision = (
         HistoryRevision.objects.filter(person=period.person)
-        .values_list("number", flat=True)
+        .values_list("number", "settled_number")
         .first()
-    )
+    ) or (0, 0)
     key = ":".join(
         str(part)
         for part in (
             KEPT_FORMAT,
             period.person.pk,
-            revision or 0,
+            revision,
             period.zone.key,
             period.since,
             period.until,
@@ -353,9 +468,37 @@ def kept(period: Period) -> Insights:
     )
     found = caches["insights"].get(key)
     if found is None:
-        found = compute(period)
+        found = answers(_kept_ratings(period, settled_revision), period)
         caches["insights"].set(key, found)
     return found
+
+
+def _kept_ratings(period: Period, settled_revision: int) -> Ratings:
+    """The period's ratings: the settled part as kept under its number of changes, with the weeks
+    since read again; or, when none is kept, all of them read and the settled part kept."""
+    recent = recent_from(period)
+    key = ":".join(
+        str(part)
+        for part in (
+            "settled",
+            KEPT_FORMAT,
+            period.person.pk,
+            settled_revision,
+            period.zone.key,
+            period.since,
+            recent,
+        )
+    )
+    settled = caches["insights"].get(key)
+    if settled is None:
+        settled, later = read(replace(period, shown_from=None), recent)
+        x, y = _points(_weekly_series(settled.weeks, None)[0])
+        slopes = settle(y, x, CONFIDENCE, room=SETTLED_AFTER_WEEKS)
+        settled = replace(settled, slopes=slopes)
+        caches["insights"].set(key, settled)
+    else:
+        _, later = read(replace(period, shown_from=recent), recent)
+    return settled + later
 
 
 NO_SPREAD = "so there is no spread to give an interval from"

@@ -241,6 +241,9 @@ class HistoryRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.DB_CASCADE, primary_key=True, related_name="+"
     )
     number = models.BigIntegerField(default=0)
+    # How many of those changes touched a rating more than seven weeks old (migration 0012): the
+    # settled ratings, whose counts `journal.insights.kept` keeps under this number.
+    settled_number = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"revision {self.number}"
