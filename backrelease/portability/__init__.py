@@ -5,16 +5,19 @@ Spans the apps (profile, sessions, journal), so it lives in one module rather th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from backrelease.accounts.models import User, known_time_zones
+from journal.exports import in_chunks
 from journal.models import JournalEntry, WeeklyCheckIn
 from journal.trial import records
 from sessions.models import ReleaseSession
@@ -53,26 +56,43 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
-def _rows(queryset, fields: list[str]) -> list[dict[str, Any]]:
-    return [{f: _plain(v) for f, v in row.items()} for row in queryset.values(*fields)]
+def _json(value: Any, depth: int) -> str:
+    """`value` as JSON indented two spaces a level, standing `depth` levels in."""
+    text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    return text.replace("\n", "\n" + "  " * depth)
 
 
-def export(person: User) -> dict[str, Any]:
-    return {
+def _rows(rows: models.QuerySet, key: str, order: str) -> Iterator[str]:
+    """The rows as the export's list `key`, read `in_chunks` of the database (by `order`)."""
+    fields = FIELDS[key]
+    yield f'  "{key}": ['
+    separator = "\n    "
+    for row in in_chunks(rows.only(*fields), order):
+        yield separator + _json({field: _plain(getattr(row, field)) for field in fields}, 2)
+        separator = ",\n    "
+    yield "]" if separator == "\n    " else "\n  ]"
+
+
+def export_lines(person: User) -> Iterator[str]:
+    """Everything the person entered, as one JSON document (indented as `json.dumps(indent=2)`
+    indents), written a row at a time as the rows are read: memory stays flat however long the
+    history."""
+    yield "{\n"
+    head = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": timezone.now().isoformat(),
         "profile": {"display_name": person.display_name, "time_zone": person.time_zone},
-        "sessions": _rows(ReleaseSession.objects.of(person).order_by("started_at"), SESSION_FIELDS),
-        "journal_entries": _rows(
-            JournalEntry.objects.of(person).order_by("recorded_at"), ENTRY_FIELDS
-        ),
-        "weekly_check_ins": _rows(
-            WeeklyCheckIn.objects.filter(person=person).order_by("week_start"), CHECK_IN_FIELDS
-        ),
-        # Each with its stored orders, schedule, daily ratings and result (method version).
-        "trial_plans": records.all_json(person),
     }
+    for key, value in head.items():
+        yield f'  "{key}": {_json(value, 1)},\n'
+    yield from _rows(ReleaseSession.objects.of(person), "sessions", "started_at")
+    yield ",\n"
+    yield from _rows(JournalEntry.objects.of(person), "journal_entries", "recorded_at")
+    yield ",\n"
+    yield from _rows(WeeklyCheckIn.objects.filter(person=person), "weekly_check_ins", "week_start")
+    # Each with its stored orders, schedule, daily ratings and result (method version): a few.
+    yield f',\n  "trial_plans": {_json(records.all_json(person), 1)}\n}}\n'
 
 
 FIELDS = {

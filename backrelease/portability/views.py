@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from backrelease import portability
@@ -17,9 +15,10 @@ from journal import exports
 
 @login_required
 @require_GET
-def export_json(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(portability.export(request.user), indent=2), content_type="application/json"
+def export_json(request: HttpRequest) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        exports.in_batches(portability.export_lines(request.user)),
+        content_type="application/json",
     )
     response["Content-Disposition"] = 'attachment; filename="back-release-export.json"'
     return response

@@ -220,7 +220,7 @@ def test_it_keeps_the_json_export_exact(person):
     JournalEntryFactory(person=person, pain=2, note=FORMULAS[0])
     own = Client()
     own.force_login(person)
-    exported = json.loads(own.get("/accounts/export.json").content)
+    exported = json.loads(own.get("/accounts/export.json").getvalue())
     assert FORMULAS[0] in [e["note"] for e in exported["journal_entries"]]
 
 

@@ -4,6 +4,8 @@ the migration runs."""
 
 from __future__ import annotations
 
+import json
+
 import psycopg
 import pytest
 from django.core.management import call_command
@@ -12,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from backrelease.accounts import undo
 from backrelease.common import database
-from backrelease.portability import export, import_into
+from backrelease.portability import export_lines, import_into
 from journal.forms import known_tags, own_tags
 from journal.models import JournalEntry, OwnTag
 from tests.factories import JournalEntryFactory, UserFactory
@@ -69,7 +71,7 @@ def test_an_import_counts_every_tag_of_its_entries_at_once(person):
     JournalEntryFactory.create_batch(30, person=person, tags=["sleep", "long drive"])
     JournalEntryFactory.create_batch(5, person=person, tags=["garden"])
     newcomer = UserFactory()
-    import_into(newcomer, export(person))
+    import_into(newcomer, json.loads("".join(export_lines(person))))
     assert counted(newcomer) == {"sleep": 30, "long drive": 30, "garden": 5}
     assert counted(newcomer) == recounted(person)
 

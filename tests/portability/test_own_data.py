@@ -9,7 +9,9 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from backrelease.accounts.models import User
@@ -73,7 +75,7 @@ def test_it_round_trips_everything_into_an_empty_account(record, person_client, 
     client.force_login(newcomer)
     response = client.post(
         reverse("import"),
-        {"file": upload(json.loads(exported.content)), "use_file_time_zone": "on"},
+        {"file": upload(json.loads(exported.getvalue())), "use_file_time_zone": "on"},
         **htmx_headers,
     )
     assert response.status_code == 200
@@ -85,7 +87,7 @@ def test_it_round_trips_everything_into_an_empty_account(record, person_client, 
 
 
 def test_it_keeps_the_accounts_time_zone_unless_asked(record, person_client, htmx_headers):
-    exported = json.loads(person_client.get(reverse("export-json")).content)
+    exported = json.loads(person_client.get(reverse("export-json")).getvalue())
     newcomer = UserFactory(time_zone="Asia/Tokyo")
     client = Client()
     client.force_login(newcomer)
@@ -108,7 +110,7 @@ def test_it_refuses_an_unknown_zone_when_asked_to_use_it(person, person_client):
 
 
 def test_it_refuses_to_import_into_an_account_with_data(record, person_client, htmx_headers):
-    exported = json.loads(person_client.get(reverse("export-json")).content)
+    exported = json.loads(person_client.get(reverse("export-json")).getvalue())
     before = rows(record)
     response = person_client.post(reverse("import"), {"file": upload(exported)}, **htmx_headers)
     assert response.status_code == 422
@@ -166,9 +168,23 @@ def test_it_exports_everything_as_csv(record, person_client):
     assert table[1]["pain_before"] == "6"
 
 
+def test_it_streams_the_export_a_chunk_of_rows_at_a_time(person, person_client, monkeypatch):
+    """Ten years of entries never stand in memory at once: read `CHUNK` rows at a time (here 2)
+    and handed on as they are written."""
+    monkeypatch.setattr("journal.exports.CHUNK", 2)
+    JournalEntryFactory.create_batch(5, person=person)
+    with CaptureQueriesContext(connection) as queries:
+        response = person_client.get(reverse("export-json"))
+        exported = json.loads(response.getvalue())
+    assert response.streaming
+    assert len(exported["journal_entries"]) == 5
+    entry_reads = [q for q in queries if 'FROM "journal_journalentry"' in q["sql"]]
+    assert len(entry_reads) == 3
+
+
 def test_it_exports_only_the_persons_own_data(record, person_client, other_person):
     JournalEntryFactory(person=other_person, note="someone else")
-    assert "someone else" not in person_client.get(reverse("export-json")).text
+    assert b"someone else" not in person_client.get(reverse("export-json")).getvalue()
     assert "someone else" not in person_client.get(reverse("export-csv")).getvalue().decode()
 
 
