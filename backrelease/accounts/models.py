@@ -119,10 +119,21 @@ class LoginFailure(models.Model):
 
 class PersonSession(AbstractBaseSession):
     """A login's session, with the person it belongs to as a column of its own, so that a request
-    reads the session and the person in one query (`session_store`), and a deleted account takes
-    its sessions with it."""
+    reads the session and the person in one query (`session_store`).
 
-    person = models.ForeignKey(User, null=True, on_delete=models.CASCADE, related_name="+")
+    Django's own session table with one more column (migration 0010), not a table of its own:
+    during a rolling deploy, servers of the release before, which know nothing of the column, and
+    servers of this one read and write the same rows, so nobody is signed out. A row such a server
+    wrote names no person, and is read the usual way. PostgreSQL deletes a person's sessions with
+    them (the column's foreign key cascades)."""
+
+    person = models.ForeignKey(
+        User, null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+
+    class Meta:
+        managed = False
+        db_table = "django_session"
 
     @classmethod
     def get_session_store_class(cls):

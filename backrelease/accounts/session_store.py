@@ -1,6 +1,7 @@
 """Sessions that bring their person along: one round trip to PostgreSQL for both, where Django's
 database sessions and authentication take two on every signed-in request (Django's documented way
-to extend a database-backed session engine).
+to extend a database-backed session engine). An async load reads the session alone, and the
+person is then found the usual way.
 
 The person is trusted only when Django's own checks would pass: the session names that person and
 an allowed backend, the person is active, and the session's password hash is the person's current
@@ -46,10 +47,16 @@ class SessionStore(DatabaseSessionStore):
         return session
 
     def create_model_instance(self, data):
-        session = super().create_model_instance(data)
-        person_id = data.get(auth.SESSION_KEY)
-        session.person_id = int(person_id) if person_id is not None else None
-        return session
+        return _naming_its_person(super().create_model_instance(data), data)
+
+    async def acreate_model_instance(self, data):
+        return _naming_its_person(await super().acreate_model_instance(data), data)
+
+
+def _naming_its_person(session, data):
+    person_id = data.get(auth.SESSION_KEY)
+    session.person_id = int(person_id) if person_id is not None else None
+    return session
 
 
 def person_of(request):

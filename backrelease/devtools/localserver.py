@@ -10,10 +10,10 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import CommandError
 
 from backrelease.accounts.models import User
@@ -40,7 +40,8 @@ def demo_person() -> User:
 
 
 def session_cookie(person: User) -> tuple[str, str]:
-    store = SessionStore()
+    """A signed-in session of `person`, made by the app's own session engine."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(person.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = person.get_session_auth_hash()

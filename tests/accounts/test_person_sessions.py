@@ -7,6 +7,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backrelease.accounts.models import PersonSession, User
+from backrelease.devtools import localserver
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +50,31 @@ def test_the_session_row_names_its_person_and_goes_with_the_account(person):
     assert PersonSession.objects.get(session_key=key).person == person
     person.delete()
     assert not PersonSession.objects.filter(session_key=key).exists()
+
+
+def test_a_session_of_the_release_before_still_signs_its_person_in(person):
+    """During a rolling deploy servers of the release before write the same table without the
+    person's column; their sessions are read the usual way, and nobody is signed out."""
+    old = DatabaseSessionStore()
+    old[SESSION_KEY] = str(person.pk)
+    old[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    old[HASH_SESSION_KEY] = person.get_session_auth_hash()
+    old.create()
+    assert PersonSession.objects.get(session_key=old.session_key).person_id is None
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
+    assert client.get(reverse("journal:list")).status_code == 200
+    # And a session this release writes is one the release before can read.
+    mine = signed_in(person).cookies[settings.SESSION_COOKIE_NAME].value
+    assert DatabaseSessionStore(mine).load()[SESSION_KEY] == str(person.pk)
+
+
+def test_the_development_servers_cookie_opens_a_signed_in_page(person):
+    name, key = localserver.session_cookie(person)
+    client = Client()
+    client.cookies[name] = key
+    assert client.get(reverse("journal:list")).status_code == 200
+    assert PersonSession.objects.get(session_key=key).person == person
 
 
 def test_logging_out_ends_the_session(person):
