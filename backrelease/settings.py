@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sessions.reminders",
     "journal",
     "journal.trial",
+    "journal.clinic",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,6 +83,10 @@ INSTALLED_APPS = [
     "axes",
     # Mail leaves the request: tasks kept in PostgreSQL, run by `manage.py db_worker`.
     "django_tasks_db",
+    # Clinicians' second factor: an authenticator app (TOTP) and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +205,10 @@ AXES_WHITELIST_CALLABLE = "backrelease.accounts.login_limits.known_device"
 # Successful logins are none of our business: only failures are kept, and only for the limit.
 AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "login"
+# A clinician account sees other people's records: its session ends after this many idle minutes,
+# and signing in again asks for the second factor.
+CLINICIAN_IDLE_MINUTES = env_int("CLINICIAN_IDLE_MINUTES", 15)
+OTP_TOTP_ISSUER = "Back Release"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [

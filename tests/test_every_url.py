@@ -16,10 +16,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from backrelease.accounts import undo
 from backrelease.accounts.models import DeletedRow, User
+from journal.clinic.models import AccessEvent, Grant, Membership, Practice, Review
 from journal.models import CheckInReminder, JournalEntry, ShareLink, ShareLinkOpening, WeeklyCheckIn
 from journal.trial.models import TrialPlan, TrialRating
 from sessions.models import ReleaseSession
 from sessions.reminders.models import CalendarFeed, SessionReminder
+from tests.clinic.factories import GrantFactory
 from tests.factories import (
     CalendarFeedFactory,
     JournalEntryFactory,
@@ -62,6 +64,8 @@ OWNED_MODELS = {
     "reminders": SessionReminder,
     "undo": DeletedRow,
     "trial": TrialRating,
+    "practices": Grant,
+    "clinic": Grant,
 }
 
 
@@ -118,6 +122,11 @@ def snapshot() -> dict[str, list]:
         DeletedRow,
         TrialPlan,
         TrialRating,
+        Practice,
+        Membership,
+        Grant,
+        AccessEvent,
+        Review,
     ]
     return {m.__name__: sorted(map(repr, m.objects.order_by("pk").values())) for m in models}
 
@@ -133,6 +142,7 @@ def others_objects(other_person):
         SessionReminder: SessionReminderFactory(person=other_person),
         DeletedRow: undo.delete(JournalEntryFactory(person=other_person), other_person, "it"),
         TrialRating: TrialRatingFactory(plan=TrialPlanFactory(person=other_person)),
+        Grant: GrantFactory(person=other_person),
     }
 
 
@@ -208,6 +218,7 @@ def test_it_never_repeats_an_element_id_on_a_page(route, person, person_client):
         SessionReminder: SessionReminderFactory(person=person),
         DeletedRow: undo.delete(JournalEntryFactory(person=person), person, "it"),
         TrialRating: TrialRatingFactory(plan=TrialPlanFactory(person=person)),
+        Grant: GrantFactory(person=person),
     }
     if route.name == "correct":
         objects[ReleaseSession] = ReleaseSessionFactory(person=person, finished=True)

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from backrelease.capability import tokens
 from backrelease.common import local_time
-from backrelease.common.period import Period
 from journal.models import ShareLink, ShareLinkOpening
 
 DEFAULT_DAYS = 30
@@ -62,11 +61,6 @@ def record_opening(link: ShareLink, request: HttpRequest, now: datetime | None =
     ShareLinkOpening.objects.create(
         link=link, opened_at=now, client=describe_client(request.headers.get("User-Agent", ""))
     )
-
-
-def period(link: ShareLink) -> Period:
-    """The part of the person's record the link shows."""
-    return Period.of(link.person, since=link.shows_from, until=link.shows_until)
 
 
 def expiry(expires_on: date, zone: tzinfo, now: datetime | None = None) -> datetime:

@@ -6,7 +6,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,15 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from backrelease.accounts import undo
 from backrelease.capability import guard, tokens
 from backrelease.common.htmx import answer, page_or_partial
-from backrelease.common.local_time import week_start
 from backrelease.common.ownership import owned
 from backrelease.common.redirects import local_next
-from journal import charts, exports, insights, sharing, trends
+from journal import sharing
 from journal.models import ShareLink
+from journal.sharing import report as report_of
 from journal.sharing.forms import ShareLinkForm
-from journal.trial import plans, records
-
-REPORT_PAGE_SIZE = 50
 
 
 @login_required
@@ -124,10 +120,6 @@ def _open(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
     return lookup.link
 
 
-def _scope(link: ShareLink) -> exports.Scope:
-    return exports.Scope(sharing.period(link), include_notes=link.include_notes)
-
-
 def clinician_page(view):
     """A page or download under /shared/<token>/, handed the link behind the token.
 
@@ -150,86 +142,29 @@ def report(request: HttpRequest, link: ShareLink) -> HttpResponse:
     if request.method == "GET" and not request.htmx:
         # Opening the report counts; switching its range does not.
         sharing.record_opening(link, request)
-    person = link.person
-    scope = _scope(link)
-    range_key = trends.chosen_range(request.GET.get("range"))
-    whole = sharing.period(link)
-    with timezone.override(person.zone):
-        this_week = week_start(whole.today)
-        weeks = trends.weekly(whole.last_weeks(trends.RANGES[range_key]))
-        # The sentence always compares against the first rated week of the link's whole range.
-        summary = trends.summary_of(whole, weeks)
-        return render(
-            request,
-            # The whole table, when asked for by htmx, is the trend page's own partial.
-            "journal/trends.html#trend-table"
-            if request.htmx and request.GET.get("table") == trends.WHOLE_TABLE
-            else page_or_partial(request, "shared/report.html", "trend-body"),
-            {
-                "link": link,
-                "person_name": person.name,
-                "time_zone": person.time_zone,
-                "weeks": weeks,
-                **trends.table(weeks, request.GET.get("table")),
-                "range_key": range_key,
-                "ranges": trends.RANGES,
-                "figures_url": f"figures.json?range={range_key}",
-                "summary": summary,
-                "sentence": trends.sentence(summary, this_week, whose="their"),
-                # A range that ended before this week compares its own last week.
-                "compare_label": "The last week shown against the week before"
-                if weeks and weeks[-1].week < this_week
-                else None,
-                "figures": charts.figures(weeks),
-                # The most recent rows; older ones a page at a time, all of them in the downloads.
-                "sessions": Paginator(
-                    scope.sessions().order_by("-started_at"), REPORT_PAGE_SIZE
-                ).get_page(request.GET.get("sessions_page")),
-                "journal_entries": Paginator(
-                    scope.journal_entries().order_by("-recorded_at"), REPORT_PAGE_SIZE
-                ).get_page(request.GET.get("journal_page")),
-                # A trial plan, whole, when its days so far lie within the link's dates.
-                "trial_outcomes": plans.shown_between(person, link.shows_from, link.shows_until),
-            },
-        )
+    return report_of.page(request, link)
 
 
 @clinician_page
 def report_figures(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    range_key = trends.chosen_range(request.GET.get("range"))
-    with timezone.override(link.person.zone):
-        weeks = trends.weekly(sharing.period(link).last_weeks(trends.RANGES[range_key]))
-    return charts.figures_response(weeks)
+    return report_of.figures(request, link)
 
 
 @clinician_page
 def report_insights(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    """Is it helping, over the link's range: read from the whole range, so loaded after the page."""
-    found = insights.kept(sharing.period(link))
-    return render(
-        request,
-        page_or_partial(request, "shared/insights.html", "insights"),
-        {"insights": insights.statements(found), "person_name": link.person.name},
-    )
+    return report_of.insights_page(request, link)
 
 
 @clinician_page
 def export_csv(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    return exports.csv_response(_scope(link), "back-release.csv")
+    return report_of.csv(link)
 
 
 @clinician_page
 def export_fhir(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    person = link.person
-    trial = records.fhir_entries(
-        plans.shown_between(person, link.shows_from, link.shows_until),
-        person,
-        link.include_notes,
-    )
-    return exports.fhir_response(_scope(link), "back-release-fhir.json", more=trial)
+    return report_of.fhir(link)
 
 
 @clinician_page
 def export_weekly_csv(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    weeks = trends.weekly(sharing.period(link))
-    return exports.weekly_csv_response(weeks, "back-release-weekly.csv")
+    return report_of.weekly_csv(link)

@@ -1,0 +1,141 @@
+"""The clinician's pages, under /clinic/: becoming a clinician, the second factor, the practice,
+the workspace and a patient's read-only record."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from backrelease.common.htmx import answer
+from backrelease.common.redirects import local_next
+from journal.clinic import access, codes, events, practices, two_factor, workspace
+from journal.clinic.forms import PracticeForm, TokenForm
+from journal.clinic.models import Membership, What
+from journal.sharing import report
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        practices.become_clinician(request.user)
+        return redirect("clinic:two-factor")
+    return render(request, "clinic/join.html", {"idle": settings.CLINICIAN_IDLE_MINUTES})
+
+
+@access.clinician
+@require_http_methods(["GET", "HEAD", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Enrolment the first time; afterwards the second step of every sign-in."""
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    context: dict = {"form": form, "next": local_next(request, "")}
+    if not two_factor.enrolled(request.user):
+        device = two_factor.pending_device(request.user)
+        if request.method == "POST" and form.is_valid():
+            recovery = two_factor.confirm(request, device, form.cleaned_data["token"])
+            if recovery is not None:
+                return access.private(
+                    render(request, "clinic/two_factor.html", {"recovery_codes": recovery})
+                )
+            form.add_error("token", _("That code is not right. Type the code the app shows now."))
+        context |= {"qr": two_factor.qr_svg(device), "secret": two_factor.secret_of(device)}
+    elif request.method == "POST" and form.is_valid():
+        if two_factor.check(request, form.cleaned_data["token"]):
+            return redirect(local_next(request, "/clinic/"))
+        form.add_error("token", _("That code is not right, or was used already. Try the next one."))
+    return access.private(answer(request, "clinic/two_factor.html", "token-form", context, form))
+
+
+@access.verified
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice(request: HttpRequest, membership: Membership | None) -> HttpResponse:
+    form = PracticeForm(request.POST if request.method == "POST" and not membership else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            practices.create(request.user, form.cleaned_data["name"])
+        except practices.Refused as refused:
+            form.add_error(None, str(refused))
+        else:
+            return redirect("clinic:practice")
+    context = {"form": form, "membership": membership}
+    if membership:
+        context |= {
+            "code": codes.grouped(membership.practice.share_code),
+            "members": practices.members(membership.practice),
+            "no_admin": not membership.practice.members.filter(role="admin").exists(),
+        }
+    return answer(request, "clinic/practice.html", "practice", context, form)
+
+
+@access.member
+@require_POST
+def new_code(request: HttpRequest, membership: Membership) -> HttpResponse:
+    if not membership.is_admin:
+        raise Http404
+    practices.new_code(membership.practice)
+    messages.success(request, _("A new code is made. The old one no longer works."))
+    return redirect("clinic:practice")
+
+
+@access.member
+@require_safe
+def patients(request: HttpRequest, membership: Membership) -> HttpResponse:
+    rows = workspace.rows(membership.practice, flag=request.GET.get("flag"))
+    context = {"rows": rows, "flags": workspace.FLAGS, "flag": request.GET.get("flag", "")}
+    return answer(request, "clinic/workspace.html", "patient-rows", context)
+
+
+@access.patient
+@require_POST
+def reviewed(request: HttpRequest, membership: Membership, grant) -> HttpResponse:
+    workspace.mark_reviewed(membership, grant.person)
+    return redirect(local_next(request, "/clinic/"))
+
+
+@access.patient
+@require_safe
+def patient(request: HttpRequest, membership: Membership, grant) -> HttpResponse:
+    if request.method == "GET" and not request.htmx:
+        events.record(request, grant, What.VIEW)
+    members = practices.members(membership.practice)
+    return report.page(request, grant, more={"practice": membership.practice, "members": members})
+
+
+@access.patient
+@require_safe
+def patient_figures(request: HttpRequest, membership: Membership, grant) -> HttpResponse:
+    return report.figures(request, grant)
+
+
+@access.patient
+@require_safe
+def patient_insights(request: HttpRequest, membership: Membership, grant) -> HttpResponse:
+    return report.insights_page(request, grant)
+
+
+def _export(kind: str, write):
+    @access.patient
+    @require_safe
+    def view(request: HttpRequest, membership: Membership, grant) -> HttpResponse:
+        events.record(request, grant, What.EXPORT, kind)
+        return write(grant)
+
+    return view
+
+
+patient_csv = _export("back-release.csv", report.csv)
+patient_fhir = _export("fhir.json", report.fhir)
+patient_weekly_csv = _export("weekly.csv", report.weekly_csv)
+
+
+@access.patient
+@require_POST
+def printed(request: HttpRequest, membership: Membership, grant) -> HttpResponse:
+    """The print button tells the server before the browser prints (static/js/print.js)."""
+    events.record(request, grant, What.PRINT)
+    return HttpResponse(status=204)

@@ -1,0 +1,244 @@
+"""The workspace's list: every patient who granted the practice access, one row each, computed in
+one query whatever their history (the list's whole cost is that query and the page's own three:
+session and person, second factor, membership).
+
+Figures follow the rest of the app: usual pain (`journal.usual_pain`) in the patient's own ISO
+weeks, the baseline as the first week with enough ratings, change labels decided on exact values
+(`journal.trends.change`), the interval of this week against the baseline from the insights'
+Welch difference (`journal.insights.difference`), which needs 5 ratings on each side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from journal import insights, trends
+from journal.clinic.models import Grant, Membership, Review
+from journal.models import HistoryRevision, JournalEntry, WeeklyCheckIn
+from journal.trial.models import TrialPlan
+from sessions.models import ReleaseSession
+
+# Worse against baseline by this much, on exact values (points or percent).
+WORSE_POINTS = 2
+WORSE_PERCENT = 30
+QUIET_DAYS = 7
+SEVERE = 9
+
+FLAGS = {
+    "worse": gettext_lazy("Worse than baseline"),
+    "quiet": gettext_lazy("No rating for 7 days"),
+    "severe": gettext_lazy("A rating of 9 or 10"),
+    "trial": gettext_lazy("Trial result ready"),
+}
+
+_LOCAL = "(at AT TIME ZONE g.time_zone)"
+_IN_RANGE = (
+    f"(g.shows_from IS NULL OR {_LOCAL}::date >= g.shows_from)"
+    f" AND (g.shows_until IS NULL OR {_LOCAL}::date <= g.shows_until)"
+)
+
+ROWS_SQL = f"""
+WITH g AS (
+    SELECT gr.id, gr.person_id, gr.shown_name, gr.shows_from, gr.shows_until, u.time_zone,
+           date_trunc('week', now() AT TIME ZONE u.time_zone)::date AS this_week
+    FROM {Grant._meta.db_table} gr JOIN backrelease_user u ON u.id = gr.person_id
+    WHERE gr.practice_id = %(practice)s AND gr.revoked_at IS NULL AND gr.expires_at > now()
+),
+rated AS (
+    SELECT g.id AS grant_id, r.at, r.pain, r.after, r.session,
+           date_trunc('week', r.at AT TIME ZONE g.time_zone)::date AS week
+    FROM g CROSS JOIN LATERAL (
+        SELECT started_at AS at, pain_before AS pain, pain_after AS after, TRUE AS session
+        FROM {ReleaseSession._meta.db_table} WHERE person_id = g.person_id
+        UNION ALL
+        SELECT recorded_at, pain, NULL, FALSE
+        FROM {JournalEntry._meta.db_table} WHERE person_id = g.person_id
+    ) AS r
+    WHERE {_IN_RANGE.replace("at AT", "r.at AT")}
+),
+weeks AS (
+    SELECT grant_id, week, array_agg(pain) FILTER (WHERE pain IS NOT NULL) AS pains
+    FROM rated GROUP BY grant_id, week
+),
+baseline AS (
+    SELECT DISTINCT ON (grant_id) grant_id, week, pains
+    FROM weeks WHERE cardinality(pains) >= {trends.ENOUGH_RATINGS}
+    ORDER BY grant_id, week
+),
+recent AS (
+    SELECT grant_id, max(at) AS last_at,
+           max(at) FILTER (WHERE pain IS NOT NULL OR after IS NOT NULL) AS last_rated_at,
+           count(*) FILTER (WHERE session AND at > now() - interval '7 days') AS sessions_7d,
+           count(pain) FILTER (WHERE at > now() - interval '7 days')
+             + count(after) FILTER (WHERE at > now() - interval '7 days') AS ratings_7d,
+           greatest(max(pain) FILTER (WHERE at > now() - interval '7 days'),
+                    max(after) FILTER (WHERE at > now() - interval '7 days')) AS highest_7d
+    FROM rated GROUP BY grant_id
+)
+SELECT g.id, g.person_id, g.shown_name, g.this_week,
+       recent.last_at, recent.last_rated_at, coalesce(recent.sessions_7d, 0),
+       coalesce(recent.ratings_7d, 0), recent.highest_7d,
+       this.pains, baseline.week, baseline.pains,
+       peg.week_start, peg.score,
+       plan.status, plan.starts_on,
+       review.reviewer_name, review.reviewed_at,
+       review.revision IS NOT NULL AND review.revision = coalesce(rev.number, 0)
+FROM g
+LEFT JOIN recent ON recent.grant_id = g.id
+LEFT JOIN weeks this ON this.grant_id = g.id AND this.week = g.this_week
+LEFT JOIN baseline ON baseline.grant_id = g.id
+LEFT JOIN LATERAL (
+    SELECT week_start,
+           (pain_average + enjoyment_interference + activity_interference)::numeric / 3 AS score
+    FROM {WeeklyCheckIn._meta.db_table} c
+    WHERE c.person_id = g.person_id
+      AND (g.shows_from IS NULL OR c.week_start >= g.shows_from)
+      AND (g.shows_until IS NULL OR c.week_start <= g.shows_until)
+    ORDER BY week_start DESC LIMIT 1
+) AS peg ON TRUE
+LEFT JOIN LATERAL (
+    SELECT status, starts_on FROM {TrialPlan._meta.db_table} p
+    WHERE p.person_id = g.person_id ORDER BY started_at DESC LIMIT 1
+) AS plan ON TRUE
+LEFT JOIN {Review._meta.db_table} review
+    ON review.practice_id = %(practice)s AND review.person_id = g.person_id
+LEFT JOIN {HistoryRevision._meta.db_table} rev ON rev.person_id = g.person_id
+ORDER BY g.shown_name, g.id
+"""
+
+
+@dataclass(frozen=True)
+class Row:
+    grant_id: int
+    name: str
+    last_activity: datetime | None
+    sessions_7d: int
+    ratings_7d: int
+    this_week: trends.Change | None
+    this_week_n: int
+    this_week_mean: Decimal | None
+    baseline_week: date | None
+    baseline_mean: Decimal | None
+    interval: insights.Difference | None
+    peg_week: date | None
+    peg: Decimal | None
+    trial_status: str | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    flags: tuple[str, ...]
+
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [FLAGS[flag] for flag in self.flags]
+
+    @property
+    def interval_text(self) -> str:
+        """This week against baseline by the insights' rules: an interval only from 5 ratings on
+        each side, and never a zero-width one."""
+        found = self.interval
+        if found is None or (found.difference is None and found.means is None):
+            return ""
+        if found.difference is None:
+            return _("every rating was the same within each week, so no interval")
+        return found.difference.signed(_("points"))
+
+
+def _mean(pains: list[int] | None) -> Decimal | None:
+    return Decimal(sum(pains)) / len(pains) if pains else None
+
+
+def is_worse(change: trends.Change | None) -> bool:
+    """Worse by 2 points or 30% against baseline, on exact values, only with enough ratings."""
+    if change is None or change.label is None:
+        return False
+    percent = change.percent
+    return change.points >= WORSE_POINTS or (percent is not None and percent >= WORSE_PERCENT)
+
+
+def flags_of(
+    change: trends.Change | None,
+    last_rated_at: datetime | None,
+    highest_7d: int | None,
+    trial_status: str | None,
+    now: datetime,
+) -> tuple[str, ...]:
+    found = []
+    if is_worse(change):
+        found.append("worse")
+    if last_rated_at is None or (now - last_rated_at).days >= QUIET_DAYS:
+        found.append("quiet")
+    if highest_7d is not None and highest_7d >= SEVERE:
+        found.append("severe")
+    if trial_status == "finished":
+        found.append("trial")
+    return tuple(found)
+
+
+def _row(values: tuple, now: datetime) -> Row:
+    (grant_id, _person, name, _week, last_at, last_rated_at, sessions_7d, ratings_7d, highest,
+     this_pains, baseline_week, baseline_pains, peg_week, peg, trial_status, trial_start,
+     reviewer, reviewed_at, review_stands) = values  # fmt: skip
+    this_mean, baseline_mean = _mean(this_pains), _mean(baseline_pains)
+    change = None
+    if this_mean is not None and baseline_mean is not None:
+        change = trends.change(this_mean, len(this_pains), baseline_mean, len(baseline_pains))
+    interval = None
+    if this_pains and baseline_pains:
+        interval = insights.difference(
+            [float(p) for p in this_pains],
+            [float(p) for p in baseline_pains],
+            ratings=len(this_pains) + len(baseline_pains),
+        )
+    return Row(
+        grant_id=grant_id,
+        name=name,
+        last_activity=last_at,
+        sessions_7d=sessions_7d,
+        ratings_7d=ratings_7d,
+        this_week=change,
+        this_week_n=len(this_pains or []),
+        this_week_mean=this_mean,
+        baseline_week=baseline_week,
+        baseline_mean=baseline_mean,
+        interval=interval,
+        peg_week=peg_week,
+        peg=peg,
+        trial_status=trial_status,
+        reviewed_by=reviewer if review_stands else None,
+        reviewed_at=reviewed_at if review_stands else None,
+        flags=flags_of(change, last_rated_at, highest, trial_status, now),
+    )
+
+
+def rows(practice, flag: str | None = None, now: datetime | None = None) -> list[Row]:
+    """One row a patient; only those carrying `flag` when it is one of FLAGS, flagged first."""
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(ROWS_SQL, {"practice": practice.pk})
+        found = [_row(values, now) for values in cursor.fetchall()]
+    if flag in FLAGS:
+        found = [row for row in found if flag in row.flags]
+    return sorted(found, key=lambda row: (not row.flags, row.name.casefold()))
+
+
+def mark_reviewed(membership: Membership, person) -> None:
+    """Reviewed as of the patient's current history: new data clears it."""
+    revision = HistoryRevision.objects.filter(person=person).values_list("number", flat=True)
+    Review.objects.update_or_create(
+        practice=membership.practice,
+        person=person,
+        defaults={
+            "reviewer": membership.person,
+            "reviewer_name": membership.person.name,
+            "reviewed_at": timezone.now(),
+            "revision": revision.first() or 0,
+        },
+    )
