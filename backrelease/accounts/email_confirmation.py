@@ -31,12 +31,13 @@ def token_for(person) -> str:
     )
 
 
-def new_link_token(person) -> str:
-    """A token for a link about to be sent; every link sent before it stops working."""
+def next_version(person) -> int:
+    """The version a new link is signed with, counted when the link is asked for: every link sent
+    before it stops working."""
     person.email_version = F("email_version") + 1
     person.save(update_fields=["email_version"])
     person.refresh_from_db(fields=["email_version"])
-    return token_for(person)
+    return person.email_version
 
 
 def person_for(token: str):
@@ -68,4 +69,4 @@ def address_changed(person) -> None:
     """A new address: unconfirmed, and every link sent to an earlier one stops working."""
     person.email_confirmed_at = None
     person.email_undeliverable_at = None
-    person.email_version += 1
+    person.email_version = F("email_version") + 1

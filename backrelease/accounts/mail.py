@@ -69,29 +69,39 @@ def _deliver(template: str, context: dict, to: str) -> None:
     send_mail(subject, body, None, [to])
 
 
-def _retry_or_give_up(follow_up, attempt: int, people, *args) -> None:
+def _retry_or_give_up(follow_up, attempt: int, people, *args, **kwargs) -> None:
     """Tries again later, or after the last attempt marks the address as not taking mail, which
     the person's settings then say."""
     if attempt < ATTEMPTS:
         delay = timedelta(seconds=FIRST_RETRY * 2 ** (attempt - 1))
-        follow_up.using(run_after=timezone.now() + delay).enqueue(*args, attempt + 1)
+        follow_up.using(run_after=timezone.now() + delay).enqueue(*args, attempt + 1, **kwargs)
         return
     people.update(email_undeliverable_at=timezone.now())
 
 
 @task()
-def send_confirmation(person_id: int, where: dict, attempt: int = 1) -> None:
+def send_confirmation(
+    person_id: int, where: dict, attempt: int = 1, version: int | None = None
+) -> None:
+    """The link for the address's `version` (the one it had when the link was asked for). Run
+    again (a retry, a worker's task put back), it sends the same link; once a newer link was
+    asked for, or the address changed, it sends nothing."""
     person = User.objects.filter(pk=person_id, is_active=True).exclude(email="").first()
     if person is None or person.email_confirmed:
         return
-    path = reverse("email-confirm", args=[email_confirmation.new_link_token(person)])
+    if version is None:
+        # Queued by the release before, which numbered the link when sending it.
+        version = email_confirmation.next_version(person)
+    if person.email_version != version:
+        return
+    path = reverse("email-confirm", args=[email_confirmation.token_for(person)])
     context = {"person": person, "link": _link(where, path), "days": email_confirmation.DAYS}
     try:
         _deliver("email_confirm", context, person.email)
     except Exception:
         logger.exception("Could not send an e-mail confirmation (attempt %d)", attempt)
         people = User.objects.filter(pk=person.pk, email=person.email)
-        _retry_or_give_up(send_confirmation, attempt, people, person_id, where)
+        _retry_or_give_up(send_confirmation, attempt, people, person_id, where, version=version)
 
 
 @task()

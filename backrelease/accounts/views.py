@@ -77,7 +77,8 @@ def _send_confirmation(request: HttpRequest, person) -> str:
     """Queues the confirmation link; past the hour's limit, nothing is queued and the answer is
     the same."""
     if mail.allowed(request, person.email):
-        mail.send_confirmation.enqueue(person.pk, mail.origin(request))
+        version = email_confirmation.next_version(person)
+        mail.send_confirmation.enqueue(person.pk, mail.origin(request), version=version)
     return f"We sent a link to {person.email}: open it to confirm the address."
 
 
@@ -96,9 +97,18 @@ def email_address(request: HttpRequest) -> HttpResponse:
         person = form.save(commit=False)
         if person.email.lower() != before.lower():
             email_confirmation.address_changed(person)
-        person.save(
-            update_fields=["email", "email_confirmed_at", "email_version", "email_undeliverable_at"]
-        )
+            person.save(
+                update_fields=[
+                    "email",
+                    "email_confirmed_at",
+                    "email_version",
+                    "email_undeliverable_at",
+                ]
+            )
+            person.refresh_from_db(fields=["email_version"])
+        else:
+            # The same address, perhaps in another case: its links and confirmation stand.
+            person.save(update_fields=["email"])
         if not person.email:
             message = "Your e-mail address is removed."
         elif person.email_confirmed_at is None:
