@@ -45,8 +45,12 @@ DEVICE_SALT = "backrelease.known-device"
 DEVICE_LIFETIME = timedelta(days=365)
 
 
+def _name(username: str) -> str:
+    return username.strip().lower()
+
+
 def _account(username: str) -> str:
-    return keyed("account", username.strip().lower())
+    return keyed("account", _name(username))
 
 
 def _device(request: HttpRequest, username: str) -> str | None:
@@ -59,7 +63,9 @@ def _device(request: HttpRequest, username: str) -> str | None:
         )
     except signing.BadSignature:
         return None
-    if signed.get("account") != _account(username):
+    # The name itself, signed: a keyed hash of it would change with SECRET_KEY, and a rotation,
+    # which the signature survives through SECRET_KEY_FALLBACKS, would forget every device.
+    if signed.get("account") != _name(username):
         return None
     return keyed("device", signed.get("device", ""))
 
@@ -159,7 +165,7 @@ def slowed(request: HttpRequest, seconds: int) -> HttpResponse:
 def trust_device(response: HttpResponse, person: User) -> None:
     """After a successful login: this browser is a known device of the account."""
     value = signing.dumps(
-        {"account": _account(person.get_username()), "device": secrets.token_urlsafe(16)},
+        {"account": _name(person.get_username()), "device": secrets.token_urlsafe(16)},
         salt=DEVICE_SALT,
     )
     response.set_cookie(

@@ -72,6 +72,18 @@ def test_the_owners_known_browser_is_neither_slowed_nor_locked_out_by_an_attacke
     assert attempt(owner, person.username, PASSWORD).status_code == 302
 
 
+def test_a_known_browser_stays_known_when_the_secret_key_is_rotated(person, settings):
+    owner = Client(REMOTE_ADDR="203.0.113.8")
+    assert attempt(owner, person.username, PASSWORD).status_code == 302
+    owner.post(reverse("logout"))
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-a-suspected-leak-" + "k" * 20
+    attacker = Client(REMOTE_ADDR="203.0.113.8")
+    answers = [attempt(attacker, person.username, "wrong").status_code for _ in range(6)]
+    assert answers[-1] == 429
+    assert attempt(owner, person.username, PASSWORD).status_code == 302
+
+
 def test_a_known_browser_has_its_own_limit(person):
     owner = Client(REMOTE_ADDR="203.0.113.6")
     assert attempt(owner, person.username, PASSWORD).status_code == 302
