@@ -84,3 +84,8 @@ def restore(kept: DeletedRow, conflict: str) -> None:
             kept.delete()
     except IntegrityError as error:
         raise CannotUndo(conflict) from error
+    except LookupError as error:
+        # Kept under a model's name from before a release that moved it.
+        raise CannotUndo(
+            f"That cannot come back: {kept.what} was deleted before an update of the app."
+        ) from error

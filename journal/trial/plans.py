@@ -149,7 +149,10 @@ def stop(person, now: datetime | None = None) -> TrialPlan:
     plan = running(person, today_of(person, now))
     stopped = (
         TrialPlan.objects.filter(pk=plan.pk, status=Status.RUNNING).update(
-            status=Status.STOPPED, stopped_at=now, stopped_on=today_of(person, now)
+            status=Status.STOPPED,
+            stopped_at=now,
+            # A person who moved west since the start may be a day before it in their new zone.
+            stopped_on=max(today_of(person, now), plan.starts_on),
         )
         if plan
         else 0

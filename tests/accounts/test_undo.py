@@ -129,3 +129,13 @@ def test_undo_goes_back_only_to_a_page_of_this_site(person, person_client):
     kept = undo.delete(JournalEntryFactory(person=person), person, "it")
     response = person_client.post(reverse("undo", args=[kept.pk]), {"next": "https://example.com/"})
     assert response.url == reverse("home")
+
+
+def test_a_row_kept_under_a_models_old_name_says_it_cannot_come_back(person, person_client):
+    kept = undo.delete(JournalEntryFactory(person=person), person, "the entry")
+    rows = kept.rows
+    rows[0]["model"] = "release_sessions.CheckInReminder"
+    DeletedRow.objects.filter(pk=kept.pk).update(rows=rows)
+    response = person_client.post(reverse("undo", args=[kept.pk]), follow=True)
+    assert response.status_code == 200
+    assert "was deleted before an update of the app" in response.text

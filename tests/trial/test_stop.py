@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -66,3 +67,18 @@ def test_it_takes_only_post(person, person_client):
     TrialPlanFactory(person=person)
     assert person_client.get(URL).status_code == 405
     assert TrialPlan.objects.get(person=person).status == Status.RUNNING
+
+
+def test_a_plan_started_east_of_a_new_zone_stops_on_its_first_day(person, person_client):
+    """Started in Auckland, stopped after moving to London, where it is still the day before."""
+    now = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+    person.time_zone = "Pacific/Auckland"
+    person.save()
+    with time_machine.travel(now, tick=False):
+        plan = TrialPlanFactory(person=person, starts_on=date(2026, 12, 6))
+        person.time_zone = "Europe/London"
+        person.save()
+        response = person_client.post(URL)
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.stopped_on) == (Status.STOPPED, date(2026, 12, 6))
