@@ -47,9 +47,9 @@ _IN_RANGE = (
 ROWS_SQL = f"""
 WITH g AS (
     SELECT gr.id, gr.person_id, gr.shown_name, gr.shows_from, gr.shows_until, u.time_zone,
-           date_trunc('week', now() AT TIME ZONE u.time_zone)::date AS this_week
+           date_trunc('week', %(now)s::timestamptz AT TIME ZONE u.time_zone)::date AS this_week
     FROM {Grant._meta.db_table} gr JOIN backrelease_user u ON u.id = gr.person_id
-    WHERE gr.practice_id = %(practice)s AND gr.revoked_at IS NULL AND gr.expires_at > now()
+    WHERE gr.practice_id = %(practice)s AND gr.revoked_at IS NULL AND gr.expires_at > %(now)s::timestamptz
 ),
 rated AS (
     SELECT g.id AS grant_id, r.at, r.pain, r.after, r.session,
@@ -75,11 +75,11 @@ baseline AS (
 recent AS (
     SELECT grant_id, max(at) AS last_at,
            max(at) FILTER (WHERE pain IS NOT NULL OR after IS NOT NULL) AS last_rated_at,
-           count(*) FILTER (WHERE session AND at > now() - interval '7 days') AS sessions_7d,
-           count(pain) FILTER (WHERE at > now() - interval '7 days')
-             + count(after) FILTER (WHERE at > now() - interval '7 days') AS ratings_7d,
-           greatest(max(pain) FILTER (WHERE at > now() - interval '7 days'),
-                    max(after) FILTER (WHERE at > now() - interval '7 days')) AS highest_7d
+           count(*) FILTER (WHERE session AND at > %(now)s::timestamptz - interval '7 days') AS sessions_7d,
+           count(pain) FILTER (WHERE at > %(now)s::timestamptz - interval '7 days')
+             + count(after) FILTER (WHERE at > %(now)s::timestamptz - interval '7 days') AS ratings_7d,
+           greatest(max(pain) FILTER (WHERE at > %(now)s::timestamptz - interval '7 days'),
+                    max(after) FILTER (WHERE at > %(now)s::timestamptz - interval '7 days')) AS highest_7d
     FROM rated GROUP BY grant_id
 )
 SELECT g.id, g.person_id, g.shown_name, g.this_week,
@@ -222,7 +222,7 @@ def rows(practice, flag: str | None = None, now: datetime | None = None) -> list
     """One row a patient; only those carrying `flag` when it is one of FLAGS, flagged first."""
     now = now or timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(ROWS_SQL, {"practice": practice.pk})
+        cursor.execute(ROWS_SQL, {"practice": practice.pk, "now": now})
         found = [_row(values, now) for values in cursor.fetchall()]
     if flag in FLAGS:
         found = [row for row in found if flag in row.flags]
