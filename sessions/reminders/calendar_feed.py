@@ -173,8 +173,13 @@ def calendar(
             days[0] if days else _first_day(reminder, weekdays, zone)
             for *_, reminder, weekdays, days in series
         )
-        # From the year before the earliest event, so the zone begins before it in every offset.
-        years = ((earliest - timedelta(days=1)).year, earliest.year + ZONE_YEARS - 1)
+        # From the year before the earliest event, so the zone begins before it in every offset,
+        # to as many years ahead of today, however long ago the earliest event was.
+        this_year = timezone.localdate(timezone=zone).year
+        years = (
+            (earliest - timedelta(days=1)).year,
+            max(earliest.year, this_year) + ZONE_YEARS - 1,
+        )
         for uid, title, link, reminder, weekdays, days in series:
             feed.add_component(_event(uid, title, link, reminder, weekdays, zone, years, days))
         feed.add_component(time_zones.vtimezone(zone.key, *years))

@@ -202,3 +202,20 @@ def test_londons_zone_goes_on_as_two_yearly_rules_begun_before_2000():
     ]
     assert all(start.year < 2000 for _, start, _ in endless)
     assert b"RDATE" not in zone.to_ical()
+
+
+@pytest.mark.django_db
+def test_a_reminder_set_long_ago_has_its_times_moved_for_years_ahead_of_today(person):
+    """The zone and the skipped or repeated times reach as far ahead of today as of a new
+    reminder's first day, however long ago the reminder was set."""
+    person.time_zone = "Europe/London"
+    person.save()
+    with time_machine.travel(datetime(2026, 1, 5, 12, tzinfo=UTC)):
+        SessionReminderFactory(person=person, weekdays=[6], at=time(1, 30))
+        CalendarFeedFactory(person=person, token=TOKEN)
+    with time_machine.travel(datetime(2050, 1, 5, 12, tzinfo=UTC)):
+        body = Client().get(f"/calendar/{TOKEN}.ics").content
+    (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    moved = {when.dt.year for dates in event.get("EXDATE", []) for when in dates.dts}
+    # 01:30 on the last Sunday of March is skipped every year in London, 2050 to 2069 included.
+    assert set(range(2050, 2070)) <= moved
