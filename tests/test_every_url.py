@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from backrelease.accounts import undo
 from backrelease.accounts.models import DeletedRow, User
-from journal.clinic.models import AccessEvent, Grant, Membership, Practice, Review
+from journal.clinic.models import AccessEvent, Grant, Invitation, Membership, Practice, Review
 from journal.models import CheckInReminder, JournalEntry, ShareLink, ShareLinkOpening, WeeklyCheckIn
 from journal.trial.models import TrialPlan, TrialRating
 from sessions.models import ReleaseSession
@@ -53,6 +53,7 @@ PUBLIC = {
     "password_reset_complete",
     "service-worker",
     "offline",
+    "invitation",
 }
 CLINICIAN_NAMESPACE = "shared"
 # The model behind a `<int:pk>` in each namespace (or un-namespaced route): one missing here fails
@@ -127,6 +128,7 @@ def snapshot() -> dict[str, list]:
         Grant,
         AccessEvent,
         Review,
+        Invitation,
     ]
     return {m.__name__: sorted(map(repr, m.objects.order_by("pk").values())) for m in models}
 

@@ -33,6 +33,8 @@ SECRET_PATHS = (
     # Django's own reset view keeps the token in the session and redirects to .../set-password/.
     SecretPath("password reset", "/accounts/reset/", segments=2, form_page="set-password"),
     SecretPath("e-mail confirmation", "/accounts/email/confirm/"),
+    # A practice's invitation keeps its token in the session and redirects to .../accept/.
+    SecretPath("practice invitation", "/clinic/invitation/", form_page="accept"),
 )
 PREFIXES = tuple(path.prefix for path in SECRET_PATHS)
 REDACTED = "[token]"

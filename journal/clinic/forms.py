@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backrelease.common import bounds
 from journal.clinic import codes
-from journal.clinic.models import CODE_LENGTH
+from journal.clinic.models import CODE_LENGTH, Role
 from journal.sharing.forms import ShareLinkForm
 
 
@@ -59,3 +59,14 @@ class TokenForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
         error_messages={"required": _("Type the code your authenticator app shows.")},
     )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of the clinician"),
+        error_messages={
+            "required": _("Type the address to send the invitation to."),
+            "invalid": _("Type a whole e-mail address, such as lee@example.org."),
+        },
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CLINICIAN)

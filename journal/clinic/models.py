@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -198,3 +199,32 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Reviewed {self.person_id}"
+
+
+class Invitation(models.Model):
+    """An admin asks someone by e-mail to join the practice. The link's token is signed
+    (`invitations.token_for`), never stored; it works once, for a week."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role, default=Role.CLINICIAN)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "practice",
+                Lower("email"),
+                condition=Q(accepted_at=None),
+                name="invitation_once_an_address",
+                violation_error_message=_("That address has an invitation waiting already."),
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.practice_id}"

@@ -11,6 +11,10 @@ urlpatterns = [
     path("two-factor/", views.second_factor, name="two-factor"),
     path("practice/", views.practice, name="practice"),
     path("practice/code/", views.new_code, name="new-code"),
+    path("practice/invite/", views.invite, name="invite"),
+    # The token-free page first: the mailed link's token moves into the session.
+    path("invitation/accept/", views.invitation_accept, name="invitation-accept"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("patients/<int:pk>/", views.patient, name="patient"),
     path("patients/<int:pk>/reviewed/", views.reviewed, name="reviewed"),
     path("patients/<int:pk>/printed/", views.printed, name="printed"),

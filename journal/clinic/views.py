@@ -11,10 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from backrelease.accounts import mail
+from backrelease.capability import guard
 from backrelease.common.htmx import answer
 from backrelease.common.redirects import local_next
-from journal.clinic import access, codes, events, practices, two_factor, workspace
-from journal.clinic.forms import PracticeForm, TokenForm
+from journal.clinic import access, codes, events, invitations, practices, two_factor, workspace
+from journal.clinic.forms import InvitationForm, PracticeForm, TokenForm
 from journal.clinic.models import Membership, What
 from journal.sharing import report
 
@@ -65,6 +67,7 @@ def practice(request: HttpRequest, membership: Membership | None) -> HttpRespons
     context = {"form": form, "membership": membership}
     if membership:
         context |= {
+            "invite_form": InvitationForm(),
             "code": codes.grouped(membership.practice.share_code),
             "members": practices.members(membership.practice),
             "no_admin": not membership.practice.members.filter(role="admin").exists(),
@@ -80,6 +83,67 @@ def new_code(request: HttpRequest, membership: Membership) -> HttpResponse:
     practices.new_code(membership.practice)
     messages.success(request, _("A new code is made. The old one no longer works."))
     return redirect("clinic:practice")
+
+
+@access.member
+@require_POST
+def invite(request: HttpRequest, membership: Membership) -> HttpResponse:
+    if not membership.is_admin:
+        raise Http404
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        address = form.cleaned_data["email"]
+        try:
+            invitation = invitations.invite(membership, address, form.cleaned_data["role"])
+        except invitations.Refused as refused:
+            form.add_error("email", str(refused))
+        else:
+            if mail.allowed(request, address):
+                invitations.send.enqueue(invitation.pk, mail.origin(request))
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": address})
+            return redirect("clinic:practice")
+    context = {
+        "form": PracticeForm(),
+        "membership": membership,
+        "invite_form": form,
+        "code": codes.grouped(membership.practice.share_code),
+        "members": practices.members(membership.practice),
+    }
+    return answer(request, "clinic/practice.html", "practice", context, form)
+
+
+@require_safe
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The mailed link: a good token moves into the session and the browser on to the page with
+    the button, whose address holds no secret."""
+    found = guard.opened(
+        request,
+        lambda: invitations.invitation_for(token),
+        lambda status: render(request, "clinic/invitation.html", {"invitation": None}),
+    )
+    if isinstance(found, HttpResponse):
+        return found
+    request.session[invitations.SESSION_KEY] = token
+    return redirect("clinic:invitation-accept")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_accept(request: HttpRequest) -> HttpResponse:
+    token = request.session.get(invitations.SESSION_KEY, "")
+    found = invitations.invitation_for(token) if token else None
+    refusal = None
+    if found is not None and request.method == "POST":
+        try:
+            invitations.accept(found, request.user)
+        except invitations.Refused as refused:
+            refusal = str(refused)
+        else:
+            del request.session[invitations.SESSION_KEY]
+            return redirect("clinic:two-factor")
+    context = {"invitation": found, "refusal": refusal}
+    status = 422 if refusal else 200 if found else 400
+    return render(request, "clinic/invitation.html", context, status=status)
 
 
 @access.member

@@ -38,6 +38,8 @@ FLAGS = {
     "trial": gettext_lazy("Trial result ready"),
 }
 
+NOW = "%(now)s::timestamptz"
+WEEK_AGO = f"({NOW} - interval '{QUIET_DAYS} days')"
 _LOCAL = "(at AT TIME ZONE g.time_zone)"
 _IN_RANGE = (
     f"(g.shows_from IS NULL OR {_LOCAL}::date >= g.shows_from)"
@@ -47,9 +49,9 @@ _IN_RANGE = (
 ROWS_SQL = f"""
 WITH g AS (
     SELECT gr.id, gr.person_id, gr.shown_name, gr.shows_from, gr.shows_until, u.time_zone,
-           date_trunc('week', %(now)s::timestamptz AT TIME ZONE u.time_zone)::date AS this_week
+           date_trunc('week', {NOW} AT TIME ZONE u.time_zone)::date AS this_week
     FROM {Grant._meta.db_table} gr JOIN backrelease_user u ON u.id = gr.person_id
-    WHERE gr.practice_id = %(practice)s AND gr.revoked_at IS NULL AND gr.expires_at > %(now)s::timestamptz
+    WHERE gr.practice_id = %(practice)s AND gr.revoked_at IS NULL AND gr.expires_at > {NOW}
 ),
 rated AS (
     SELECT g.id AS grant_id, r.at, r.pain, r.after, r.session,
@@ -75,11 +77,11 @@ baseline AS (
 recent AS (
     SELECT grant_id, max(at) AS last_at,
            max(at) FILTER (WHERE pain IS NOT NULL OR after IS NOT NULL) AS last_rated_at,
-           count(*) FILTER (WHERE session AND at > %(now)s::timestamptz - interval '7 days') AS sessions_7d,
-           count(pain) FILTER (WHERE at > %(now)s::timestamptz - interval '7 days')
-             + count(after) FILTER (WHERE at > %(now)s::timestamptz - interval '7 days') AS ratings_7d,
-           greatest(max(pain) FILTER (WHERE at > %(now)s::timestamptz - interval '7 days'),
-                    max(after) FILTER (WHERE at > %(now)s::timestamptz - interval '7 days')) AS highest_7d
+           count(*) FILTER (WHERE session AND at > {WEEK_AGO}) AS sessions_7d,
+           count(pain) FILTER (WHERE at > {WEEK_AGO})
+             + count(after) FILTER (WHERE at > {WEEK_AGO}) AS ratings_7d,
+           greatest(max(pain) FILTER (WHERE at > {WEEK_AGO}),
+                    max(after) FILTER (WHERE at > {WEEK_AGO})) AS highest_7d
     FROM rated GROUP BY grant_id
 )
 SELECT g.id, g.person_id, g.shown_name, g.this_week,
@@ -133,7 +135,6 @@ class Row:
     reviewed_by: str | None
     reviewed_at: datetime | None
     flags: tuple[str, ...]
-
 
     @property
     def flag_labels(self) -> list[str]:

@@ -33,6 +33,7 @@ WRONG_TOKEN_URLS = {
     "calendar feed": "/calendar/{}.ics",
     "password reset": "/accounts/reset/MQ/{}/",
     "e-mail confirmation": "/accounts/email/confirm/{}/",
+    "practice invitation": "/clinic/invitation/{}/",
 }
 
 
