@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import random
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from backrelease.accounts.models import User
@@ -17,6 +17,7 @@ from sessions.models import RELAX_SECONDS, BallSetup, ReleaseSession, Step, Stop
 DEMO_USERNAME = "demo"
 DEMO_TIME_ZONE = "Europe/London"
 DEMO_DAYS = 42
+DEMO_SEED = 20261125
 NOTES = [
     "Stiff after a long drive.",
     "Slept badly, back tight on waking.",
@@ -138,50 +139,69 @@ def seed(password: str, today: date | None = None) -> tuple[User, bool]:
     if created or not person.check_password(password):
         person.set_password(password)
         person.save(update_fields=["password"])
-    rng = random.Random(20261125)
     today = today or timezone.localdate(timezone=person.zone)
     # Each kind is filled once, so a demo made before the journal existed gains one.
-    missing = set()
-    if not ReleaseSession.objects.of(person).exists():
-        missing.add("sessions")
-    if not JournalEntry.objects.of(person).exists():
-        missing.add("journal")
-    if not WeeklyCheckIn.objects.filter(person=person).exists():
-        missing.add("check_ins")
+    missing = missing_kinds(person)
     if missing:
-        fill(person, DEMO_DAYS, today, rng=rng, kinds=missing)
+        fill(person, DEMO_DAYS, today, rng=random.Random(DEMO_SEED), kinds=missing)
     return person, bool(missing)
 
 
-def seed_once() -> User:
-    """The demo person as they are (their password left alone, so a signed-in demo session
-    stays signed in), made with the default password only when missing."""
-    found = User.objects.filter(username=DEMO_USERNAME).first()
-    return found or seed(os.environ.get("DEMO_PASSWORD", "release-demo"))[0]
+def missing_kinds(person: User) -> set[str]:
+    """The kinds of history (`fill`'s `kinds`) the person has no row of."""
+    found = {
+        "sessions": ReleaseSession.objects.of(person).exists(),
+        "journal": JournalEntry.objects.of(person).exists(),
+        "check_ins": WeeklyCheckIn.objects.filter(person=person).exists(),
+    }
+    return {kind for kind, exists in found.items() if not exists}
 
 
 THREE_YEARS = "bench-three-year-person"
+DEMO_SIZED = "bench-demo-sized-person"
+
+
+def bench_person(username: str, days: int, *, seed: int, time_zone: str, **options) -> User:
+    """A person of the bench's own, made once with `days` of history (`fill` and its `options`)
+    up to the day before they were made: whatever of theirs is dated from then on is what the
+    bench wrote (`bench_written`). A kind of history found missing is filled again, up to the
+    same day."""
+    person, _ = User.objects.get_or_create(username=username, defaults={"time_zone": time_zone})
+    missing = missing_kinds(person)
+    if missing:
+        made = timezone.localdate(person.date_joined, timezone=person.zone)
+        fill(person, days, made, rng=random.Random(seed), kinds=missing, **options)
+    return person
+
+
+def bench_written(person: User) -> dict[str, QuerySet]:
+    """The rows of a bench person dated from the moment they were made: the bench's own writing,
+    which its clean-up deletes. Their history (`bench_person`) ends the day before."""
+    since = person.date_joined
+    return {
+        "sessions": ReleaseSession.objects.of(person).filter(started_at__gte=since),
+        "journal": JournalEntry.objects.of(person).filter(recorded_at__gte=since),
+    }
 
 
 def long_history_person(years: int, username: str | None = None) -> User:
     """`years` of near-daily sessions and 2–4 journal entries a day (made once): the histories
     the bench and the restore test measure against."""
-    person, created = User.objects.get_or_create(
-        username=username or f"bench-{years}-year-person",
-        defaults={"time_zone": "Australia/Sydney"},
+    return bench_person(
+        username or f"bench-{years}-year-person",
+        years * 365,
+        seed=years,
+        time_zone="Australia/Sydney",
+        session_days=0.9,
+        entries_a_day=(2, 3, 4),
     )
-    if created:
-        today = timezone.localdate(timezone=person.zone)
-        fill(
-            person,
-            years * 365,
-            today,
-            rng=random.Random(years),
-            session_days=0.9,
-            entries_a_day=(2, 3, 4),
-        )
-    return person
 
 
 def three_year_person() -> User:
     return long_history_person(3, THREE_YEARS)
+
+
+def demo_sized_person() -> User:
+    """The bench's own person with a history like the demo person's: the bench never signs in as
+    the demo, whom a developer may be using."""
+    return bench_person(DEMO_SIZED, DEMO_DAYS, seed=DEMO_SEED, time_zone=DEMO_TIME_ZONE)

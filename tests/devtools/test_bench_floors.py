@@ -1,8 +1,10 @@
-"""The bench's FHIR floor holds what the download holds: a floor with fewer rows would flatter the
-ratio taken against it. (The CSV floor is the download's own COPY statement.)"""
+"""The bench's floors hold what the pages and downloads they are compared with must do: a floor
+that does less would flatter the ratio taken against it. (The CSV floor is the download's own
+COPY statement.)"""
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import date
 
@@ -11,8 +13,10 @@ import pytest
 from django.db import OperationalError, connection
 
 from backrelease.common.period import Period
+from backrelease.devtools.bench_urls import SENT_BODY
 from backrelease.devtools.management.commands import bench
 from journal import exports
+from sessions.models import Step
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, WeeklyCheckInFactory
 
 
@@ -59,3 +63,38 @@ def test_the_app_beside_the_floors_still_answers_503_when_the_database_is_away(
     assert response.status_code == 503
     assert "cannot reach its database" in response.text
     assert person_client.get("/bench/signed-in/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_step_floor_reads_the_row_and_sends_about_as_many_bytes_as_the_partial(
+    person_client, person, other_person, settings
+):
+    settings.ROOT_URLCONF = "backrelease.devtools.bench_urls"
+    session = ReleaseSessionFactory(person=person, step=Step.ARCH_BEFORE, pain_before=6)
+    partial = person_client.get(session.get_absolute_url(), HTTP_HX_REQUEST="true").content
+    floor = person_client.get(f"/bench/step/{session.pk}/")
+    assert b'data-step="arch_before"' in partial and b'data-step="arch_before"' in floor.content
+    assert abs(len(floor.content) - len(partial)) < len(partial) / 10
+    theirs = ReleaseSessionFactory(person=other_person)
+    assert person_client.get(f"/bench/step/{theirs.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_weekly_floor_runs_the_weekly_query_and_sends_the_pages_bytes(
+    person_client, person, settings, tmp_path, monkeypatch, django_assert_num_queries
+):
+    settings.ROOT_URLCONF = "backrelease.devtools.bench_urls"
+    JournalEntryFactory.create_batch(3, person=person)
+    page = person_client.get("/trends/", {"range": "all"}).content
+    (tmp_path / "page.html").write_bytes(page)
+    monkeypatch.setenv(SENT_BODY, str(tmp_path / "page.html"))
+    with django_assert_num_queries(2) as queries:
+        floor = person_client.get("/bench/weekly-sent/", HTTP_ACCEPT_ENCODING="gzip")
+    assert "session_weeks" in queries.captured_queries[-1]["sql"]
+    assert floor["Content-Encoding"] == "gzip"
+    assert gzip.decompress(floor.content) == page
+
+
+def test_the_two_pages_are_judged_against_their_own_floors():
+    assert bench.TARGETS["step partial over its row and template"][1] == 1.15
+    assert bench.TARGETS["trends all over the weekly SQL sent"][1] == 1.5

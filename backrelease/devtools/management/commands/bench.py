@@ -1,13 +1,18 @@
-"""`make bench`: every main page for a three-year person and the demo person, against floors.
+"""`make bench`: every main page for a three-year person and a demo-sized one, against floors.
 
 In-process through Django's full middleware stack (the test client, enforcing CSRF like a browser
 meets it), so the figures are the app's own cost without network noise. Floors, measured in the
 same run and interleaved with the pages, each matching the work it is compared with: bare views
 behind the same middleware (an anonymous read, a signed-in read, a signed-in CSRF-checked write of
-one row in a transaction), the raw weekly SQL bound on the client as Django binds it, PostgreSQL's
-own `COPY … TO STDOUT` of the rows the downloads hold, and a static file. Insights are timed for a
-one-year and a ten-year person. Writes `docs/benchmarks/bench.json` and prints every ratio against
-its target with PASS or MISS.
+one row in a transaction, a step's row read and a template as long as its partial rendered, the
+weekly SQL with the bytes of the trend page sent), the raw weekly SQL bound on the client as
+Django binds it, PostgreSQL's own `COPY … TO STDOUT` of the rows the downloads hold, and a static
+file. Insights are timed for a one-year and a ten-year person. Writes `docs/benchmarks/bench.json`
+and prints every ratio against its target with PASS or MISS.
+
+It signs in as its own people only (`demo.bench_person`), and what it writes is theirs alone: its
+clean-up deletes the rows they hold dated from when they were made (`demo.bench_written`), before
+the run (a run that was killed) and after it.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ import gzip
 import json
 import os
 import platform
+import random
 import statistics
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -41,6 +48,7 @@ from backrelease.common import database
 from backrelease.common.local_time import iso_sql
 from backrelease.common.period import Period, in_period
 from backrelease.devtools import demo, localserver
+from backrelease.devtools.bench_urls import SENT_BODY
 from backrelease.devtools.served import OverHttp, served
 from journal import exports, sharing, trends, usual_pain
 from journal.models import JournalEntry, ShareLink
@@ -49,7 +57,9 @@ from sessions.reminders import calendar_feed
 from sessions.reminders.models import SessionReminder
 
 THREE_YEARS = demo.THREE_YEARS
-TOKENS = {"demo": "bench-demo-share-token", THREE_YEARS: "bench-three-year-share-token"}
+DEMO_SIZED = demo.DEMO_SIZED
+TOKENS = {DEMO_SIZED: "bench-demo-sized-share-token", THREE_YEARS: "bench-three-year-share-token"}
+TEN_YEAR_TOKEN = "bench-ten-year-share-token"
 OUT = Path(settings.BASE_DIR) / "docs" / "benchmarks" / "bench.json"
 OUT_HTTP = Path(settings.BASE_DIR) / "docs" / "benchmarks" / "bench-http.json"
 # Pages that show every week or every row asked for: their cost follows the history they carry.
@@ -76,7 +86,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-ROUNDS = 10
+# Requests each endpoint gets before the timed rounds, untimed: caches and connections warm.
+WARM_UP = 5
 
 
 @dataclass
@@ -104,10 +115,9 @@ class Endpoint:
                 elapsed = (time.perf_counter() - start) * 1000
             if isinstance(response, HttpResponseBase):
                 assert response.status_code < 400, (response.status_code, body[:300])
-                if self.expect:
-                    compressed = response.get("Content-Encoding") == "gzip"
-                    assert self.expect in (gzip.decompress(body) if compressed else body)
                 self.response, self.body = response, body
+                if self.expect:
+                    assert self.expect in self.raw_body()
             if keep:
                 self.times.append(elapsed)
                 self.queries = max(self.queries, len(captured.captured_queries))
@@ -119,18 +129,21 @@ class Endpoint:
         }
         if self.response is None:
             return figures
-        body = self.body
-        compressed = self.response.get("Content-Encoding") == "gzip"
         return figures | {
             "queries": self.queries,
-            "bytes_raw": len(gzip.decompress(body)) if compressed else len(body),
-            "bytes_wire": len(body),
+            "bytes_raw": len(self.raw_body()),
+            "bytes_wire": len(self.body),
             "status": self.response.status_code,
         }
 
+    def raw_body(self) -> bytes:
+        """The last response's body as it was before gzip."""
+        compressed = self.response.get("Content-Encoding") == "gzip"
+        return gzip.decompress(self.body) if compressed else self.body
+
 
 class Command(BaseCommand):
-    help = "Median and p95 of every main page for a three-year person and the demo person."
+    help = "Median and p95 of every main page for a three-year person and a demo-sized one."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--requests", type=int, default=200)
@@ -143,8 +156,13 @@ class Command(BaseCommand):
     def handle(self, *args, requests: int, http: bool, **options) -> None:
         self.n = requests
         self.server = None
+        self.clients: dict[str, object] = {}
+        self.sessions: dict[str, ReleaseSession] = {}
         out = OUT_HTTP if http else OUT
-        people = {"demo": demo.seed_once(), THREE_YEARS: demo.three_year_person()}
+        people = {DEMO_SIZED: demo.demo_sized_person(), THREE_YEARS: demo.three_year_person()}
+        by_years = {years: demo.long_history_person(years) for years in (1, 10)}
+        everyone = [*people.values(), *by_years.values()]
+        clean_up(everyone)
         for name, person in people.items():
             ShareLink.objects.filter(token_hash=tokens.hash_token(TOKENS[name])).delete()
             sharing.create(
@@ -155,80 +173,107 @@ class Command(BaseCommand):
                 include_notes=True,
             )
         self.raw_connection = psycopg.connect(**database.plain_connection_params())
+        self.order = random.Random()
         with (
+            tempfile.TemporaryDirectory() as folder,
             override_settings(ROOT_URLCONF="backrelease.devtools.bench_urls", DEBUG=False),
-            served() if http else nullcontext() as self.server,
         ):
-            anonymous = self._client()
-            signed_in = self._client(people["demo"], csrf=True)
-            long_history = people[THREE_YEARS]
-            floors = {
-                "anonymous read": Endpoint(lambda _: anonymous.get("/bench/minimal/")),
-                "signed-in read": Endpoint(lambda _: signed_in.get("/bench/signed-in/")),
-                "signed-in write": Endpoint(
-                    lambda _: signed_in.post("/bench/write/", **signed_in.csrf),
-                    expect=b"saved",
-                ),
-                "static file": Endpoint(lambda _: anonymous.get("/static/css/app.css")),
-                "raw weekly SQL (3 years)": self._raw_weekly_sql(long_history),
-                # The download's own statement: what it adds is Django, streaming and gzip.
-                "COPY CSV rows (3 years)": self._copy(
-                    [exports.csv_copy_sql(exports.Scope(Period.of(long_history)))], long_history
-                ),
-                "COPY FHIR JSON (3 years)": self._copy(copy_fhir_sql(), long_history),
-            }
-            pages = {name: self._pages(person, TOKENS[name]) for name, person in people.items()}
-            insight_pages = {
-                years: self._insights(demo.long_history_person(years)) for years in (1, 10)
-            }
-            self._run(
-                [
-                    *floors.values(),
-                    *(e for by in pages.values() for e in by.values()),
-                    *(e for by in insight_pages.values() for e in by.values()),
-                ]
-            )
-            memory = self._worker_memory() if self.server else None
-            self._clean_up(people)
+            # The weekly floor's body, written once the page it matches has been fetched; the
+            # server started below finds the file's name in its environment.
+            os.environ[SENT_BODY] = str(Path(folder) / "trends-all.html")
+            try:
+                with served() if http else nullcontext() as self.server:
+                    figures = self._measure(people, by_years)
+            finally:
+                self.raw_connection.close()
+                clean_up(everyone)
+                del os.environ[SENT_BODY]
         results = {
-            "floors": {name: endpoint.figures() for name, endpoint in floors.items()},
-            "people": {
-                person: {page: endpoint.figures() for page, endpoint in by_page.items()}
-                for person, by_page in pages.items()
-            },
-            "insights by history": {
-                f"{years} year{'s' if years > 1 else ''}": {
-                    page: e.figures() for page, e in by_page.items()
-                }
-                for years, by_page in insight_pages.items()
-            },
+            "floors": figures["floors"],
+            "people": figures["people"],
+            "insights by history": figures["insights"],
         }
-        if memory:
-            results["worker memory"] = memory
+        if figures["memory"]:
+            results["worker memory"] = figures["memory"]
         results["ratios"] = self._ratios(results)
-        results["targets"] = targets(results["ratios"])
+        results["targets"] = targets(results["ratios"], figures["memory"])
         results["machine"] = {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
             "over": "HTTP, gunicorn as make serve runs it" if http else "in-process",
             "requests_per_endpoint": self.n,
-            "rounds": ROUNDS,
+            "order": "every endpoint once a round, in a new random order each round",
             "measured_at": timezone.now().isoformat(),
         }
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, indent=2) + "\n")
         self._print(results, out)
 
+    def _measure(self, people: dict[str, User], by_years: dict[int, User]) -> dict:
+        anonymous = self._client()
+        signed_in = self._client(people[DEMO_SIZED], csrf=True)
+        long_history = people[THREE_YEARS]
+        pages = {name: self._pages(person, TOKENS[name]) for name, person in people.items()}
+        long_client, long_session = self.clients[THREE_YEARS], self.sessions[THREE_YEARS]
+        # The trend page the weekly floor sends again, byte for byte.
+        trends_all = pages[THREE_YEARS]["trends all"]
+        trends_all.sample(1, keep=False)
+        Path(os.environ[SENT_BODY]).write_bytes(trends_all.raw_body())
+        floors = {
+            "anonymous read": Endpoint(lambda _: anonymous.get("/bench/minimal/")),
+            "signed-in read": Endpoint(lambda _: signed_in.get("/bench/signed-in/")),
+            "signed-in write": Endpoint(
+                lambda _: signed_in.post("/bench/write/", **signed_in.csrf),
+                expect=b"saved",
+            ),
+            "static file": Endpoint(lambda _: anonymous.get("/static/css/app.css")),
+            "step row and template (3 years)": Endpoint(
+                lambda _: long_client.get(f"/bench/step/{long_session.pk}/")
+            ),
+            "weekly SQL sent (3 years)": Endpoint(lambda _: long_client.get("/bench/weekly-sent/")),
+            "raw weekly SQL (3 years)": self._raw_weekly_sql(long_history),
+            # The download's own statement: what it adds is Django, streaming and gzip.
+            "COPY CSV rows (3 years)": self._copy(
+                [exports.csv_copy_sql(exports.Scope(Period.of(long_history)))], long_history
+            ),
+            "COPY FHIR JSON (3 years)": self._copy(copy_fhir_sql(), long_history),
+        }
+        insight_pages = {years: self._insights(person) for years, person in by_years.items()}
+        self._run(
+            [
+                *floors.values(),
+                *(e for by in pages.values() for e in by.values()),
+                *(e for by in insight_pages.values() for e in by.values()),
+            ]
+        )
+        return {
+            "floors": {name: endpoint.figures() for name, endpoint in floors.items()},
+            "people": {
+                person: {page: endpoint.figures() for page, endpoint in by_page.items()}
+                for person, by_page in pages.items()
+            },
+            "insights": {
+                f"{years} year{'s' if years > 1 else ''}": {
+                    page: e.figures() for page, e in by_page.items()
+                }
+                for years, by_page in insight_pages.items()
+            },
+            "memory": self._worker_memory(by_years[10]) if self.server else None,
+        }
+
     def _run(self, endpoints: list[Endpoint]) -> None:
-        """Every endpoint in turn, a slice of its requests at a time, round after round: a slow
-        spell on this shared machine then falls on floors and pages alike, and the ratios hold."""
+        """Every endpoint once a round, in a new random order each round: a slow spell on this
+        shared machine then falls on floors and pages alike, and no endpoint's requests follow
+        each other (a burst of the same request flatters it, or a neighbour's burst slows it)."""
         for endpoint in endpoints:
-            endpoint.sample(5, keep=False)
-        per_round = max(1, self.n // ROUNDS)
-        for number in range(ROUNDS):
-            self.stdout.write(f"Round {number + 1} of {ROUNDS}…")
-            for endpoint in endpoints:
-                endpoint.sample(per_round)
+            endpoint.sample(WARM_UP, keep=False)
+        order = list(endpoints)
+        for number in range(self.n):
+            if number % max(1, self.n // 10) == 0:
+                self.stdout.write(f"Round {number + 1} of {self.n}…")
+            self.order.shuffle(order)
+            for endpoint in order:
+                endpoint.sample(1)
 
     def _client(self, person: User | None = None, *, csrf: bool = False, **defaults):
         """A client held to CSRF as a browser is, signed in as `person` if given; with `csrf`, it
@@ -248,29 +293,32 @@ class Command(BaseCommand):
             client.csrf = {"HTTP_X_CSRFTOKEN": client.cookies[settings.CSRF_COOKIE_NAME].value}
         return client
 
-    def _worker_memory(self) -> dict:
+    def _worker_memory(self, person: User) -> dict:
         """The web workers' peak resident memory (VmHWM) after the timed rounds, and again after
-        each downloads the ten-year person's CSV and FHIR export: flat means streamed."""
-        person = demo.long_history_person(10)
-        token = "bench-ten-year-share-token"
-        ShareLink.objects.filter(token_hash=tokens.hash_token(token)).delete()
+        each has sent the ten-year person's downloads: the clinician's CSV and FHIR export and the
+        person's own JSON export. Flat means streamed."""
+        ShareLink.objects.filter(token_hash=tokens.hash_token(TEN_YEAR_TOKEN)).delete()
         sharing.create(
             person,
-            token,
+            TEN_YEAR_TOKEN,
             label="bench",
             expires_at=timezone.now() + timedelta(days=1),
             include_notes=True,
         )
         before = self.server.peak_memory_mb()
-        clinician = self._client(HTTP_ACCEPT_ENCODING="gzip")
-        workers = len(before)
         sizes = {}
-        for _ in range(workers * 2):
+        # A new connection each time, so that every worker takes some of them.
+        for _ in range(len(before) * 3):
+            clinician = self._client(HTTP_ACCEPT_ENCODING="gzip")
             for name in ("back-release.csv", "fhir.json"):
-                sizes[name] = len(clinician.get(f"/shared/{token}/{name}").getvalue())
+                sizes[name] = len(clinician.get(f"/shared/{TEN_YEAR_TOKEN}/{name}").getvalue())
+            own = self._client(person, HTTP_ACCEPT_ENCODING="gzip")
+            sizes["export.json"] = len(own.get("/accounts/export.json").getvalue())
+        after = self.server.peak_memory_mb()
         return {
             "peak_mb_after_the_rounds": before,
-            "peak_mb_after_10_year_downloads": self.server.peak_memory_mb(),
+            "peak_mb_after_10_year_downloads": after,
+            "most_grown_mb": round(max(b - a for a, b in zip(before, after, strict=True)), 1),
             "10_year_download_bytes_gzipped": sizes,
         }
 
@@ -296,11 +344,11 @@ class Command(BaseCommand):
         return Endpoint(copy)
 
     def _insights(self, person: User) -> dict[str, Endpoint]:
-        """The insights partial as a person usually meets it (kept), and right after one of
-        their ratings changed (computed again)."""
+        """The insights partial as a person usually meets it (kept), and right after they wrote
+        a rating (computed again): today's journal entry, its pain changed before each request."""
         client = self._client(person)
         htmx = {"HTTP_HX_REQUEST": "true"}
-        entry = JournalEntry.objects.of(person).order_by("-recorded_at").first()
+        entry = JournalEntry.objects.create(person=person, pain=5)
 
         def change_a_rating() -> None:
             JournalEntry.objects.filter(pk=entry.pk).update(pain=(entry.pain + 1) % 11)
@@ -315,16 +363,17 @@ class Command(BaseCommand):
 
     def _pages(self, person: User, token: str) -> dict[str, Endpoint]:
         client = self._client(person, csrf=True, HTTP_ACCEPT_ENCODING="gzip, br")
+        self.clients[person.username] = client
         clinician = self._client(HTTP_ACCEPT_ENCODING="gzip")
         calendar = self._client()
         feed_token = calendar_feed.create_feed(person)
         if not SessionReminder.objects.filter(person=person).exists():
             SessionReminder.objects.create(person=person, weekdays=[1, 3, 5], at="07:30")
         htmx = {"HTTP_HX_REQUEST": "true"}
-        ReleaseSession.objects.of(person).open().delete()
         # One open session a person: the step pages and the rating save share it, each setting it
         # to the step it needs before its request (untimed).
         session = ReleaseSession.objects.create(person=person)
+        self.sessions[person.username] = session
         step_url = session.get_absolute_url()
 
         def at_step(step: str, pain_before: int | None) -> Callable[[], str]:
@@ -340,7 +389,6 @@ class Command(BaseCommand):
             return setup
 
         arch_step = at_step(Step.ARCH_BEFORE, 6)
-        self.last_entry = JournalEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
         return {
             "home": Endpoint(lambda _: client.get("/")),
             "session step page": Endpoint(lambda _: client.get(step_url), arch_step),
@@ -390,14 +438,8 @@ class Command(BaseCommand):
             ),
         }
 
-    def _clean_up(self, people: dict[str, User]) -> None:
-        self.raw_connection.close()
-        for person in people.values():
-            ReleaseSession.objects.of(person).open().delete()
-        JournalEntry.objects.filter(pk__gt=self.last_entry or 0).delete()
-
     def _ratios(self, results: dict) -> dict:
-        demo_pages = results["people"]["demo"]
+        demo_pages = results["people"][DEMO_SIZED]
         long_pages = results["people"][THREE_YEARS]
         one_year, ten_years = results["insights by history"].values()
 
@@ -419,11 +461,11 @@ class Command(BaseCommand):
             "insights_10_over_1_year": {
                 page: over(ten_years, page, one_year, page) for page in one_year
             },
-            "trends_all_over_raw_sql": over(
-                long_pages, "trends all", floors, "raw weekly SQL (3 years)"
+            "trends_all_over_weekly_sql_sent": over(
+                long_pages, "trends all", floors, "weekly SQL sent (3 years)"
             ),
-            "step_partial_over_signed_in_read": over(
-                long_pages, "session step partial", floors, "signed-in read"
+            "step_partial_over_step_row_and_template": over(
+                long_pages, "session step partial", floors, "step row and template (3 years)"
             ),
             "rating_save_over_signed_in_write": over(
                 long_pages, "rating save", floors, "signed-in write"
@@ -444,7 +486,7 @@ class Command(BaseCommand):
                     f"{f['bytes_raw']:>10}{f['bytes_wire']:>9}"
                 )
         ratios = results["ratios"]
-        self.stdout.write("Three-year person over demo person (everyday pages: target ≤ 1.3):")
+        self.stdout.write("Three-year person over demo-sized (everyday pages: target ≤ 1.3):")
         for page, ratio in ratios["three_years_over_demo"].items():
             if page not in WHOLE_HISTORY:
                 self.stdout.write(f"  {page:26}{ratio:>6}  {verdict(ratio, 1.3)}")
@@ -458,8 +500,20 @@ class Command(BaseCommand):
                 f"  {name:44}{target['ratio']:>7} (≤ {target['at_most']})  {target['result']}"
             )
         if "worker memory" in results:
-            self.stdout.write(f"Web workers' peak memory: {results['worker memory']}")
-        self.stdout.write(f"Written to {out.relative_to(settings.BASE_DIR)}")
+            memory = results["worker memory"]
+            self.stdout.write(
+                f"Web workers' peak memory (MB): {memory['peak_mb_after_the_rounds']} after the "
+                f"rounds, {memory['peak_mb_after_10_year_downloads']} after the ten-year "
+                f"downloads ({memory['10_year_download_bytes_gzipped']} bytes gzipped)"
+            )
+        self.stdout.write(f"Written to {os.path.relpath(out, settings.BASE_DIR)}")
+
+
+def clean_up(people: list[User]) -> None:
+    """Deletes what the bench wrote for its people, and nothing of anyone else's."""
+    for person in people:
+        for rows in demo.bench_written(person).values():
+            rows.delete()
 
 
 def verdict(ratio: float, at_most: float) -> str:
@@ -470,17 +524,31 @@ TARGETS = {
     "CSV over its COPY floor": ("csv_over_copy", 2),
     "FHIR over its JSON COPY floor": ("fhir_over_copy", 3),
     "insights kept, 10 years over 1 year": ("insights_10_over_1_year", 1.3, "insights (kept)"),
-    "trends all over its raw SQL": ("trends_all_over_raw_sql", 2),
-    "step partial over the signed-in read": ("step_partial_over_signed_in_read", 1.3),
+    "insights after a write, 10 years over 1 year": (
+        "insights_10_over_1_year",
+        1.3,
+        "insights (after a change)",
+    ),
+    "trends all over the weekly SQL sent": ("trends_all_over_weekly_sql_sent", 1.5),
+    "step partial over its row and template": ("step_partial_over_step_row_and_template", 1.15),
     "rating save over the signed-in write": ("rating_save_over_signed_in_write", 1.3),
 }
+# Streamed downloads leave a web worker's peak memory where it was (within allocator noise).
+MEMORY_GROWTH_MB = 2
 
 
-def targets(ratios: dict) -> dict:
+def targets(ratios: dict, memory: dict | None = None) -> dict:
     found = {}
     for name, (key, at_most, *page) in TARGETS.items():
         ratio = ratios[key][page[0]] if page else ratios[key]
         found[name] = {"ratio": ratio, "at_most": at_most, "result": verdict(ratio, at_most)}
+    if memory:
+        grown = memory["most_grown_mb"]
+        found["worker peak MB grown by the 10-year downloads"] = {
+            "ratio": grown,
+            "at_most": MEMORY_GROWTH_MB,
+            "result": verdict(grown, MEMORY_GROWTH_MB),
+        }
     return found
 
 
