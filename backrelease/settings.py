@@ -175,8 +175,9 @@ if env_bool("DATABASE_POOL", True):
 # transaction may get a different server connection, so nothing may outlive one. No server-side
 # cursors (Django's own switch; the downloads read in keyset chunks anyway). No prepared statements:
 # Django binds on the client and keeps psycopg from preparing, and a URL cannot ask otherwise.
-# PgBouncer keeps each client's time zone and encoding; the app sets nothing else per session and
-# takes no advisory lock.
+# The app sets nothing on a session (sessions start in Django's zone, UTC, the database's own since
+# migration backrelease.0011) and takes no advisory lock; PgBouncer resets each server connection
+# after every transaction (docs/deploy/pgbouncer.ini).
 if env_bool("DATABASE_TRANSACTION_POOLING", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 

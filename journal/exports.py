@@ -156,9 +156,15 @@ def _text_sql(column: str) -> str:
     )
 
 
-def csv_copy_sql(scope: Scope) -> str:
-    """Sessions, journal entries and weekly check-ins, one row each in `CSV_COLUMNS`, times in
-    the person's zone, written by PostgreSQL itself (`COPY … TO STDOUT`)."""
+CSV_COLUMNS_SQL = ", ".join(f"c{n}" for n in range(len(CSV_COLUMNS)))
+# Each part's rows: their order (the part, a time, the id), then the cells.
+CSV_ROWS = f"rows (part, at, id, {CSV_COLUMNS_SQL})"
+
+
+def csv_parts_sql(scope: Scope) -> list[str]:
+    """Sessions, journal entries and weekly check-ins, in that order, one row each: `part`, `at`
+    and `id` (their order: in time, a check-in at its week's Monday), then the cells of
+    `CSV_COLUMNS`, times in the person's zone."""
     note = _text_sql("note") if scope.include_notes else "NULL"
     sessions = f"""
         SELECT 1 AS part, started_at AS at, id, 'session', {iso_sql("started_at")},
@@ -175,31 +181,60 @@ def csv_copy_sql(scope: Scope) -> str:
         FROM {JournalEntry._meta.db_table}
         WHERE person_id = %(person)s AND {in_period("recorded_at", shown=False)}"""
     check_ins = f"""
-        SELECT 3, NULL, id, 'weekly check-in', to_char(week_start, 'YYYY-MM-DD'),
+        SELECT 3, week_start::timestamptz, id, 'weekly check-in', to_char(week_start, 'YYYY-MM-DD'),
                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                pain_average, enjoyment_interference, activity_interference, NULL
         FROM {WeeklyCheckIn._meta.db_table}
         WHERE person_id = %(person)s AND {in_check_in_weeks(shown=False)}"""
-    columns = ", ".join(f"c{n}" for n in range(len(CSV_COLUMNS)))
+    return [sessions, entries, check_ins]
+
+
+def csv_copy_sql(scope: Scope) -> str:
+    """Every row of the CSV in one statement, written by PostgreSQL itself (`COPY … TO STDOUT`):
+    what writing them costs at the least (`make bench`)."""
+    rows = " UNION ALL ".join(csv_parts_sql(scope))
     return f"""COPY (
-        SELECT {columns} FROM ({sessions} UNION ALL {entries} UNION ALL {check_ins})
-            AS rows (part, at, id, {columns})
-        ORDER BY part, at, c1, id
+        SELECT {CSV_COLUMNS_SQL} FROM ({rows}) AS {CSV_ROWS} ORDER BY part, at, id
+    ) TO STDOUT WITH (FORMAT csv)"""
+
+
+def csv_chunk_sql(part: str) -> str:
+    """The next `CHUNK` rows of one part after the row `after_at`, `after_id` (from the first
+    when they are None), each led by its `at` and `id`: where the next chunk starts."""
+    return f"""COPY (
+        SELECT at, id, {CSV_COLUMNS_SQL} FROM ({part}) AS {CSV_ROWS}
+        WHERE %(after_id)s::bigint IS NULL
+            OR (at, id) > (%(after_at)s::timestamptz, %(after_id)s::bigint)
+        ORDER BY at, id LIMIT {CHUNK}
     ) TO STDOUT WITH (FORMAT csv)"""
 
 
 def csv_lines(scope: Scope) -> Iterator[str]:
     """The CSV: a header, then the rows as PostgreSQL writes them. It formats and quotes every
-    cell itself, so a download costs about what reading the rows costs, and memory stays flat
-    however long the history."""
+    cell itself, so a download costs little more than reading the rows costs.
+
+    Read in keyset chunks of `CHUNK` rows, each a statement of its own, read whole before any of it
+    is sent: no statement runs while a slow client reads (one COPY for the whole download would
+    run for as long as the client takes, and behind PgBouncer in transaction pooling hold one of
+    its few server connections all that time), and memory stays flat however long the history."""
     yield ",".join(CSV_COLUMNS) + "\n"
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(csv_copy_sql(scope), scope.period.sql_params()) as copy,
-    ):
-        for row in copy:
-            # PostgreSQL sends a row a message, so no character is ever split between two.
-            yield bytes(row).decode()
+    for part in csv_parts_sql(scope):
+        sql = csv_chunk_sql(part)
+        after = {"after_at": None, "after_id": None}
+        while True:
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(sql, scope.period.sql_params() | after) as copy,
+            ):
+                # PostgreSQL sends a row a message, so no character is ever split between two.
+                chunk = [bytes(row).decode() for row in copy]
+            for row in chunk:
+                # A time and a number, which CSV never quotes, then the row's cells.
+                at, pk, cells = row.split(",", 2)
+                yield cells
+            if len(chunk) < CHUNK:
+                break
+            after = {"after_at": at, "after_id": pk}
 
 
 def csv_response(scope: Scope, filename: str) -> StreamingHttpResponse:

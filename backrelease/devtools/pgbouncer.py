@@ -21,14 +21,16 @@ DEPLOYED = cluster.ROOT / "docs" / "deploy" / "pgbouncer.ini"
 HOME = cluster.PG_DIR / "pgbouncer"
 
 
-def config(port: int, home: Path, database: str = cluster.DB_NAME) -> str:
+def config(
+    port: int, home: Path, database: str = cluster.DB_NAME, socket: Path = cluster.SOCKET_DIR
+) -> str:
     """The deployed configuration with loopback addresses: listening on 127.0.0.1:`port`,
-    reaching `database` on the cluster through its socket, trusting local clients (there are no
-    passwords on the development cluster)."""
+    reaching `database` on the cluster through its socket (another cluster's: `socket`), trusting
+    local clients (there are no passwords on the development cluster)."""
     parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=None)
     parser.read_string(DEPLOYED.read_text())
     parser["databases"] = {
-        cluster.DB_NAME: f"host={cluster.SOCKET_DIR} port={cluster.PORT} dbname={database}"
+        cluster.DB_NAME: f"host={socket} port={cluster.PORT} dbname={database}"
     }
     parser["pgbouncer"].update(
         {
@@ -63,9 +65,11 @@ def url(port: int) -> str:
     return f"postgres://{cluster.SUPERUSER}@127.0.0.1:{port}/{cluster.DB_NAME}"
 
 
-def start(port: int, database: str = cluster.DB_NAME) -> subprocess.Popen:
+def start(
+    port: int, database: str = cluster.DB_NAME, socket: Path = cluster.SOCKET_DIR
+) -> subprocess.Popen:
     """PgBouncer in the foreground (stop it with terminate()), answering once this returns, as
-    `url(port)`, for `database`."""
+    `url(port)`, for `database` (on the cluster whose socket is in `socket`)."""
     binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     if not Path(binary).exists():
         raise cluster.DevDatabaseError("pgbouncer is missing: apt-get install pgbouncer")
@@ -73,7 +77,7 @@ def start(port: int, database: str = cluster.DB_NAME) -> subprocess.Popen:
     home = HOME / str(port)
     home.mkdir(parents=True, exist_ok=True)
     (home / "userlist.txt").write_text(f'"{cluster.SUPERUSER}" ""\n')
-    (home / "pgbouncer.ini").write_text(config(port, home, database))
+    (home / "pgbouncer.ini").write_text(config(port, home, database, socket))
     # PgBouncer will not run as root: as root it runs as the cluster's OS user, like the server.
     if os.geteuid() == 0:
         for path in (HOME, home, *home.iterdir()):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -29,62 +28,19 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from aiosmtpd.controller import Controller  # noqa: E402
 
-from backrelease.devtools import cluster  # noqa: E402
+from backrelease.devtools.scratch import Throwaway  # noqa: E402
 
 DOWN_SECONDS = 3
 ABANDONED_SECONDS = 5
 RESETS_AFTER_RESTART = 5
 DEADLINE = 30
 WHERE = {"domain": "drill.example", "protocol": "https"}
-
-
-class Throwaway:
-    """A PostgreSQL cluster in a temporary folder, on a unix socket only, removed on leaving."""
-
-    def __init__(self) -> None:
-        self.bin_dir = cluster.find_bin_dir()
-        self.home = Path(tempfile.mkdtemp(prefix="backrelease-worker-drill-"))
-        self.data = self.home / "data"
-        self.socket = self.home / "run"
-        self.url = f"postgres://{cluster.SUPERUSER}@{quote(str(self.socket), safe='')}/drill"
-
-    def __enter__(self) -> Throwaway:
-        self.socket.mkdir()
-        if os.geteuid() == 0:
-            for folder in (self.home, self.socket):
-                shutil.chown(folder, cluster.SUPERUSER, cluster.SUPERUSER)
-        self.run("initdb", "-D", self.data, "-U", cluster.SUPERUSER, "-A", "trust", "--no-sync")
-        self.start()
-        self.run("createdb", "-h", self.socket, "-U", cluster.SUPERUSER, "drill")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        subprocess.run(
-            cluster.as_server_user(
-                [str(self.bin_dir / "pg_ctl"), "stop", "-m", "immediate", "-D", str(self.data)]
-            ),
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(self.home, ignore_errors=True)
-
-    def run(self, program: str, *args) -> None:
-        command = [str(self.bin_dir / program), *map(str, args)]
-        subprocess.run(cluster.as_server_user(command), capture_output=True, check=True)
-
-    def start(self) -> None:
-        options = f"-c listen_addresses='' -c unix_socket_directories='{self.socket}' -c fsync=off"
-        self.run("pg_ctl", "start", "-w", "-D", self.data, "-l", self.home / "log", "-o", options)
-
-    def stop(self) -> None:
-        self.run("pg_ctl", "stop", "-w", "-m", "fast", "-D", self.data)
 
 
 class Inbox:
@@ -230,7 +186,7 @@ def main() -> int:
     smtp.start()
     log = Path(tempfile.mkstemp(prefix="worker-drill-", suffix=".log")[1])
     try:
-        with Throwaway() as database:
+        with Throwaway("drill") as database:
             # Before Django starts: this script and the worker both use the throwaway cluster.
             os.environ |= {
                 "DJANGO_SETTINGS_MODULE": "backrelease.settings",

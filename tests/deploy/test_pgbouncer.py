@@ -6,14 +6,23 @@ from __future__ import annotations
 
 import configparser
 import json
+import re
 import subprocess
 import sys
+import uuid
 
+import psycopg
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.db import connection
 
-from backrelease.devtools import cluster, pgbouncer
+from backrelease.accounts.models import User
+from backrelease.common import database
+from backrelease.devtools import cluster, pgbouncer, scratch
+from tests.factories import PASSWORD
+
+PBKDF2 = PBKDF2PasswordHasher()
 
 
 def parsed(text: str) -> configparser.ConfigParser:
@@ -29,6 +38,9 @@ def test_the_deployed_configuration_pools_transactions_within_a_fixed_budget():
     assert int(deployed["reserve_pool_size"]) == 0
     assert deployed["auth_type"] == "scram-sha-256"
     assert deployed["log_connections"] == deployed["log_disconnections"] == "0"
+    # Each server connection reset after every transaction, before another client has it.
+    assert deployed["server_reset_query"] == "DISCARD ALL"
+    assert deployed["server_reset_query_always"] == "1"
     assert pgbouncer.pool_size() == 20
 
 
@@ -147,3 +159,112 @@ def test_the_app_works_through_a_real_pgbouncer_in_transaction_pooling(tmp_path)
     assert found["rows"] == 10
     assert found["relief"] == 7
     assert found["zone"] == "UTC"
+
+
+SIGNS_IN = """
+import json, os
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+with connection.cursor() as cursor:
+    cursor.execute("SELECT pg_backend_pid(), current_setting('search_path')")
+    pid, search_path = cursor.fetchone()
+client = Client()
+response = client.post(
+    "/accounts/login/", {"username": os.environ["PERSON"], "password": os.environ["PASSWORD"]}
+)
+print(json.dumps({"pid": pid, "search_path": search_path, "status": response.status_code}))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_that_sets_its_session_leaves_nothing_to_the_next(tmp_path):
+    """One client's `SET search_path` is undone before the next client gets the same server
+    connection (PgBouncer lends its most recently used one first): the next login works."""
+    username = f"after-a-set-{tmp_path.name}"
+    # The production settings' hasher, for the app's own process to check.
+    User.objects.create(username=username, password=make_password(PASSWORD, hasher=PBKDF2))
+    port = pgbouncer.free_port()
+    bouncer = pgbouncer.start(port, database=connection.settings_dict["NAME"])
+    try:
+        with psycopg.connect(pgbouncer.url(port), autocommit=True) as other:
+            other.execute("SET search_path = nothing")
+            (poisoned,) = other.execute("SELECT pg_backend_pid()").fetchone()
+        result = run_app_code(
+            SIGNS_IN,
+            DATABASE_URL=pgbouncer.url(port),
+            DATABASE_TRANSACTION_POOLING="1",
+            PERSON=username,
+            PASSWORD=PASSWORD,
+        )
+    finally:
+        bouncer.terminate()
+        bouncer.wait(timeout=10)
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["pid"] == poisoned
+    assert found["search_path"] == '"$user", public'
+    assert found["status"] == 302
+
+
+@pytest.mark.django_db
+def test_a_new_connection_starts_in_djangos_time_zone_so_django_sets_none():
+    """Django sends `SET TIME ZONE` on a new connection whose zone is not its own: directly and
+    through PgBouncer, the database's own zone is already UTC (backrelease.0011)."""
+    with psycopg.connect(**database.plain_connection_params()) as direct:
+        assert direct.info.parameter_status("TimeZone") == connection.timezone_name == "UTC"
+    port = pgbouncer.free_port()
+    bouncer = pgbouncer.start(port, database=connection.settings_dict["NAME"])
+    try:
+        with psycopg.connect(pgbouncer.url(port)) as pooled:
+            assert pooled.info.parameter_status("TimeZone") == "UTC"
+    finally:
+        bouncer.terminate()
+        bouncer.wait(timeout=10)
+
+
+REQUESTS = """
+import django
+django.setup()
+from django.test import Client
+from backrelease.accounts.models import User
+client = Client()
+client.force_login(User.objects.create_user(username="sets-nothing"))
+assert client.get("/").status_code == 200
+assert client.post("/journal/new/", {"pain": "4", "submission_key": "%s"}).status_code == 302
+assert client.get("/journal/").status_code == 200
+assert b"journal" in b"".join(client.get("/accounts/export.csv").streaming_content)
+"""
+
+
+def test_the_app_sets_nothing_on_a_session_through_pgbouncer():
+    """Every statement the server gets from the app through PgBouncer, in the server's own log: no
+    session-level SET, neither the app's nor one PgBouncer replays for it (a time zone it set)."""
+    with scratch.Throwaway() as db:
+        migrated = run_app_code(
+            "import django; from django.core import management; django.setup(); "
+            "management.call_command('migrate', verbosity=0)",
+            DATABASE_URL=db.url,
+        )
+        assert migrated.returncode == 0, migrated.stderr[-2000:]
+        db.reconfigure(log_statement="all")
+        port = pgbouncer.free_port()
+        bouncer = pgbouncer.start(port, database=cluster.DB_NAME, socket=db.socket)
+        try:
+            result = run_app_code(
+                REQUESTS % uuid.uuid4(),
+                DATABASE_URL=pgbouncer.url(port),
+                DATABASE_TRANSACTION_POOLING="1",
+            )
+        finally:
+            bouncer.terminate()
+            bouncer.wait(timeout=10)
+        assert result.returncode == 0, result.stderr[-2000:]
+        sent = re.findall(r"LOG:  statement: (.*)", db.log.read_text())
+    assert any(s.startswith('INSERT INTO "journal_journalentry"') for s in sent)
+    assert [s for s in sent if SESSION_SET.match(s)] == []
+
+
+# SET or RESET of the session, not of the transaction (SET LOCAL, SET TRANSACTION, SET CONSTRAINTS).
+SESSION_SET = re.compile(r"\s*(SET|RESET)\b(?!\s+(LOCAL|TRANSACTION|CONSTRAINTS)\b)", re.I)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test import Client
@@ -18,10 +19,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone as tz
 
 from backrelease.capability import tokens
+from backrelease.common import database
 from backrelease.common.period import Period
 from journal import exports
 from journal.exports import APP_CODE_SYSTEM
-from journal.models import WeeklyCheckIn
+from journal.models import JournalEntry, WeeklyCheckIn
 from sessions.models import ReleaseSession, Step, StopReason
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, ShareLinkFactory
 
@@ -265,6 +267,27 @@ def test_downloads_read_in_chunks_without_a_server_side_cursor(person, monkeypat
     assert {s.pk for s in tied} | {later.pk} <= {s.pk for s in read}
     assert len(queries) == len(read) // 2 + 1
     assert not any("DECLARE" in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_the_csv_runs_no_statement_while_the_client_reads(person):
+    """A download paused after its first row (a slow phone) leaves no COPY running: the rows come
+    in keyset chunks, each read whole, so behind PgBouncer no server connection waits on the
+    client. A megabyte of notes, more than a socket holds, so one COPY for all would still run."""
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    JournalEntry.objects.bulk_create(
+        JournalEntry(person=person, pain=3, note="x" * 1900, recorded_at=at + timedelta(hours=n))
+        for n in range(700)
+    )
+    lines = exports.csv_lines(exports.Scope(Period.of(person), include_notes=True))
+    read = [next(lines), next(lines)]
+    backend = connection.connection.info.backend_pid
+    with psycopg.connect(**database.plain_connection_params()) as watcher:
+        (state,) = watcher.execute(
+            "SELECT state FROM pg_stat_activity WHERE pid = %s", [backend]
+        ).fetchone()
+    read += list(lines)
+    assert state != "active"
+    assert len(read) == 1 + 700 + 3
 
 
 def test_the_csv_writes_each_cell_as_python_would_in_any_zone(person):
