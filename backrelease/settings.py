@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     # Before anything reads the session: with the database known to be down, a 503 at once.
     "backrelease.common.middleware.DatabaseOutageMiddleware",
+    # Around every database call of the request, the session's save on the way out included.
+    "backrelease.common.middleware.CommitWaitMiddleware",
     "backrelease.common.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -167,6 +169,12 @@ DATABASES = {"default": from_url(os.environ["DATABASE_URL"])}
 # (of them it waits for a connection all but database.OWN_WORK_SECONDS).
 DATABASE_WAIT = env_int("DATABASE_WAIT", 2)
 DATABASES["default"]["OPTIONS"]["connect_timeout"] = DATABASE_WAIT
+# Seconds after which a request's database call still unanswered (a commit waiting for a
+# synchronous standby that is away) is cancelled and the person told "not saved yet"
+# (backrelease/common/commit_wait.py). Well under nginx's proxy_read_timeout (60 s), so the app
+# answers rather than the proxy; above any request's own time but an import's, which allows itself
+# longer (`commit_wait.allowing`).
+COMMIT_WAIT = env_int("COMMIT_WAIT", 10)
 if env_bool("DATABASE_POOL", True):
     DATABASES["default"]["OPTIONS"]["pool"] = pool_options(
         "default", max_size=env_int("DATABASE_POOL_SIZE", 8), wait=DATABASE_WAIT

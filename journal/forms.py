@@ -5,11 +5,12 @@ from datetime import UTC, datetime
 
 from django import forms
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from backrelease.common import bounds
+from backrelease.common import bounds, commit_wait
 from backrelease.common.fields import note_field, rating_field
 from backrelease.common.scales import PAIN_MAX, PEG_MAX
 from journal.models import (
@@ -163,20 +164,26 @@ class JournalEntryForm(forms.ModelForm):
         the last word, and the one unique constraint is the submission key `save` relies on."""
 
     def save(self, commit: bool = True) -> JournalEntry:
-        """Saves the entry once: a second post of the same form returns the entry already made."""
-        if "submission_key" not in self.cleaned_data:
-            return super().save(commit)
-        self.instance.submission_key = self.cleaned_data["submission_key"]
-        try:
-            with transaction.atomic():
+        """Saves the entry once: a second post of the same form returns the entry already made.
+        Raises `commit_wait.NotConfirmed` when the database did not acknowledge the save in time:
+        the same form may then be sent again."""
+        with commit_wait.confirmed():
+            if "submission_key" not in self.cleaned_data:
                 return super().save(commit)
-        except IntegrityError:
-            saved = JournalEntry.objects.of(self.instance.person).filter(
-                submission_key=self.instance.submission_key
-            )
-            if not saved.exists():
-                raise
-            return saved.get()
+            self.instance.submission_key = self.cleaned_data["submission_key"]
+            try:
+                with transaction.atomic():
+                    return super().save(commit)
+            except IntegrityError:
+                saved = JournalEntry.objects.of(self.instance.person).filter(
+                    submission_key=self.instance.submission_key
+                )
+                # Written again, unchanged: this commit waits for the synchronous standby as the
+                # first one did, so an entry whose first commit was cancelled unacknowledged
+                # (committed on the primary only) is called saved only once the standby has it.
+                if not saved.update(submission_key=F("submission_key")):
+                    raise
+                return saved.get()
 
     def clean(self):
         cleaned = super().clean()

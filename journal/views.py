@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backrelease.accounts import undo
+from backrelease.common import commit_wait
 from backrelease.common.htmx import answer, page_or_partial
 from backrelease.common.local_time import week_start
 from backrelease.common.ownership import owned
@@ -47,15 +48,21 @@ def _entry_form_page(request: HttpRequest, entry: JournalEntry | None) -> HttpRe
         request.POST if request.method == "POST" else None, instance=entry, person=request.user
     )
     saved = None
+    # The quick entry on Home keeps its extra fields folded after a save or a refusal.
+    quick = request.method == "POST" and request.POST.get("quick") == "1"
+    context = {"form": form, "entry": entry, "quick": quick}
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        try:
+            saved = form.save()
+        except commit_wait.NotConfirmed:
+            # The same form, its submission key too: saving it again stores the entry once.
+            template = page_or_partial(request, "journal/entry_form.html", "entry-form")
+            return render(request, template, context | {"unconfirmed": True}, status=202)
         if not request.htmx:
             return redirect("journal:list")
         # A blank form for the next entry, without reading the tags again.
         form = JournalEntryForm(instance=entry, person=request.user, tags=form.known_tags)
-    # The quick entry on Home keeps its extra fields folded after a save or a refusal.
-    quick = request.method == "POST" and request.POST.get("quick") == "1"
-    context = {"form": form, "entry": entry, "saved": saved, "quick": quick}
+    context = context | {"form": form, "saved": saved}
     return answer(request, "journal/entry_form.html", "entry-form", context, form)
 
 

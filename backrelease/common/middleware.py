@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from backrelease.common import database
+from backrelease.common import commit_wait, database
 from backrelease.common.bounds import has_control_characters
 
 
@@ -77,3 +77,19 @@ class DatabaseOutageMiddleware:
         if not database.outage.allows():
             return database.unavailable()
         return self.get_response(request)
+
+
+class CommitWaitMiddleware:
+    """Cancels a database call still unanswered COMMIT_WAIT seconds into the request (a commit
+    waiting for a standby that is away) and answers "not saved yet" (`commit_wait`), unless the
+    view gave an answer of its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with commit_wait.watched() as watch:
+            response = self.get_response(request)
+        if watch.tripped and not watch.answered:
+            return commit_wait.not_confirmed(request)
+        return response

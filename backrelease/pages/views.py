@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from backrelease.accounts import task_queue
-from backrelease.common import database
+from backrelease.common import commit_wait, database
 from backrelease.common.local_time import week_start
 from backrelease.common.period import Period
 from backrelease.pages import kept_pages, offline
@@ -75,7 +75,10 @@ SERVER_ERROR = {
 def server_error(request: HttpRequest) -> HttpResponse:
     """A plain 503 when the database is down or restarting (the person can simply retry, and the
     process's other requests answer so at once), else the usual 500. Renders without the
-    database: no session, no person."""
+    database: no session, no person. A request whose call was cut short (`commit_wait`) found the
+    database up but unanswering: that is its page, and the database is not taken for down."""
+    if commit_wait.tripped():
+        return commit_wait.not_confirmed(request)
     if database.is_down(sys.exc_info()[1]):
         database.outage.noticed()
         return database.unavailable()

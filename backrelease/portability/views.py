@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from backrelease import portability
+from backrelease.common import commit_wait
 from backrelease.common.htmx import answer
 from backrelease.common.period import Period
 from backrelease.portability.forms import ImportForm
@@ -31,8 +32,14 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return exports.csv_response(scope, "back-release-export.csv")
 
 
+# An import of the largest file the app takes (`portability.MAX_ROWS`) keeps the database busy for
+# seconds, longer than COMMIT_WAIT on a busy machine; still well under nginx's 60 s.
+IMPORT_WAIT = 40
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@commit_wait.allowing(IMPORT_WAIT)
 def import_data(request: HttpRequest) -> HttpResponse:
     form = ImportForm(
         request.POST if request.method == "POST" else None,
