@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from backrelease.capability import guard
 from backrelease.common.htmx import answer
@@ -96,7 +98,9 @@ def grant(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("%(practice)s can now see your record.") % {"practice": practice.name}
             )
-            return redirect("practices:list")
+            # The list is a whole page, never a fragment inside the form.
+            url = reverse("practices:list")
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     context = _context(request, form=form, practice=practice, members=practices.members(practice))
     return answer(request, TEMPLATE, "grant-form", context, form)
 
