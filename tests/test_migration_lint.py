@@ -75,8 +75,6 @@ BEFORE_THE_LOCK_RULES = {
     ("journal", "0008_token_misses_move_to_capability"),
     ("journal", "0009_history_revision"),
     ("journal", "0010_own_tags"),
-    ("journal", "0012_settled_history_revision"),
-    ("trial", "0001_initial"),
 }
 # The steps of expand and contract that leave Django's state only: nothing reaches the database.
 STATE_ONLY = [

@@ -11,6 +11,8 @@ from importlib import import_module
 
 from django.db import migrations, models
 
+from backrelease.common.schema_changes import SetLockTimeout
+
 history_revision = import_module("journal.migrations.0009_history_revision")
 SESSIONS, ENTRIES = history_revision.SESSIONS, history_revision.ENTRIES
 SETTLED_AGE = "interval '7 weeks'"
@@ -84,6 +86,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The column and the triggers lock the history and its tables a moment: never longer.
+        SetLockTimeout(),
         migrations.AddField(
             model_name="historyrevision",
             name="settled_number",
