@@ -75,7 +75,10 @@ class Writers:
             attempt = {"key": str(uuid.uuid4()), "sent": time.time()}
             try:
                 if conn is None:
-                    conn = psycopg.connect(self.url, autocommit=True, connect_timeout=3)
+                    # As the app under DATABASE_TRANSACTION_POOLING: nothing prepared on a server.
+                    conn = psycopg.connect(
+                        self.url, autocommit=True, connect_timeout=3, prepare_threshold=None
+                    )
                 (port,) = conn.execute(
                     "INSERT INTO drill_write (key) VALUES (%s) RETURNING inet_server_port()",
                     (attempt["key"],),
@@ -299,9 +302,20 @@ def one_run(number: int) -> dict:
                 "CREATE TABLE drill_write (key uuid NOT NULL, at timestamptz DEFAULT now())"
             )
         print(f"Run {number}: cluster whole after {ready} s", flush=True)
+        lsn = "SELECT pg_current_wal_lsn() - '0/0'"
         with Writers(url) as writers:
+            wal_before = int(ha.psql(ha.leader(), lsn))
             faults = [drill(db, writers, url, name, fault) for name, fault in FAULTS.items()]
-    return {"run": number, "cluster_ready_after_s": ready, "faults": faults}
+            wal = int(ha.psql(ha.leader(), lsn)) - wal_before
+            acknowledged = sum("acked" in a for a in writers.since(0))
+    return {
+        "run": number,
+        "cluster_ready_after_s": ready,
+        # WAL the primary wrote during the faults (the writers' rows, checkpoints, the
+        # switch of WAL files every archive_timeout), a write.
+        "wal_bytes_an_acknowledged_write": round(wal / acknowledged),
+        "faults": faults,
+    }
 
 
 def main() -> int:
