@@ -16,7 +16,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from backrelease.accounts import undo
 from backrelease.accounts.models import DeletedRow, User
-from journal.clinic.models import AccessEvent, Grant, Invitation, Membership, Practice, Review
+from journal.clinic.models import (
+    AccessEvent,
+    AccessRequest,
+    Grant,
+    Invitation,
+    Membership,
+    Practice,
+    Review,
+)
 from journal.models import CheckInReminder, JournalEntry, ShareLink, ShareLinkOpening, WeeklyCheckIn
 from journal.trial.models import TrialPlan, TrialRating
 from sessions.models import ReleaseSession
@@ -129,6 +137,7 @@ def snapshot() -> dict[str, list]:
         AccessEvent,
         Review,
         Invitation,
+        AccessRequest,
     ]
     return {m.__name__: sorted(map(repr, m.objects.order_by("pk").values())) for m in models}
 

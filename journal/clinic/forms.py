@@ -70,3 +70,19 @@ class InvitationForm(forms.Form):
         },
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CLINICIAN)
+
+
+class LinkForm(forms.Form):
+    link = forms.CharField(
+        max_length=300,
+        label=_("A share link the patient gave you"),
+        help_text=_("The patient is asked on their own screen before anything is shared."),
+        error_messages={"required": _("Paste the whole link, starting with https://.")},
+    )
+
+    def clean_link(self) -> str:
+        """The token: the segment after /shared/ in a pasted address, or the text itself."""
+        text = self.cleaned_data["link"].strip()
+        if "/shared/" in text:
+            text = text.split("/shared/", 1)[1]
+        return text.split("/", 1)[0].split("?", 1)[0]

@@ -228,3 +228,36 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation to {self.practice_id}"
+
+
+class AccessRequestQuerySet(models.QuerySet["AccessRequest"]):
+    def of(self, person) -> AccessRequestQuerySet:
+        return self.filter(link__person=person)
+
+    def waiting(self) -> AccessRequestQuerySet:
+        return self.filter(answered_at=None)
+
+
+class AccessRequest(models.Model):
+    """A practice member who holds a patient's share link asks to add the patient to the
+    workspace; only the patient, on their own screen, turns it into a grant."""
+
+    link = models.ForeignKey("journal.ShareLink", on_delete=models.CASCADE, related_name="+")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    requester_name = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "practice"],
+                condition=Q(answered_at=None),
+                name="access_request_once_a_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request of {self.practice_id} for link {self.link_id}"

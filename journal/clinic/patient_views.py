@@ -20,7 +20,7 @@ from backrelease.common.ownership import owned
 from journal import sharing
 from journal.clinic import events, practices
 from journal.clinic.forms import CodeForm, GrantForm
-from journal.clinic.models import Grant
+from journal.clinic.models import AccessRequest, Grant
 
 TEMPLATE = "clinic/practices.html"
 WRONG_CODE = {
@@ -37,6 +37,9 @@ def _context(request: HttpRequest, **more) -> dict:
     return {
         "grants": Grant.objects.of(request.user).select_related("practice"),
         "events": events.of(request.user),
+        "requests": AccessRequest.objects.of(request.user)
+        .waiting()
+        .select_related("practice", "link"),
         "now": timezone.now(),
         **more,
     }
@@ -119,4 +122,25 @@ def revoke(request: HttpRequest, given: Grant) -> HttpResponse:
             _("%(practice)s no longer sees anything of your record.")
             % {"practice": given.practice.name},
         )
+    return redirect("practices:list")
+
+
+@login_required
+@owned(AccessRequest.objects.of)
+@require_POST
+def answer_request(request: HttpRequest, asked: AccessRequest) -> HttpResponse:
+    """A practice asked through a share link; the patient says yes (a grant with the link's own
+    choices; the link keeps working) or no."""
+    accept = request.POST.get("answer") == "yes"
+    try:
+        practices.answer_request(asked, accept)
+    except practices.Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        done = (
+            _("%(practice)s can now see your record.")
+            if accept
+            else _("%(practice)s was told no. Your link still works as before.")
+        )
+        messages.success(request, done % {"practice": asked.practice.name})
     return redirect("practices:list")

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from journal.clinic import codes
-from journal.clinic.models import Clinician, Grant, Membership, Practice, Role
+from journal.clinic.models import AccessRequest, Clinician, Grant, Membership, Practice, Role
+from journal.models import ShareLink
 
 
 class Refused(Exception):
@@ -60,4 +61,41 @@ def revoke(grant: Grant) -> None:
     if not Grant.objects.filter(pk=grant.pk, revoked_at=None).update(revoked_at=timezone.now()):
         raise Refused(
             _("Access for %(practice)s was already ended.") % {"practice": grant.practice.name}
+        )
+
+
+def ask_through_link(membership: Membership, link: ShareLink) -> AccessRequest:
+    if Grant.objects.active().filter(person=link.person, practice=membership.practice).exists():
+        raise Refused(_("This patient shares with the practice already."))
+    try:
+        with transaction.atomic():
+            return AccessRequest.objects.create(
+                link=link, practice=membership.practice, requester_name=membership.person.name
+            )
+    except IntegrityError as error:
+        raise Refused(
+            _("The practice has asked already; the patient has not answered yet.")
+        ) from error
+
+
+def answer_request(request: AccessRequest, accept: bool) -> Grant | None:
+    """The patient's answer: a grant with the link's own choices, or none. Answered once."""
+    with transaction.atomic():
+        if not AccessRequest.objects.filter(pk=request.pk, answered_at=None).update(
+            answered_at=timezone.now()
+        ):
+            raise Refused(_("You answered this already."))
+        if not accept:
+            return None
+        link = request.link
+        if not link.is_active():
+            raise Refused(_("The link this came through no longer works, so it cannot be used."))
+        return grant(
+            link.person,
+            request.practice,
+            shown_name=link.person.name,
+            include_notes=link.include_notes,
+            shows_from=link.shows_from,
+            shows_until=link.shows_until,
+            expires_at=link.expires_at,
         )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("practice/", views.practice, name="practice"),
     path("practice/code/", views.new_code, name="new-code"),
     path("practice/invite/", views.invite, name="invite"),
+    path("practice/ask/", views.ask, name="ask"),
     # The token-free page first: the mailed link's token moves into the session.
     path("invitation/accept/", views.invitation_accept, name="invitation-accept"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),

@@ -9,14 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from backrelease.accounts import mail
 from backrelease.capability import guard
 from backrelease.common.htmx import answer
 from backrelease.common.redirects import local_next
+from journal import sharing
 from journal.clinic import access, codes, events, invitations, practices, two_factor, workspace
-from journal.clinic.forms import InvitationForm, PracticeForm, TokenForm
+from journal.clinic.forms import InvitationForm, LinkForm, PracticeForm, TokenForm
 from journal.clinic.models import Membership, What
 from journal.sharing import report
 
@@ -64,14 +66,9 @@ def practice(request: HttpRequest, membership: Membership | None) -> HttpRespons
             form.add_error(None, str(refused))
         else:
             return redirect("clinic:practice")
-    context = {"form": form, "membership": membership}
     if membership:
-        context |= {
-            "invite_form": InvitationForm(),
-            "code": codes.grouped(membership.practice.share_code),
-            "members": practices.members(membership.practice),
-            "no_admin": not membership.practice.members.filter(role="admin").exists(),
-        }
+        return _practice_page(request, membership, None)
+    context = {"form": form, "membership": None}
     return answer(request, "clinic/practice.html", "practice", context, form)
 
 
@@ -102,14 +99,54 @@ def invite(request: HttpRequest, membership: Membership) -> HttpResponse:
                 invitations.send.enqueue(invitation.pk, mail.origin(request))
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": address})
             return redirect("clinic:practice")
+    return _practice_page(request, membership, form, invite_form=form)
+
+
+def _practice_page(request: HttpRequest, membership: Membership, form, **forms) -> HttpResponse:
+    """The practice's page; after a refusal, with the form that was refused."""
+    members = practices.members(membership.practice)
     context = {
         "form": PracticeForm(),
         "membership": membership,
-        "invite_form": form,
+        "invite_form": InvitationForm(),
+        "link_form": LinkForm(),
         "code": codes.grouped(membership.practice.share_code),
-        "members": practices.members(membership.practice),
+        "members": members,
+        "no_admin": not any(member.is_admin for member in members),
+        **forms,
     }
     return answer(request, "clinic/practice.html", "practice", context, form)
+
+
+LINK_REFUSALS = {
+    guard.NOT_FOUND: gettext_lazy("That link does not open: check it was copied whole."),
+    guard.TOO_MANY: gettext_lazy("Too many links that do not exist were tried. Wait a minute."),
+}
+
+
+@access.member
+@require_POST
+def ask(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Asks the patient behind a share link to add themselves to the workspace."""
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        return _practice_page(request, membership, form, link_form=form)
+
+    def refusal(status: int) -> HttpResponse:
+        form.add_error("link", str(LINK_REFUSALS[status]))
+        return _practice_page(request, membership, form, link_form=form)
+
+    lookup = sharing.find(form.cleaned_data["link"])
+    found = guard.opened(request, lambda: None if lookup.gone else lookup.link, refusal)
+    if isinstance(found, HttpResponse):
+        return found
+    try:
+        practices.ask_through_link(membership, found)
+    except practices.Refused as refused:
+        form.add_error("link", str(refused))
+        return _practice_page(request, membership, form, link_form=form)
+    messages.success(request, _("Asked. The patient answers on their own screen."))
+    return redirect("clinic:practice")
 
 
 @require_safe
