@@ -62,6 +62,7 @@ PUBLIC = {
     "service-worker",
     "offline",
     "invitation",
+    "join",
 }
 CLINICIAN_NAMESPACE = "shared"
 # The model behind a `<int:pk>` in each namespace (or un-namespaced route): one missing here fails

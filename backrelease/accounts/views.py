@@ -49,8 +49,10 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if user.email:
                 messages.info(request, _send_confirmation(request, user))
-            # The home page is a whole page, never a fragment inside the sign-up form.
-            return HttpResponseClientRedirect("/") if request.htmx else redirect("home")
+            # A whole page, never a fragment inside the sign-up form: home, or where the sign-up
+            # was asked for (such as becoming a clinician).
+            where = local_next(request, reverse("home"))
+            return HttpResponseClientRedirect(where) if request.htmx else redirect(where)
     return answer(request, "registration/signup.html", "signup-form", {"form": form}, form)
 
 

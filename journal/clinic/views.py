@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,10 +24,12 @@ from journal.clinic.models import Membership, What
 from journal.sharing import report
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
+    """Open to anyone: a newcomer signs up from here and comes back to become a clinician."""
     if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.path)
         practices.become_clinician(request.user)
         return redirect("clinic:two-factor")
     return render(request, "clinic/join.html", {"idle": settings.CLINICIAN_IDLE_MINUTES})

@@ -59,3 +59,26 @@ def test_it_tells_members_when_no_admin_is_left(admin, member, member_client):
     admin.person.delete()
     assert not Membership.objects.filter(person_id=admin.person_id).exists()
     assert "no admin left" in member_client.get(URL).text
+
+
+def test_it_signs_a_newcomer_up_as_a_clinician(client):
+    page = client.get("/clinic/join/").text
+    assert "/accounts/signup/?next=/clinic/join/" in page
+    form = client.get("/accounts/signup/?next=/clinic/join/").text
+    assert 'name="next" value="/clinic/join/"' in form
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "drlee",
+            "time_zone": "Europe/London",
+            "password1": "a-long-test-password",
+            "password2": "a-long-test-password",
+            "next": "/clinic/join/",
+        },
+    )
+    assert response.url == "/clinic/join/"
+    assert client.post("/clinic/join/").url == "/clinic/two-factor/"
+
+
+def test_it_sends_an_anonymous_join_to_the_login(client):
+    assert client.post("/clinic/join/").url.startswith("/accounts/login/")
