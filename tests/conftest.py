@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import fcntl
 import os
+import tempfile
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -28,7 +31,10 @@ def pytest_configure(config: pytest.Config) -> None:
         database["OPTIONS"]["pool"]["timeout"] = TEST_DATABASE_WAIT
     # Two runs at once (two checkouts, or one run beside another) each get a test database of
     # their own.
-    database["TEST"] = {**database.get("TEST", {}), "NAME": f"test_backrelease_{os.getpid()}"}
+    name = f"test_backrelease_{os.getpid()}"
+    if os.environ.get("MUTATION_DATABASE"):
+        name = free_mutation_database(os.environ["MUTATION_DATABASE"])
+    database["TEST"] = {**database.get("TEST", {}), "NAME": name}
     # Static files come from the finders, as in development, so no collectstatic is needed.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -36,6 +42,35 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     # Real hashing costs most of a second a person; tests make many people.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # `make mutation` runs the mutated module's own tests first: most mutants die there in a
+    # second, before the slower tests of every page that also passes through the module.
+    first = tuple(os.environ.get("MUTATION_TESTS_FIRST", "").split())
+    if first:
+        items.sort(key=lambda item: not item.nodeid.startswith(first))
+
+
+# The locks of the mutation databases this process took, held until it ends.
+HELD_LOCKS = []
+
+
+def free_mutation_database(prefix: str) -> str:
+    """`make mutation`: every mutant is a pytest run in a new process, beside another. Each takes
+    the first of the databases <prefix>_0, _1, … that no running process holds, migrated once and
+    kept (--reuse-db), rather than migrating a database per mutant."""
+    slot = 0
+    while True:
+        lock = open(Path(tempfile.gettempdir()) / f"{prefix}_{slot}.lock", "w")  # noqa: SIM115
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            slot += 1
+        else:
+            HELD_LOCKS.append(lock)
+            return f"{prefix}_{slot}"
 
 
 @pytest.fixture
