@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 # The IMMPACT thresholds a printed percent must not appear to cross.
 THRESHOLDS = (Decimal(30), Decimal(50))
@@ -119,4 +121,11 @@ def unit(value: float, low: float, high: float, lengths: list[float]) -> int:
 
 def day(value: date, *, with_year: bool = True) -> str:
     """A day as the table and the charts label it ("7 Dec 2026"), in the language of the page."""
+    return _day(value, with_year, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, with_year: bool, language: str) -> str:
+    """Kept for each day and language: Django's date formatting took a trend table of a year of
+    weeks about as long as its query."""
     return date_format(value, "j M Y" if with_year else "j M")
