@@ -40,62 +40,115 @@ FLAGS = {
 
 NOW = "%(now)s::timestamptz"
 WEEK_AGO = f"({NOW} - interval '{QUIET_DAYS} days')"
-_LOCAL = "(at AT TIME ZONE g.time_zone)"
-_IN_RANGE = (
-    f"(g.shows_from IS NULL OR {_LOCAL}::date >= g.shows_from)"
-    f" AND (g.shows_until IS NULL OR {_LOCAL}::date <= g.shows_until)"
-)
+SESSIONS = ReleaseSession._meta.db_table
+ENTRIES = JournalEntry._meta.db_table
 
+
+def _ratings(since: str, until: str) -> str:
+    """The grant's patient's ratings at `since` up to `until` (instants): index range scans."""
+    return f"""
+        SELECT started_at AS at, pain_before AS pain, pain_after AS after, TRUE AS session
+        FROM {SESSIONS}
+        WHERE person_id = g.person_id AND started_at >= {since} AND started_at < {until}
+        UNION ALL
+        SELECT recorded_at, pain, NULL, FALSE FROM {ENTRIES}
+        WHERE person_id = g.person_id AND recorded_at >= {since} AND recorded_at < {until}"""
+
+
+def _first_rated_week(since: str) -> str:
+    """The local week of the first pain rating at or after `since` within the grant's dates: two
+    index lookups, however long the history."""
+    first = f"""least(
+        (SELECT min(started_at) FROM {SESSIONS} WHERE person_id = g.person_id
+            AND pain_before IS NOT NULL AND started_at >= {since} AND started_at < g.until),
+        (SELECT min(recorded_at) FROM {ENTRIES} WHERE person_id = g.person_id
+            AND recorded_at >= {since} AND recorded_at < g.until))"""
+    return f"date_trunc('week', {first} AT TIME ZONE g.time_zone)::date"
+
+
+def _week_start(week: str) -> str:
+    return f"greatest(g.since, {week}::timestamp AT TIME ZONE g.time_zone)"
+
+
+def _week_end(week: str) -> str:
+    return f"least(g.until, ({week} + 7)::timestamp AT TIME ZONE g.time_zone)"
+
+
+def _pains_of(week: str) -> str:
+    ratings = _ratings(_week_start(week), _week_end(week))
+    return f"ARRAY(SELECT pain FROM ({ratings}) AS r WHERE pain IS NOT NULL)"
+
+
+# Each patient's row costs index lookups only: the last seven days, the latest rating, and the
+# baseline found by stepping from one rated week to the next until a week has enough ratings (the
+# first weeks, as a rule; at worst one step a rated week, never a read of every rating).
 ROWS_SQL = f"""
+SET LOCAL jit = off;
 WITH g AS (
-    SELECT gr.id, gr.person_id, gr.shown_name, gr.shows_from, gr.shows_until, u.time_zone,
-           date_trunc('week', {NOW} AT TIME ZONE u.time_zone)::date AS this_week
+    SELECT gr.id, gr.person_id, gr.shown_name, u.time_zone, gr.shows_from, gr.shows_until,
+           date_trunc('week', {NOW} AT TIME ZONE u.time_zone)::date AS this_week,
+           coalesce(gr.shows_from::timestamp AT TIME ZONE u.time_zone, '-infinity') AS since,
+           coalesce((gr.shows_until + 1)::timestamp AT TIME ZONE u.time_zone, 'infinity')
+             AS until
     FROM {Grant._meta.db_table} gr JOIN backrelease_user u ON u.id = gr.person_id
     WHERE gr.practice_id = %(practice)s AND gr.revoked_at IS NULL AND gr.expires_at > {NOW}
-),
-rated AS (
-    SELECT g.id AS grant_id, r.at, r.pain, r.after, r.session,
-           date_trunc('week', r.at AT TIME ZONE g.time_zone)::date AS week
-    FROM g CROSS JOIN LATERAL (
-        SELECT started_at AS at, pain_before AS pain, pain_after AS after, TRUE AS session
-        FROM {ReleaseSession._meta.db_table} WHERE person_id = g.person_id
-        UNION ALL
-        SELECT recorded_at, pain, NULL, FALSE
-        FROM {JournalEntry._meta.db_table} WHERE person_id = g.person_id
-    ) AS r
-    WHERE {_IN_RANGE.replace("at AT", "r.at AT")}
-),
-weeks AS (
-    SELECT grant_id, week, array_agg(pain) FILTER (WHERE pain IS NOT NULL) AS pains
-    FROM rated GROUP BY grant_id, week
-),
-baseline AS (
-    SELECT DISTINCT ON (grant_id) grant_id, week, pains
-    FROM weeks WHERE cardinality(pains) >= {trends.ENOUGH_RATINGS}
-    ORDER BY grant_id, week
-),
-recent AS (
-    SELECT grant_id, max(at) AS last_at,
-           max(at) FILTER (WHERE pain IS NOT NULL OR after IS NOT NULL) AS last_rated_at,
-           count(*) FILTER (WHERE session AND at > {WEEK_AGO}) AS sessions_7d,
-           count(pain) FILTER (WHERE at > {WEEK_AGO})
-             + count(after) FILTER (WHERE at > {WEEK_AGO}) AS ratings_7d,
-           greatest(max(pain) FILTER (WHERE at > {WEEK_AGO}),
-                    max(after) FILTER (WHERE at > {WEEK_AGO})) AS highest_7d
-    FROM rated GROUP BY grant_id
 )
 SELECT g.id, g.person_id, g.shown_name, g.this_week,
-       recent.last_at, recent.last_rated_at, coalesce(recent.sessions_7d, 0),
+       last.at, last.rated_at, coalesce(recent.sessions_7d, 0),
        coalesce(recent.ratings_7d, 0), recent.highest_7d,
-       this.pains, baseline.week, baseline.pains,
+       recent.this_week_pains, baseline.week, baseline.pains,
        peg.week_start, peg.score,
        plan.status, plan.starts_on,
        review.reviewer_name, review.reviewed_at,
        review.revision IS NOT NULL AND review.revision = coalesce(rev.number, 0)
 FROM g
-LEFT JOIN recent ON recent.grant_id = g.id
-LEFT JOIN weeks this ON this.grant_id = g.id AND this.week = g.this_week
-LEFT JOIN baseline ON baseline.grant_id = g.id
+CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE session AND at > {WEEK_AGO}) AS sessions_7d,
+           count(pain) FILTER (WHERE at > {WEEK_AGO})
+             + count(after) FILTER (WHERE at > {WEEK_AGO}) AS ratings_7d,
+           greatest(max(pain) FILTER (WHERE at > {WEEK_AGO}),
+                    max(after) FILTER (WHERE at > {WEEK_AGO})) AS highest_7d,
+           array_agg(pain) FILTER (
+               WHERE pain IS NOT NULL
+                 AND date_trunc('week', at AT TIME ZONE g.time_zone)::date = g.this_week
+           ) AS this_week_pains
+    FROM ({
+    _ratings(
+        f"greatest(g.since, least({WEEK_AGO}, {_week_start('g.this_week')}))",
+        f"least(g.until, {NOW})",
+    )
+}) AS r
+) AS recent
+CROSS JOIN LATERAL (
+    SELECT greatest(
+             (SELECT max(started_at) FROM {SESSIONS} WHERE person_id = g.person_id
+                AND started_at >= g.since AND started_at < g.until),
+             (SELECT max(recorded_at) FROM {ENTRIES} WHERE person_id = g.person_id
+                AND recorded_at >= g.since AND recorded_at < g.until)) AS at,
+           greatest(
+             (SELECT max(started_at) FROM {SESSIONS} WHERE person_id = g.person_id
+                AND (pain_before IS NOT NULL OR pain_after IS NOT NULL)
+                AND started_at >= g.since AND started_at < g.until),
+             (SELECT max(recorded_at) FROM {ENTRIES} WHERE person_id = g.person_id
+                AND recorded_at >= g.since AND recorded_at < g.until)) AS rated_at
+) AS last
+LEFT JOIN LATERAL (
+    WITH RECURSIVE probe(week, pains) AS (
+        SELECT first.week, {_pains_of("first.week")}
+        FROM (SELECT {_first_rated_week("g.since")} AS week) AS first
+        WHERE first.week IS NOT NULL
+        UNION ALL
+        SELECT next.week, {_pains_of("next.week")}
+        FROM probe
+        CROSS JOIN LATERAL (
+            SELECT {_first_rated_week(_week_end("probe.week"))} AS week
+        ) AS next
+        WHERE cardinality(probe.pains) < {trends.ENOUGH_RATINGS} AND next.week IS NOT NULL
+    )
+    SELECT week, pains FROM probe
+    WHERE cardinality(pains) >= {trends.ENOUGH_RATINGS}
+    LIMIT 1
+) AS baseline ON TRUE
 LEFT JOIN LATERAL (
     SELECT week_start,
            (pain_average + enjoyment_interference + activity_interference)::numeric / 3 AS score
@@ -224,6 +277,7 @@ def rows(practice, flag: str | None = None, now: datetime | None = None) -> list
     now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(ROWS_SQL, {"practice": practice.pk, "now": now})
+        cursor.nextset()  # past the SET to the rows
         found = [_row(values, now) for values in cursor.fetchall()]
     if flag in FLAGS:
         found = [row for row in found if flag in row.flags]

@@ -160,3 +160,26 @@ def test_it_lists_200_patients_in_at_most_5_queries(
     with django_assert_max_num_queries(5):
         response = member_client.get(reverse("clinic:patients"))
     assert response.text.count('<th scope="row">') == 200
+
+
+def test_it_steps_past_weeks_with_too_few_ratings_to_the_baseline(practice):
+    grant = GrantFactory(practice=practice)
+    week = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)  # a Monday
+    for day, pain in [(0, 3), (1, 3), (14, 4), (21, 6), (22, 6), (23, 7)]:
+        JournalEntryFactory(person=grant.person, pain=pain, recorded_at=week + timedelta(days=day))
+    row = row_of(practice, grant)
+    assert row.baseline_week.isoformat() == "2026-09-28"
+    assert float(row.baseline_mean) == pytest.approx(19 / 3)
+
+
+def test_it_takes_the_baseline_from_within_the_grants_dates(practice):
+    grant = patient(practice, [4, 4, 4], [5])
+    JournalEntryFactory(person=grant.person, pain=8, recorded_at=BASELINE_DAY + timedelta(days=7))
+    for hours in (1, 2):
+        JournalEntryFactory(
+            person=grant.person, pain=8, recorded_at=BASELINE_DAY + timedelta(days=7, hours=hours)
+        )
+    grant.shows_from = (BASELINE_DAY + timedelta(days=7)).date()
+    grant.save()
+    row = row_of(practice, grant)
+    assert row.baseline_week.isoformat() == "2026-10-12" and row.baseline_mean == 8
