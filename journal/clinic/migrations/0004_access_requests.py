@@ -4,6 +4,8 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
+from backrelease.common.schema_changes import SetLockTimeout
+
 
 class Migration(migrations.Migration):
 
@@ -13,6 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        SetLockTimeout(),
         migrations.CreateModel(
             name='AccessRequest',
             fields=[
