@@ -37,7 +37,9 @@ def scipys(y: list[float], x: list[float]) -> tuple[float, float, float]:
 
 
 def same(first: tuple, second: tuple) -> bool:
-    return all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(first, second))
+    return len(first) == len(second) and all(
+        a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(first, second, strict=True)
+    )
 
 
 @pytest.mark.parametrize("seed", range(400))
