@@ -29,9 +29,7 @@ def config(
     local clients (there are no passwords on the development cluster)."""
     parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=None)
     parser.read_string(DEPLOYED.read_text())
-    parser["databases"] = {
-        cluster.DB_NAME: f"host={socket} port={cluster.PORT} dbname={database}"
-    }
+    parser["databases"] = {cluster.DB_NAME: f"host={socket} port={cluster.PORT} dbname={database}"}
     parser["pgbouncer"].update(
         {
             "listen_addr": "127.0.0.1",
