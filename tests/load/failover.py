@@ -45,6 +45,7 @@ WRITES_BACK_WITHIN_S = 30
 WHOLE_AGAIN_WITHIN_S = 180
 BEFORE_S = 5
 STEADY_S = 6
+STEADY_WAL_S = 30
 OUT = ROOT / "docs" / "benchmarks" / "failover.json"
 
 
@@ -304,15 +305,26 @@ def one_run(number: int) -> dict:
         print(f"Run {number}: cluster whole after {ready} s", flush=True)
         lsn = "SELECT pg_current_wal_lsn() - '0/0'"
         with Writers(url) as writers:
-            wal_before = int(ha.psql(ha.leader(), lsn))
+            # WAL a write on a cluster with nothing wrong (a failover starts a new WAL file).
+            started, wal_before = time.time(), int(ha.psql(ha.leader(), lsn))
+            time.sleep(STEADY_WAL_S)
+            steady = int(ha.psql(ha.leader(), lsn)) - wal_before
+            steady_writes = sum("acked" in a for a in writers.since(started))
+            started, wal_before = time.time(), int(ha.psql(ha.leader(), lsn))
             faults = [drill(db, writers, url, name, fault) for name, fault in FAULTS.items()]
             wal = int(ha.psql(ha.leader(), lsn)) - wal_before
-            acknowledged = sum("acked" in a for a in writers.since(0))
+            acknowledged = sum("acked" in a for a in writers.since(started))
     return {
         "run": number,
         "cluster_ready_after_s": ready,
-        # WAL the primary wrote during the faults (the writers' rows, checkpoints, the
-        # switch of WAL files every archive_timeout), a write.
+        "steady": {
+            "seconds": STEADY_WAL_S,
+            "acknowledged_writes": steady_writes,
+            "wal_bytes": steady,
+            "wal_bytes_a_write": round(steady / steady_writes),
+        },
+        # WAL the primary wrote during the faults (the writers' rows, checkpoints, the WAL
+        # file each promotion starts), a write.
         "wal_bytes_an_acknowledged_write": round(wal / acknowledged),
         "faults": faults,
     }
