@@ -69,9 +69,6 @@ BEFORE_THE_RULES = (
 # journal's writes. History too.
 BEFORE_THE_LOCK_RULES = {
     ("backrelease", "0007_mail_queue_and_email_version"),
-    ("clinic", "0001_initial"),
-    ("clinic", "0002_access_events_append_only"),
-    ("clinic", "0003_invitations"),
     ("journal", "0008_token_misses_move_to_capability"),
     ("journal", "0009_history_revision"),
     ("journal", "0010_own_tags"),

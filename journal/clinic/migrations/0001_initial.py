@@ -8,6 +8,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from backrelease.common.schema_changes import SetLockTimeout
+
 
 class Migration(migrations.Migration):
 
@@ -18,6 +20,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        SetLockTimeout(),
         migrations.CreateModel(
             name='Clinician',
             fields=[

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from backrelease.common.schema_changes import SetLockTimeout
+
 # An access event is never changed: only the member's link may be cut (their account deleted, the
 # name kept); rows go only with the patient's account or the practice.
 FORWARD = """
@@ -27,4 +29,4 @@ DROP FUNCTION clinic_access_event_unchanged();
 class Migration(migrations.Migration):
     dependencies = [("clinic", "0001_initial")]
 
-    operations = [migrations.RunSQL(FORWARD, BACKWARD)]
+    operations = [SetLockTimeout(), migrations.RunSQL(FORWARD, BACKWARD)]

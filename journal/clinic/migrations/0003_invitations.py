@@ -6,6 +6,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from backrelease.common.schema_changes import SetLockTimeout
+
 
 class Migration(migrations.Migration):
 
@@ -15,6 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        SetLockTimeout(),
         migrations.CreateModel(
             name='Invitation',
             fields=[
