@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: backup restore-test loadtest mutation failover-test worker-drill nginx supervisor pgbouncer patroni bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
+.PHONY: restore-test loadtest mutation failover-test worker-drill nginx supervisor pgbouncer patroni bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
 LIGHTHOUSE_VERSION := 13.5.0
 
 $(STAMP): pyproject.toml .python-version
@@ -157,13 +157,11 @@ failover-test: $(STAMP) pgbouncer patroni
 worker-drill: $(STAMP)
 	$(PY) tests/accounts/worker_drill.py
 
-# A base backup of the local cluster (pg_basebackup), WAL archiving turned on; see README, "Backups".
-backup: db
-	$(PY) -m backrelease.devtools.backups backup
-
-# Backs up, deletes a person's rows, restores a fresh cluster to just before, compares every row.
-restore-test: migrate
-	$(PY) manage.py restore_test
+# pgBackRest's backup and archive on the drill's Patroni cluster, restored seven ways (a moment, a
+# named point, the latest, twice in a row, after the runbook's restore, into Patroni as a new
+# cluster), every row compared, the archive checked after each; see README, "Backups".
+restore-test: $(STAMP) pgbouncer patroni
+	$(PY) tests/load/restore.py
 
 # The plan and timing of the weekly trend query for a person with three years of daily data.
 explain-trends: migrate

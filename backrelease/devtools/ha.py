@@ -1,6 +1,7 @@
 """Three PostgreSQL nodes managed by Patroni, a three-member etcd, pgBackRest's archive, and the
 app's way in (PgBouncer in front of HAProxy, which asks Patroni which node is the primary), on
-loopback: what `make failover-test` runs. Debian's packages, never a stand-in.
+loopback: what `make failover-test` and `make restore-test` run. Debian's packages, never a
+stand-in.
 
 Every file is the deployment's own (`docs/deploy/patroni.yml`, `pgbackrest.conf`, `haproxy.cfg`,
 `pgbouncer.ini`) with only names, addresses, ports, folders and secrets replaced: a certificate
@@ -38,6 +39,8 @@ DEPLOYED = DEPLOY / "patroni.yml"
 DEPLOYED_PGBACKREST = DEPLOY / "pgbackrest.conf"
 DEPLOYED_HAPROXY = DEPLOY / "haproxy.cfg"
 DEPLOYED_PGBOUNCER = DEPLOY / "pgbouncer.ini"
+DEPLOYED_RESTORE = DEPLOY / "patroni-restore.yml"
+RESTORED_STANZA = "backrelease-restored"
 TLS = HOME / "tls"
 REPOSITORY = HOME / "repository"
 SECRETS = HOME / "secrets.json"
@@ -148,7 +151,9 @@ def _ini_text(parser: configparser.ConfigParser) -> str:
 S3_OPTIONS = ("repo1-s3-bucket", "repo1-s3-endpoint", "repo1-s3-region", "repo1-s3-key")
 
 
-def pgbackrest_config(node: Node, passwords: dict[str, str]) -> configparser.ConfigParser:
+def pgbackrest_config(
+    node: Node, passwords: dict[str, str], stanzas: tuple[str, ...] = (STANZA,)
+) -> configparser.ConfigParser:
     """The deployed pgBackRest configuration for one node, its repository a local folder."""
     parser = _ini(DEPLOYED_PGBACKREST)
     glob = parser["global"]
@@ -161,12 +166,35 @@ def pgbackrest_config(node: Node, passwords: dict[str, str]) -> configparser.Con
     glob["log-path"] = str(node.home / "pgbackrest-log")
     # One machine for three: each node its own locks, as on its own machine.
     glob["lock-path"] = str(node.home / "pgbackrest-lock")
-    parser[STANZA] = {
-        "pg1-path": str(node.data_dir),
-        "pg1-socket-path": str(node.home),
-        "pg1-port": str(node.port),
-    }
+    for stanza in stanzas:
+        parser[stanza] = {
+            "pg1-path": str(node.data_dir),
+            "pg1-socket-path": str(node.home),
+            "pg1-port": str(node.port),
+        }
     return parser
+
+
+def _merged(base: dict, overlay: dict) -> dict:
+    found = dict(base)
+    for key, value in overlay.items():
+        found[key] = (
+            _merged(found[key], value)
+            if isinstance(value, dict) and isinstance(found.get(key), dict)
+            else value
+        )
+    return found
+
+
+def restore_config(node: Node, bin_dir: Path, passwords: dict[str, str], target: dict) -> dict:
+    """A new cluster's first node restored from the archive (docs/deploy/patroni-restore.yml over
+    the node's configuration), to `target` (recovery_target_time or _name; nothing: the latest)."""
+    overlay = yaml.safe_load(DEPLOYED_RESTORE.read_text())
+    recovery = overlay["bootstrap"]["pgbackrest"]["recovery_conf"]
+    for key in ("recovery_target_time", "recovery_target_name"):
+        recovery.pop(key, None)
+    recovery |= target
+    return _merged(config(node, bin_dir, passwords), overlay)
 
 
 def haproxy_config() -> str:
@@ -263,13 +291,15 @@ def psql(node: Node, sql: str, database: str = "postgres") -> str:
     return result.stdout.strip()
 
 
-def pgbackrest(node: Node, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def pgbackrest(
+    node: Node, *args: str, check: bool = True, stanza: str = STANZA
+) -> subprocess.CompletedProcess:
     result = cluster._run(
         [
             "env",
             f"PGBACKREST_CONFIG={node.pgbackrest_file}",
             "pgbackrest",
-            f"--stanza={STANZA}",
+            f"--stanza={stanza}",
             *args,
         ]
     )
@@ -307,7 +337,7 @@ class Cluster:
             node.home.mkdir()
             _owned_by_server(node.home)
             _write(node.config_file, yaml.safe_dump(config(node, bin_dir, self.passwords)))
-            _write(node.pgbackrest_file, _ini_text(pgbackrest_config(node, self.passwords)))
+            self.write_pgbackrest(node)
         # The first node bootstraps; the others are copied from it once it leads.
         self.start(NODES[0])
         wait(lambda: leader() == NODES[0], 120, "the first node")
@@ -322,12 +352,13 @@ class Cluster:
 
     def __exit__(self, *exc) -> None:
         # The proxies, then the nodes (each stops its PostgreSQL), etcd last.
-        for name in ("pgbouncer", "haproxy", *(node.name for node in NODES)):
+        members = [etcd.name for etcd in ETCDS]
+        for name in ("pgbouncer", "haproxy", *self.processes):
+            if name in self.processes and name not in members:
+                self.stop(name)
+        for name in members:
             if name in self.processes:
                 self.stop(name)
-        for etcd in ETCDS:
-            if etcd.name in self.processes:
-                self.stop(etcd.name)
         self.stop_postgres()
 
     def app_database(self) -> None:
@@ -341,11 +372,10 @@ class Cluster:
         """Any node's PostgreSQL still running (a Patroni killed before it could stop it, or a run
         cut short): stopped, so the next run's nodes find their ports free."""
         bin_dir = cluster.find_bin_dir()
-        for node in NODES:
-            if (node.data_dir / "postmaster.pid").exists():
-                cluster._run(
-                    [str(bin_dir / "pg_ctl"), "stop", "-m", "immediate", "-D", str(node.data_dir)]
-                )
+        for found in HOME.glob("*/data/postmaster.pid"):
+            cluster._run(
+                [str(bin_dir / "pg_ctl"), "stop", "-m", "immediate", "-D", str(found.parent)]
+            )
 
     def remove(self) -> None:
         self.stop_postgres()
@@ -388,6 +418,22 @@ class Cluster:
             "--initial-cluster-state=new",
         ]
         self._spawn(etcd.name, cluster.as_server_user(command), HOME / f"{etcd.name}.log")
+
+    def add(self, node: Node, found: dict, stanzas: tuple[str, ...] = (STANZA,)) -> None:
+        """A node of its own configuration `found` (a new cluster's, say), started."""
+        node.home.mkdir()
+        _owned_by_server(node.home)
+        _write(node.config_file, yaml.safe_dump(found))
+        self.write_pgbackrest(node, stanzas)
+        self.start(node)
+
+    def write_pgbackrest(self, node: Node, stanzas: tuple[str, ...] = (STANZA,)) -> None:
+        found = pgbackrest_config(node, self.passwords, stanzas)
+        _write(node.pgbackrest_file, _ini_text(found))
+        for option in ("log-path", "spool-path", "lock-path"):
+            folder = Path(found["global"][option])
+            folder.mkdir(exist_ok=True)
+            _owned_by_server(folder)
 
     def start(self, node: Node) -> None:
         # Debian's Patroni runs on Debian's own Python, which has its etcd client; pgBackRest

@@ -217,3 +217,40 @@ def test_the_cluster_is_whole_with_a_leader_a_sync_standby_and_every_node_stream
     assert not ha.whole()
     monkeypatch.setattr(ha, "members", members(("replica", "running"), ("replica", "running")))
     assert ha.leader() is None
+
+
+def test_a_restore_into_patroni_archives_to_a_stanza_of_its_own():
+    overlay = yaml.safe_load(ha.DEPLOYED_RESTORE.read_text())
+    method = overlay["bootstrap"]["pgbackrest"]
+    assert "--stanza=backrelease " in method["command"]
+    assert "--type=preserve" in method["command"]
+    assert "--stanza=backrelease " in method["recovery_conf"]["restore_command"]
+    archive = overlay["bootstrap"]["dcs"]["postgresql"]["parameters"]["archive_command"]
+    assert f"--stanza={ha.RESTORED_STANZA} " in archive
+    assert (
+        f"--stanza={ha.RESTORED_STANZA} "
+        in overlay["postgresql"]["recovery_conf"]["restore_command"]
+    )
+    assert overlay["scope"] != deployed()["scope"]
+
+
+def test_the_drills_restore_changes_only_the_target_over_the_shipped_overlay():
+    node = ha.Node("restored1", 5451, 8451)
+    target = {"recovery_target_name": "before-delete"}
+    found = ha.restore_config(node, BIN, PASSWORDS, target)
+    plain = ha.config(node, BIN, PASSWORDS)
+    overlay = yaml.safe_load(ha.DEPLOYED_RESTORE.read_text())
+    recovery = found["bootstrap"]["pgbackrest"]["recovery_conf"]
+    assert recovery["recovery_target_name"] == "before-delete"
+    assert "recovery_target_time" not in recovery
+    shipped = dict(overlay["bootstrap"]["pgbackrest"]["recovery_conf"])
+    shipped.pop("recovery_target_time")
+    assert {k: v for k, v in recovery.items() if k != "recovery_target_name"} == shipped
+    changed = {path for path, value in leaves(found).items() if leaves(plain).get(path) != value}
+    assert changed == {
+        ("scope",),
+        ("bootstrap", "method"),
+        ("bootstrap", "dcs", "postgresql", "parameters", "archive_command"),
+        ("postgresql", "recovery_conf", "restore_command"),
+        *(("bootstrap", "pgbackrest", *path) for path in leaves(found["bootstrap"]["pgbackrest"])),
+    }
