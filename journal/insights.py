@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
+import numpy as np
 from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
@@ -310,13 +311,14 @@ def trend(
     return Trend(len(x), slope, ratings, level, span=x[-1] - x[0] + 1)
 
 
-def difference(first: list[float], second: list[float], ratings: int = 0) -> Difference:
+def difference(first: Sequence[float], second: Sequence[float], ratings: int = 0) -> Difference:
     """Mean of `first` minus mean of `second`, with Welch's 95% interval."""
     if min(len(first), len(second)) < GROUP_MINIMUM:
         return Difference(len(first), len(second), None, ratings=ratings)
-    means = (sum(first) / len(first), sum(second) / len(second))
+    first, second = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    means = (float(first.sum()) / len(first), float(second.sum()) / len(second))
     value = means[0] - means[1]
-    if len(set(first)) == 1 and len(set(second)) == 1:
+    if first.min() == first.max() and second.min() == second.max():
         # No spread within either group: nothing to estimate an interval from.
         return Difference(len(first), len(second), None, means=means, ratings=ratings)
     with warnings.catch_warnings():
@@ -380,12 +382,13 @@ def read(period: Period, recent: date) -> tuple[Ratings, Ratings]:
     return settled, later
 
 
-def _repeated(counted: Iterable[tuple[object, int]]) -> list:
+def _repeated(counted: Iterable[tuple[float, int]]) -> np.ndarray:
     """Each value as many times as it was counted, in the order of the values."""
-    values: list = []
-    for value, count in sorted(counted):
-        values += [value] * count
-    return values
+    pairs = sorted(counted)
+    if not pairs:
+        return np.empty(0)
+    values, counts = zip(*pairs, strict=True)
+    return np.repeat(values, counts)
 
 
 def answers(ratings: Ratings, period: Period) -> Insights:
@@ -402,7 +405,7 @@ def answers(ratings: Ratings, period: Period) -> Insights:
                 counted[group.pain_before, group.pain_after] += count
         return counted
 
-    def drops(keep: Callable[[SessionGroup], bool]) -> list[int]:
+    def drops(keep: Callable[[SessionGroup], bool]) -> np.ndarray:
         return _repeated((g.pain_before - g.pain_after, n) for g, n in groups if keep(g))
 
     def compared(keep_first, keep_second) -> Difference:
