@@ -1,8 +1,11 @@
-"""Lighthouse on the pages a person uses most, as the demo person, on a phone profile.
+"""Lighthouse on the pages a person uses most, as the demo person, on a phone profile; and the
+trend page over every week of the bench's ten-year person, the longest page a person can have.
 
 Prints each page's performance and accessibility scores and the bytes it transferred (compressed),
-against the budgets of the floor-session issue. Run by `make audit`, which installs Lighthouse and
-collects the static files first.
+against the budgets of the floor-session issue. Each page is audited three times and the run with
+the median performance score is reported, with the three scores: on a shared machine one run may
+fall on another's busy second. Run by `make audit`, which installs Lighthouse and collects the
+static files first.
 """
 
 from __future__ import annotations
@@ -11,16 +14,19 @@ import json
 import os
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from backrelease.devtools import localserver
+from backrelease.accounts.models import User
+from backrelease.devtools import demo, localserver
 from sessions.models import ReleaseSession
 
 ATTEMPTS = 3
+RUNS = 3
 LIGHTHOUSE = settings.BASE_DIR / ".audit" / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = " ".join(["--headless=new", *localserver.CHROMIUM_ARGS])
 # (page, performance target, transfer budget in KB)
@@ -28,39 +34,71 @@ SESSION_BUDGET = (95, 60)
 TREND_BUDGET = (95, 500)
 
 
+@dataclass(frozen=True)
+class Visitor:
+    """Whom Lighthouse's phone is signed in as, and the time zone the phone is set to: theirs, as
+    a person's own phone is (in another zone the page would show its zone hint, and shift)."""
+
+    cookie: str
+    zone: str
+
+    @classmethod
+    def of(cls, person: User) -> Visitor:
+        return cls("=".join(localserver.session_cookie(person)), person.time_zone)
+
+
 class Command(BaseCommand):
-    help = "Runs Lighthouse (mobile) on the session, home and trend pages and prints the figures."
+    help = (
+        "Runs Lighthouse (mobile) on the session, home and trend pages (and the trend page over "
+        "ten years) and prints the figures."
+    )
 
     def handle(self, *args, **options) -> None:
         if not LIGHTHOUSE.exists():
             raise CommandError("Lighthouse is not installed: run `make audit`.")
         person = localserver.demo_person()
-        cookie = "=".join(localserver.session_cookie(person))
+        visitor = Visitor.of(person)
+        ten_years = Visitor.of(demo.long_history_person(10))
         ReleaseSession.objects.of(person).open().delete()
         with localserver.running_server():
             results = [
-                self._audit("Session start", reverse("sessions:new"), cookie, SESSION_BUDGET)
+                self._audit("Session start", reverse("sessions:new"), visitor, SESSION_BUDGET)
             ]
             with localserver.open_session(person) as session:
-                results.append(
-                    self._audit("Session step", session.get_absolute_url(), cookie, SESSION_BUDGET)
+                url = session.get_absolute_url()
+                results.append(self._audit("Session step", url, visitor, SESSION_BUDGET))
+            results.append(self._audit("Home", reverse("home"), visitor, SESSION_BUDGET))
+            results.append(self._audit("Trends", reverse("trends"), visitor, TREND_BUDGET))
+            results.append(
+                self._audit(
+                    "Trends, 10 years",
+                    f"{reverse('trends')}?range=all",
+                    ten_years,
+                    TREND_BUDGET,
                 )
-            results.append(self._audit("Home", reverse("home"), cookie, SESSION_BUDGET))
-            results.append(self._audit("Trends", reverse("trends"), cookie, TREND_BUDGET))
+            )
         self._print(results)
 
-    def _audit(self, name: str, path: str, cookie: str, budget: tuple[int, int]) -> dict:
+    def _audit(self, name: str, path: str, visitor: Visitor, budget: tuple[int, int]) -> dict:
+        """The run with the median performance score of `RUNS`, with every run's score."""
+        runs = sorted(
+            (self._audit_run(name, path, visitor, budget) for _ in range(RUNS)),
+            key=lambda run: run["performance"],
+        )
+        return runs[len(runs) // 2] | {"runs": [run["performance"] for run in runs]}
+
+    def _audit_run(self, name: str, path: str, visitor: Visitor, budget: tuple[int, int]) -> dict:
         # Lighthouse sometimes loses the trace on a busy machine ("run Lighthouse again").
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return self._audit_once(name, path, cookie, budget)
+                return self._audit_once(name, path, visitor, budget)
             except subprocess.CalledProcessError:
                 if attempt == ATTEMPTS:
                     raise
                 self.stderr.write(f"Lighthouse failed on {path}; trying again.")
         raise AssertionError("unreachable")
 
-    def _audit_once(self, name: str, path: str, cookie: str, budget: tuple[int, int]) -> dict:
+    def _audit_once(self, name: str, path: str, visitor: Visitor, budget: tuple[int, int]) -> dict:
         with tempfile.TemporaryDirectory() as folder:
             report = Path(folder) / "report.json"
             subprocess.run(
@@ -72,11 +110,12 @@ class Command(BaseCommand):
                     f"--output-path={report}",
                     "--only-categories=performance,accessibility",
                     f"--chrome-flags={CHROME_FLAGS}",
-                    f"--extra-headers={json.dumps({'Cookie': cookie})}",
+                    f"--extra-headers={json.dumps({'Cookie': visitor.cookie})}",
                 ],
                 env={
                     **os.environ,
                     "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
+                    "TZ": visitor.zone,
                 },
                 check=True,
             )
@@ -117,7 +156,7 @@ class Command(BaseCommand):
 
     def _print(self, results: list[dict]) -> None:
         self.stdout.write(
-            f"{'page':<14} {'path':<16} {'perf':>5} {'a11y':>5} {'KB':>7}  targets (perf, a11y, KB)"
+            f"{'page':<17} {'path':<19} {'perf':>5} {'a11y':>5} {'KB':>7}  targets (perf, a11y, KB)"
         )
         for r in results:
             perf_target, kb_budget = r["budget"]
@@ -127,13 +166,13 @@ class Command(BaseCommand):
                 and r["kilobytes"] <= kb_budget
             )
             self.stdout.write(
-                f"{r['name']:<14} {r['path']:<16} {r['performance']:>5} {r['accessibility']:>5} "
+                f"{r['name']:<17} {r['path']:<19} {r['performance']:>5} {r['accessibility']:>5} "
                 f"{r['kilobytes']:>7.1f}  >={perf_target}, 100, <={kb_budget}  "
                 f"{'met' if met else 'MISSED'}"
                 + (f"  accessibility fails: {', '.join(r['failing'])}" if r["failing"] else "")
             )
             self.stdout.write(
-                "    "
+                f"    runs {', '.join(map(str, r['runs']))}; "
                 + ", ".join(f"{name} {value}" for name, value in r["metrics"].items())
                 + "; largest: "
                 + ", ".join(f"{name} {size:.1f} KB" for size, name in r["largest"])
