@@ -2,7 +2,8 @@
 without harming the archive.
 
 On the drill's cluster (three Patroni nodes archiving to an encrypted pgBackRest repository in a
-local folder, backrelease/devtools/ha.py): rows written, a full backup, more rows, a switchover
+local folder, backrelease/devtools/ha.py): the app's migrations run through PgBouncer, as the app
+reaches the cluster; rows written, a full backup, more rows, a switchover
 (the archive now holds two timelines), more rows, a named restore point and a moment noted, one
 person's rows deleted, more rows. Then, each into a fresh cluster with archiving off, each compared
 row by row with what the table held at its target:
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -38,6 +40,23 @@ RESTORED_PORT = 5459
 RESTORED_NODE = ha.Node("restored1", 5451, 8451)
 ROWS = 20_000
 VICTIM = 7
+
+
+def migrate(url: str) -> dict:
+    """The app's own migrations, the way the app reaches the cluster: PgBouncer in transaction
+    pooling, HAProxy, the primary over TLS."""
+    started = time.monotonic()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DATABASE_TRANSACTION_POOLING": "1",
+        "DJANGO_SETTINGS_MODULE": "backrelease.devtools.settings",
+    }
+    command = [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=600)
+    with psycopg.connect(url, autocommit=True) as conn:
+        (applied,) = conn.execute("SELECT count(*) FROM django_migrations").fetchone()
+    return {"migrations": applied, "seconds": round(time.monotonic() - started, 1)}
 
 
 def fill(url: str, first: int, count: int) -> None:
@@ -182,6 +201,7 @@ def main() -> int:
     results: dict = {"restores": []}
     with ha.Cluster() as db:
         url = ha.app_url(db.passwords)
+        results["app_migrated_through_pgbouncer"] = migrate(url)
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(
                 "CREATE TABLE person_row (id bigint PRIMARY KEY, person int NOT NULL, "
@@ -228,6 +248,7 @@ def main() -> int:
         for name, target, wanted in plan:
             seconds = start_restored(source, restore(*target))
             found = restored_rows()
+            migrations = restored_sql("SELECT count(*) FROM django_migrations")
             archiving = restored_sql("SHOW archive_mode")
             if name.endswith("by the runbook"):
                 # A restored copy left running and written to must not reach the archive.
@@ -250,6 +271,7 @@ def main() -> int:
                     "target": " ".join(target) or "latest",
                     "rows_expected": len(wanted),
                     "rows_that_differ": differing(wanted, found),
+                    "app_migrations_on_the_copy": int(migrations or 0),
                     "archive_mode_on_the_copy": archiving,
                     "files_from_a_restored_cluster_in_the_archive": foreign,
                     "source_check_after": "ok" if check == 0 else f"failed ({check})",
@@ -277,10 +299,12 @@ def main() -> int:
             "cipher": info["cipher"],
         }
         stop_restored()
+    applied = results["app_migrated_through_pgbouncer"]["migrations"]
     results["result"] = (
         "PASS"
         if all(
             r["rows_that_differ"] == 0
+            and r.get("app_migrations_on_the_copy", applied) == applied
             and r.get("archive_mode_on_the_copy", "off") == "off"
             and not r["files_from_a_restored_cluster_in_the_archive"]
             and r["source_check_after"] == "ok"
