@@ -38,7 +38,7 @@ def plan(person):
 
 
 def test_the_json_export_holds_the_plan_its_schedule_ratings_and_result(plan, person_client):
-    data = json.loads(person_client.get(reverse("export-json")).content)
+    data = json.loads(person_client.get(reverse("export-json")).getvalue())
     (exported,) = data["trial_plans"]
     assert exported["orders"] == ["BA", "AB"]
     assert exported["starts_on"] == plan.starts_on.isoformat()
@@ -57,7 +57,7 @@ def test_the_json_export_holds_the_plan_its_schedule_ratings_and_result(plan, pe
 
 
 def test_the_import_takes_the_rest_and_says_it_skips_the_plan(plan, person_client):
-    export = person_client.get(reverse("export-json")).content
+    export = person_client.get(reverse("export-json")).getvalue()
     newcomer = UserFactory()
     client = Client()
     client.force_login(newcomer)
