@@ -3,6 +3,7 @@ lock the owner out."""
 
 from __future__ import annotations
 
+import re
 import threading
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -163,3 +164,124 @@ def test_parallel_guesses_as_the_delay_runs_out_get_one_password_check(
         answers = sorted(pool.map(guess, range(40)))
     assert len(checked) == 1
     assert answers == [200] + [429] * 39
+
+
+def test_the_delay_doubles_from_2_seconds_up_to_a_minute():
+    slowing = login_limits.ACCOUNT_FAILURES_BEFORE_SLOWING
+    delays = [login_limits.delay(failures) for failures in range(slowing - 1, slowing + 7)]
+    assert delays == [0, 2, 4, 8, 16, 32, 60, 60]
+
+
+def first_refused(client: Client, username: str, tries: int = 14) -> int:
+    """Which of this browser's wrong passwords is the first refused (the one that locks counts)."""
+    answers = [attempt(client, username, "wrong").status_code for _ in range(tries)]
+    assert set(answers) == {200, 429}
+    return answers.index(429) + 1
+
+
+def known_browser(person, address: str) -> Client:
+    browser = Client(REMOTE_ADDR=address)
+    assert attempt(browser, person.username, PASSWORD).status_code == 302
+    browser.post(reverse("logout"))
+    return browser
+
+
+def test_a_known_browser_has_exactly_its_own_tries_then_the_addresses(person, settings):
+    # Its own 5 wrong passwords, then the per-address 5 of any browser: the 10th is refused.
+    owner = known_browser(person, "203.0.113.8")
+    own_tries = login_limits.DEVICE_FAILURES + settings.AXES_FAILURE_LIMIT
+    assert first_refused(owner, person.username) == own_tries
+    stranger = Client(REMOTE_ADDR="203.0.113.9")
+    assert first_refused(stranger, person.username) == settings.AXES_FAILURE_LIMIT
+
+
+def test_each_known_browser_has_a_limit_of_its_own(person, settings):
+    phone = known_browser(person, "203.0.113.10")
+    laptop = known_browser(person, "203.0.113.11")
+    own_tries = login_limits.DEVICE_FAILURES + settings.AXES_FAILURE_LIMIT
+    assert first_refused(phone, person.username) == own_tries
+    # The phone's wrong passwords used up none of the laptop's.
+    assert first_refused(laptop, person.username) == own_tries
+
+
+def test_a_known_browser_is_forgotten_after_a_year(person, settings):
+    browser = known_browser(person, "203.0.113.12")
+    with time_machine.travel(timezone.now() + login_limits.DEVICE_LIFETIME + timedelta(days=1)):
+        assert first_refused(browser, person.username) == settings.AXES_FAILURE_LIMIT
+
+
+def test_a_right_password_from_a_known_browser_counts_as_no_failure(person):
+    browser = known_browser(person, "203.0.113.13")
+    for _ in range(login_limits.DEVICE_FAILURES + 1):
+        assert attempt(browser, person.username, PASSWORD).status_code == 302
+        browser.post(reverse("logout"))
+    assert not LoginFailure.objects.exists()
+
+
+def test_the_known_browser_cookie_is_kept_a_year_from_scripts_and_other_sites(person, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    browser = Client(REMOTE_ADDR="203.0.113.14")
+    cookie = attempt(browser, person.username, PASSWORD).cookies[login_limits.DEVICE_COOKIE]
+    assert cookie["max-age"] == int(login_limits.DEVICE_LIFETIME.total_seconds())
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"].lower() == "lax"
+
+
+def test_a_name_in_other_letters_is_another_account(person, other_person):
+    # Folded to lower case, "straße" and "STRASSE" stay two names (upper case would join them).
+    person.username, other_person.username = "straße", "STRASSE"
+    person.save()
+    other_person.save()
+    guesses = login_limits.ACCOUNT_FAILURES_BEFORE_SLOWING
+    for n in range(guesses):
+        attempt(Client(REMOTE_ADDR=f"198.51.100.{n}"), "STRASSE", "wrong")
+    assert attempt(Client(REMOTE_ADDR="192.0.2.2"), "straße", PASSWORD).status_code == 302
+
+
+def test_the_slowed_page_says_how_long_to_wait_and_runs_its_scripts(person):
+    LoginFailure.objects.bulk_create(
+        LoginFailure(key=login_limits._account(person.username), at=timezone.now())
+        for _ in range(login_limits.ACCOUNT_FAILURES_BEFORE_SLOWING + 2)
+    )
+    slowed = attempt(Client(REMOTE_ADDR="192.0.2.3"), person.username, PASSWORD)
+    assert slowed.status_code == 429
+    page = slowed.content.decode()
+    assert f"Try again in {slowed['Retry-After']} seconds." in " ".join(page.split())
+    # The page's scripts carry the nonce its Content-Security-Policy allows.
+    nonce = re.search(r"'nonce-([^']+)'", slowed["Content-Security-Policy"]).group(1)
+    assert f'nonce="{nonce}"' in page
+
+
+def test_a_try_waits_until_the_delay_has_run_out_to_the_instant(person):
+    latest = timezone.now()
+    failures = login_limits.ACCOUNT_FAILURES_BEFORE_SLOWING
+    LoginFailure.objects.bulk_create(
+        LoginFailure(key=login_limits._account(person.username), at=latest) for _ in range(failures)
+    )
+    ends = latest + timedelta(seconds=login_limits.delay(failures))
+    with time_machine.travel(ends - timedelta(seconds=0.5), tick=False):
+        slowed = attempt(Client(REMOTE_ADDR="192.0.2.4"), person.username, PASSWORD)
+        assert (slowed.status_code, slowed["Retry-After"]) == (429, "1")
+    with time_machine.travel(ends, tick=False):
+        assert (
+            attempt(Client(REMOTE_ADDR="192.0.2.4"), person.username, PASSWORD).status_code == 302
+        )
+
+
+def test_the_owner_is_told_at_the_20th_wrong_password_not_before(person, mailoutbox, run_tasks):
+    person.email = "ana@example.com"
+    person.email_confirmed_at = timezone.now()
+    person.save()
+    with time_machine.travel(timezone.now(), tick=False):
+        for n in range(login_limits.ACCOUNT_FAILURES_BEFORE_SLOWING - 1):
+            attempt(Client(REMOTE_ADDR=f"198.51.100.{n}"), person.username, "wrong")
+        run_tasks()
+        assert mailoutbox == []
+        attempt(Client(REMOTE_ADDR="198.51.100.99"), person.username, "wrong")
+        run_tasks()
+    assert len(mailoutbox) == 1
+
+
+def test_a_try_that_took_no_turn_is_no_known_device(rf):
+    assert login_limits.known_device(rf.post("/accounts/login/")) is False

@@ -79,3 +79,14 @@ def test_every_declared_url_answers_with_the_privacy_headers(path):
     assert response["Referrer-Policy"] == "no-referrer"
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Cache-Control"] == "no-store"
+
+
+def test_the_log_filter_redacts_a_line_with_every_kind_of_secret():
+    # An access log line holds the path and the referrer: secrets of several kinds in one message.
+    urls = [path.prefix + "/".join(["s3cret"] * path.segments) + "/" for path in paths.SECRET_PATHS]
+    record = logging.LogRecord(
+        "gunicorn.access", logging.INFO, __file__, 1, " ".join(urls), (), None
+    )
+    assert paths.RedactSecrets().filter(record)
+    assert "s3cret" not in record.getMessage()
+    assert record.getMessage().count(paths.REDACTED) == sum(p.segments for p in paths.SECRET_PATHS)

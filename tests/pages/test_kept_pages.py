@@ -4,13 +4,22 @@ worker never shows a page kept under another login."""
 from __future__ import annotations
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
-from django.urls import reverse
+from django.urls import path, reverse
 
 from backrelease.pages import kept_pages
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+
+def server_error(request):
+    return HttpResponse("The database is down.", status=500)
+
+
+# For the test of a server error's answer only.
+urlpatterns = [path("server-error/", server_error)]
 
 
 def log_in(client: Client, person) -> str:
@@ -42,3 +51,21 @@ def test_deleting_the_account_removes_the_mark(person):
     response = client.post(reverse("delete-account"), {"password": PASSWORD})
     assert response.cookies[kept_pages.COOKIE].value == ""
     assert response.cookies[kept_pages.COOKIE]["max-age"] == 0
+
+
+@pytest.mark.urls(__name__)
+def test_a_server_errors_answer_is_sent_as_it_is(person_client):
+    # The database may be down: the mark is neither read from the session nor set.
+    response = person_client.get("/server-error/")
+    assert response.status_code == 500
+    assert kept_pages.COOKIE not in response.cookies
+
+
+def test_a_login_from_before_marks_existed_gets_one(person_client):
+    session = person_client.session
+    del session[kept_pages.SESSION_KEY]
+    session.save()
+    response = person_client.get(reverse("home"))
+    mark = response.cookies[kept_pages.COOKIE].value
+    assert mark
+    assert mark == person_client.session[kept_pages.SESSION_KEY]
