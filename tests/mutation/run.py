@@ -15,11 +15,13 @@ mutants/<module>.log; `.venv/bin/mutmut show <name>` prints a mutant's diff.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections import Counter
@@ -66,20 +68,27 @@ def environment() -> dict[str, str]:
     # The running cluster of this checkout: the conftest inside mutants/ would look for one there.
     env.setdefault("DATABASE_URL", cluster.local_url())
     env.setdefault("SECRET_KEY_FILE", str(ROOT / ".secret_key"))
-    env["MUTATION_DATABASE"] = TEST_DATABASES
+    env.setdefault("MUTATION_DATABASE", TEST_DATABASES)
     return env
 
 
 def drop_test_databases(env: dict[str, str]) -> None:
-    """A run starts from the current migrations, and leaves no database behind."""
+    """A run starts from the current migrations, and leaves no database behind. A database that
+    a test holds now (its lock, tests/conftest.py), of another run, is left alone."""
     import psycopg
 
+    prefix = env["MUTATION_DATABASE"]
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection:
         names = connection.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{TEST_DATABASES}_%"]
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{prefix}_%"]
         ).fetchall()
         for (name,) in names:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            with open(Path(tempfile.gettempdir()) / f"{name}.lock", "w") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run_module(module: str, seconds_left: float, env: dict[str, str]) -> str:
