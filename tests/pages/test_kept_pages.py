@@ -69,3 +69,9 @@ def test_a_login_from_before_marks_existed_gets_one(person_client):
     mark = response.cookies[kept_pages.COOKIE].value
     assert mark
     assert mark == person_client.session[kept_pages.SESSION_KEY]
+
+
+def test_a_browser_that_holds_the_mark_is_not_sent_it_again(person):
+    client = Client()
+    log_in(client, person)
+    assert kept_pages.COOKIE not in client.get(reverse("home")).cookies
