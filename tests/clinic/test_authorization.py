@@ -44,11 +44,13 @@ def snapshot() -> dict:
 def grants(practice, person):
     """An active grant, a revoked one and an expired one, all to the same practice."""
     now = timezone.now()
+    # Names that cannot be part of one another, so a page holding one never seems to hold another.
     return {
-        "active": GrantFactory(person=person, practice=practice),
-        "revoked": GrantFactory(practice=practice, revoked_at=now),
+        "active": GrantFactory(person=person, practice=practice, shown_name="Ana Active"),
+        "revoked": GrantFactory(practice=practice, revoked_at=now, shown_name="Ben Revoked"),
         "expired": GrantFactory(
             practice=practice,
+            shown_name="Cal Expired",
             created_at=now - timedelta(days=40),
             expires_at=now - timedelta(days=10),
         ),
