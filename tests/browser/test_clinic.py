@@ -71,7 +71,9 @@ def test_a_practice_is_set_up_granted_read_and_seen_by_the_patient(live_server, 
     doctor.goto(base + "/clinic/")
     doctor.get_by_role("link", name="Ann").click()
     expect(doctor.get_by_role("heading", name="Ann: pain and release sessions")).to_be_visible()
-    # The browser's own print dialog cannot be driven; the event it fires first can.
+    # The browser's own print dialog cannot be driven; the event it fires first can, once the
+    # page's modules (which listen for it) have run.
+    doctor.wait_for_load_state()
     with doctor.expect_response(lambda r: r.url.endswith("/printed/")) as printed:
         doctor.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert printed.value.status == 204
