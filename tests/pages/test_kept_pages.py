@@ -75,3 +75,14 @@ def test_a_browser_that_holds_the_mark_is_not_sent_it_again(person):
     client = Client()
     log_in(client, person)
     assert kept_pages.COOKIE not in client.get(reverse("home")).cookies
+
+
+def test_the_mark_is_sent_only_over_https_and_never_to_other_sites(person, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    cookie = (
+        Client()
+        .post(reverse("login"), {"username": person.username, "password": PASSWORD}, secure=True)
+        .cookies[kept_pages.COOKIE]
+    )
+    assert cookie["secure"] is True
+    assert cookie["samesite"].lower() == "strict"
