@@ -32,3 +32,8 @@ def test_a_rate_is_given_in_the_first_unit_where_its_furthest_figure_reaches_1()
     assert display.unit(0.05, 0.04, 0.06, [1.0, 4.35, 52.0]) == 2
     # 0.3 a week is 1.3 a month.
     assert display.unit(0.25, 0.2, 0.3, [1.0, 4.35, 52.0]) == 1
+
+
+def test_a_figure_rounds_half_away_from_zero():
+    assert printed(0.125, 0.1, 0.2)[0] == "0.13"
+    assert printed(-0.125, -0.2, -0.1)[0] == "-0.13"
