@@ -139,3 +139,12 @@ def test_a_row_kept_under_a_models_old_name_says_it_cannot_come_back(person, per
     response = person_client.post(reverse("undo", args=[kept.pk]), follow=True)
     assert response.status_code == 200
     assert "was deleted before an update of the app" in response.text
+
+
+def test_it_can_still_be_undone_at_ten_minutes_to_the_instant(person):
+    deleted_at = timezone.now()
+    with time_machine.travel(deleted_at, tick=False):
+        kept = undo.delete(JournalEntryFactory(person=person), person, "the entry")
+    with time_machine.travel(deleted_at + undo.WINDOW, tick=False):
+        undo.restore(kept, "in the way")
+    assert JournalEntry.objects.exists()
