@@ -189,15 +189,6 @@ def csv_parts_sql(scope: Scope) -> list[str]:
     return [sessions, entries, check_ins]
 
 
-def csv_copy_sql(scope: Scope) -> str:
-    """Every row of the CSV in one statement, written by PostgreSQL itself (`COPY … TO STDOUT`):
-    what writing them costs at the least (`make bench`)."""
-    rows = " UNION ALL ".join(csv_parts_sql(scope))
-    return f"""COPY (
-        SELECT {CSV_COLUMNS_SQL} FROM ({rows}) AS {CSV_ROWS} ORDER BY part, at, id
-    ) TO STDOUT WITH (FORMAT csv)"""
-
-
 def csv_chunk_sql(part: str) -> str:
     """The next `CHUNK` rows of one part after the row `after_at`, `after_id` (from the first
     when they are None), each led by its `at` and `id`: where the next chunk starts."""

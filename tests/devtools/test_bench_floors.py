@@ -1,6 +1,5 @@
 """The bench's floors hold what the pages and downloads they are compared with must do: a floor
-that does less would flatter the ratio taken against it. (The CSV floor is the download's own
-COPY statement.)"""
+that does less would flatter the ratio taken against it."""
 
 from __future__ import annotations
 
@@ -45,6 +44,22 @@ def test_the_fhir_floor_writes_every_resource_of_the_download(person):
     the_patient = 1
     resources = copied(bench.copy_fhir_sql(), person)
     assert len(resources) == len(bundle["entry"]) - the_patient > 10
+
+
+@pytest.mark.django_db
+def test_the_csv_floor_writes_every_row_of_the_download_in_its_chunks(person, monkeypatch):
+    """The download reads its rows in keyset chunks, a statement each: so does its floor."""
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    ReleaseSessionFactory.create_batch(3, person=person, finished=True, note="calm")
+    JournalEntryFactory.create_batch(5, person=person, note="a=1, b")
+    WeeklyCheckInFactory(person=person, week_start=date(2026, 11, 2))
+    scope = exports.Scope(Period.of(person))
+    connection.ensure_connection()
+    with psycopg.ClientCursor(connection.connection) as cursor:
+        floor = [row.decode().split(",", 2)[2] for row in bench.csv_chunk_rows(cursor, scope)]
+    download = list(exports.csv_lines(scope))[1:]
+    assert floor == download
+    assert len(floor) == 9
 
 
 @pytest.mark.django_db

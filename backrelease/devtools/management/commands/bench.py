@@ -233,9 +233,7 @@ class Command(BaseCommand):
             "weekly SQL sent (3 years)": Endpoint(lambda _: long_client.get("/bench/weekly-sent/")),
             "raw weekly SQL (3 years)": self._raw_weekly_sql(long_history),
             # The download's own statement: what it adds is Django, streaming and gzip.
-            "COPY CSV rows (3 years)": self._copy(
-                [exports.csv_copy_sql(exports.Scope(Period.of(long_history)))], long_history
-            ),
+            "COPY CSV rows (3 years)": self._csv_chunks(long_history),
             "COPY FHIR JSON (3 years)": self._copy(copy_fhir_sql(), long_history),
         }
         insight_pages = {years: self._insights(person) for years, person in by_years.items()}
@@ -328,6 +326,16 @@ class Command(BaseCommand):
         params = Period.of(person).sql_params()
         cursor = psycopg.ClientCursor(self.raw_connection)
         return Endpoint(lambda _: cursor.execute(trends.WEEKLY_SQL, params).fetchall())
+
+    def _csv_chunks(self, person: User) -> Endpoint:
+        """PostgreSQL writing the CSV's rows in the download's own chunks (`csv_chunk_rows`)."""
+        scope = exports.Scope(Period.of(person))
+
+        def copy(_) -> list:
+            with psycopg.ClientCursor(self.raw_connection) as cursor:
+                return csv_chunk_rows(cursor, scope)
+
+        return Endpoint(copy)
 
     def _copy(self, statements: list[str], person: User) -> Endpoint:
         """PostgreSQL writing the rows itself, read through psycopg in the blocks it sends."""
@@ -552,6 +560,27 @@ def targets(ratios: dict, memory: dict | None = None) -> dict:
             "result": verdict(grown, MEMORY_GROWTH_MB),
         }
     return found
+
+
+def csv_chunk_rows(cursor: psycopg.Cursor, scope: exports.Scope) -> list[bytes]:
+    """Every row of the CSV as PostgreSQL writes it, each led by its time and id, in the keyset
+    chunks the download reads (`exports.csv_lines`), each statement read whole before the next:
+    what the download cannot do less than, since it must not hold a statement open while a client
+    reads (PgBouncer)."""
+    rows = []
+    params = scope.period.sql_params()
+    for part in exports.csv_parts_sql(scope):
+        sql = exports.csv_chunk_sql(part)
+        after = {"after_at": None, "after_id": None}
+        while True:
+            with cursor.copy(sql, params | after) as copy:
+                chunk = [bytes(row) for row in copy]
+            rows.extend(chunk)
+            if len(chunk) < exports.CHUNK:
+                break
+            at, pk, _ = chunk[-1].split(b",", 2)
+            after = {"after_at": at.decode(), "after_id": pk.decode()}
+    return rows
 
 
 def _of_period(column: str) -> str:
