@@ -1,6 +1,10 @@
 """Inviting a clinician into a practice by e-mail: the mail leaves through the task queue, its
 link carries a signed token (never stored, never logged: `/clinic/invitation/` is a declared
-capability URL) that works once, for a week."""
+capability URL) that works once, for a week.
+
+The mail is written as the accounts' mails are (`mail.language_for`): in the language saved by
+the account that confirmed the address, else in the inviting admin's page language (carried in
+the task's `where`), and says which in `Content-Language`."""
 
 from __future__ import annotations
 
@@ -8,15 +12,16 @@ import logging
 from datetime import timedelta
 
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backrelease.accounts import mail
+from backrelease.accounts.models import User
 from journal.clinic.models import Clinician, Invitation, Membership
 
 logger = logging.getLogger(__name__)
@@ -81,13 +86,18 @@ def send(invitation_id: int, where: dict, attempt: int = 1) -> None:
     path = reverse("clinic:invitation", args=[token_for(invitation)])
     link = f"{where['protocol']}://{where['domain']}{path}"
     context = {"practice": invitation.practice.name, "link": link, "days": DAYS}
+    # Only a confirmed address speaks for its owner; one with no account has saved no language.
+    owners = User.objects.filter(email__iexact=invitation.email, email_confirmed_at__isnull=False)
+    recipient = owners.first() or User()
+    with translation.override(mail.language_for(recipient, where)):
+        language = translation.get_language()
+        subject = render_to_string("clinic/invitation_subject.txt", context).strip()
+        body = render_to_string("clinic/invitation_message.txt", context)
+    message = EmailMessage(
+        subject, body, None, [invitation.email], headers={"Content-Language": language}
+    )
     try:
-        send_mail(
-            render_to_string("clinic/invitation_subject.txt", context).strip(),
-            render_to_string("clinic/invitation_message.txt", context),
-            None,
-            [invitation.email],
-        )
+        message.send()
     except Exception:
         logger.exception("Could not send a practice invitation (attempt %d)", attempt)
         if attempt < mail.ATTEMPTS:

@@ -148,6 +148,14 @@ class What(models.TextChoices):
     PRINT = "print", _("Printed the report")
 
 
+# An export's file name (kept in `AccessEvent.detail`, unchanged) as the patient reads it.
+EXPORTS = {
+    "back-release.csv": _("Downloaded an export of every session and journal entry (CSV)"),
+    "fhir.json": _("Downloaded an export for health record systems (FHIR)"),
+    "weekly.csv": _("Downloaded an export of the weekly table (CSV)"),
+}
+
+
 class AccessEvent(models.Model):
     """One look at a patient's data by a practice member. Append-only: the database refuses an
     update (migration 0002); rows go only with the patient's account or the practice."""
@@ -177,6 +185,13 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} by {self.member_name}"
+
+    @property
+    def description(self) -> str:
+        """What the member did, as a sentence for the patient."""
+        if self.what == What.EXPORT and self.detail in EXPORTS:
+            return str(EXPORTS[self.detail])
+        return self.get_what_display()
 
 
 class Review(models.Model):

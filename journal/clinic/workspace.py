@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from journal import insights, trends
+from journal import display, insights, trends
 from journal.clinic.models import Grant, Membership, Review
 from journal.models import HistoryRevision, JournalEntry, WeeklyCheckIn
 from journal.trial.models import TrialPlan
@@ -202,7 +202,17 @@ class Row:
             return ""
         if found.difference is None:
             return _("every rating was the same within each week, so no interval")
-        return found.difference.signed(_("points"))
+        estimate = found.difference
+        value, low, high = display.figures(estimate.value, estimate.low, estimate.high)
+        if not estimate.has_width:
+            # Translators: this week's usual pain minus the baseline's, e.g. "+0.9 points".
+            return _("%(value)s points") % {"value": display.signed(value)}
+        # Translators: e.g. "+0.9 points, 95% interval +0.1 to +1.7".
+        return _("%(value)s points, 95%% interval %(low)s to %(high)s") % {
+            "value": display.signed(value),
+            "low": display.signed(low),
+            "high": display.signed(high),
+        }
 
 
 def _mean(pains: list[int] | None) -> Decimal | None:
