@@ -11,8 +11,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.formats import date_format, get_format
+from django.utils.translation import get_language, pgettext
 
 # The IMMPACT thresholds a printed percent must not appear to cross.
 THRESHOLDS = (Decimal(30), Decimal(50))
@@ -25,15 +25,24 @@ def exact(value: float | int | Decimal) -> Decimal:
 
 
 def one_decimal(value: float | int | Decimal | None) -> str:
+    """A mean as a person reads it, to one decimal in the page's language ("2.3", "2,3")."""
     if value is None:
         return "–"
-    shown = str(exact(value).quantize(TENTH, rounding=ROUND_HALF_UP))
-    return "0.0" if shown == "-0.0" else shown
+    return number(rounded(value))
 
 
 def rounded(value: float | int | Decimal) -> Decimal:
     """The value as it is printed, as a number."""
-    return Decimal(one_decimal(value))
+    shown = exact(value).quantize(TENTH, rounding=ROUND_HALF_UP)
+    return shown if shown else Decimal("0.0")
+
+
+def number(value: Decimal | int) -> str:
+    """A figure in the page's language, every digit kept: a decimal comma in German and Spanish.
+    Only what a person reads goes through here; files and data for machines keep the dot.
+    Written out whole, as `number_format` would not: it writes a figure of hundreds of decimal
+    places (a slope of 1e-300) in scientific notation."""
+    return format(value, "f").replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def figures(value: float, low: float, high: float) -> tuple[Decimal, Decimal, Decimal]:
@@ -74,8 +83,8 @@ def _places(value: Decimal, decimals: int) -> Decimal:
 
 
 def figure(value: Decimal) -> str:
-    """A printed figure without its sign."""
-    return format(abs(value), "f")
+    """A printed figure without its sign, in the page's language."""
+    return number(abs(value))
 
 
 def signed(value: Decimal) -> str:
@@ -89,11 +98,6 @@ def difference(current: float | int | Decimal, reference: float | int | Decimal)
     return rounded(current) - rounded(reference)
 
 
-def plural(count: int, word: str) -> str:
-    """ "1 week", "2 weeks"."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def percent(value: Decimal) -> str:
     """A size of change in percent (no sign), whole, and never across a threshold from its label:
     29.95% would round to 30%, the threshold it does not reach, so it reads "just under 30%"."""
@@ -101,8 +105,10 @@ def percent(value: Decimal) -> str:
     shown = size.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     for threshold in THRESHOLDS:
         if size < threshold <= shown:
-            return f"just under {threshold}%"
-    return f"{shown}%"
+            # Translators: a percent just below a threshold, e.g. "just under 30%".
+            return pgettext("percent", "just under %(percent)s%%") % {"percent": threshold}
+    # Translators: a whole percent, e.g. "13%" ("13 %" in German and Spanish).
+    return pgettext("percent", "%(percent)s%%") % {"percent": shown}
 
 
 def unit(value: float, low: float, high: float, lengths: list[float]) -> int:

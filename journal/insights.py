@@ -22,7 +22,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from scipy import stats
 
 from backrelease.common.local_time import day_sql, day_start, hour_sql, week_sql, week_start
@@ -49,7 +49,6 @@ TREND_MINIMUM_WEEKS = 5
 # Gregorian year), whichever shows it best (`display.unit`), but never in a unit longer than the
 # weeks it was measured over.
 TREND_UNITS = [(1.0, "week"), (365.25 / 12 / 7, "month"), (365.25 / 7, "year")]
-NOT_ENOUGH = "not enough data yet"
 # Raised whenever what `compute` returns changes shape or meaning, so that no answer kept by
 # earlier code is read.
 KEPT_FORMAT = 4
@@ -174,8 +173,10 @@ class Estimate:
         """The size of a one-sided estimate, as a positive figure with its interval."""
         value, low, high = display.figures(self.value, self.low, self.high)
         if not self.has_width:
-            return f"{display.figure(value)} {unit}"
+            # Translators: a figure and its unit: "2.0 points", "0.3 points a year".
+            return _("%(value)s %(unit)s") % {"value": display.figure(value), "unit": unit}
         low, high = sorted((abs(low), abs(high)))
+        # Translators: a figure, its unit ("points", "points a week") and its 95% interval.
         return _("%(value)s %(unit)s (95%% interval %(low)s to %(high)s)") % {
             "value": display.figure(value),
             "unit": unit,
@@ -188,7 +189,8 @@ class Estimate:
         way it goes."""
         value, low, high = display.figures(self.value, self.low, self.high)
         if not self.has_width:
-            return f"{display.signed(value)} {unit}"
+            return _("%(value)s %(unit)s") % {"value": display.signed(value), "unit": unit}
+        # Translators: a signed figure ("-0.44"), its unit and its 95% interval.
         return _("%(value)s %(unit)s, 95%% interval %(low)s to %(high)s") % {
             "value": display.signed(value),
             "unit": unit,
@@ -238,17 +240,37 @@ class Difference:
 
 @dataclass(frozen=True)
 class Factor:
-    """A comparison of relief between two kinds of session."""
+    """A comparison between two groups, each way of saying it whole: the question, and the answer
+    when the first group's figure is higher or lower. `days` when the groups are days, not
+    sessions."""
 
-    first: str
-    second: str
+    question: str
+    higher: str
+    lower: str
+    days: bool = False
 
 
 FACTORS = {
-    "balls": Factor("with two balls", "one"),
-    "knees": Factor("with the knees lifted", "with them down"),
-    "breathing": Factor("with the breathing done", "skipped"),
-    "morning": Factor("in the morning", "later in the day"),
+    "balls": Factor(
+        gettext_lazy("Relief with two balls against one"),
+        gettext_lazy("more with two balls"),
+        gettext_lazy("less with two balls"),
+    ),
+    "knees": Factor(
+        gettext_lazy("Relief with the knees lifted against with them down"),
+        gettext_lazy("more with the knees lifted"),
+        gettext_lazy("less with the knees lifted"),
+    ),
+    "breathing": Factor(
+        gettext_lazy("Relief with the breathing done against skipped"),
+        gettext_lazy("more with the breathing done"),
+        gettext_lazy("less with the breathing done"),
+    ),
+    "morning": Factor(
+        gettext_lazy("Relief in the morning against later in the day"),
+        gettext_lazy("more in the morning"),
+        gettext_lazy("less in the morning"),
+    ),
 }
 
 
@@ -504,47 +526,112 @@ def _kept_ratings(period: Period, settled_revision: int) -> Ratings:
     return settled + later
 
 
-NO_SPREAD = "so there is no spread to give an interval from"
-
-
 def _relief_text(result: Relief, when: str) -> str:
-    sessions = display.plural(result.sessions, "session")
+    words = {
+        "when": when,
+        "count": result.sessions,
+        "needed": MEDIAN_MINIMUM,
+        "rests_on": ngettext(
+            "from %(count)s session rated before and after",
+            "from %(count)s sessions rated before and after",
+            result.sessions,
+        )
+        % {"count": result.sessions},
+        "matters": ngettext(
+            "%(count)s of them reached a drop that matters (%(points)s points or %(share)s)",
+            "%(count)s of them reached a drop that matters (%(points)s points or %(share)s)",
+            result.important,
+        )
+        % {
+            "count": result.important,
+            "points": IMPORTANT_POINTS,
+            "share": display.percent(display.exact(round(IMPORTANT_SHARE * 100))),
+        },
+    }
     if result.median is None:
-        return f"{when}: {NOT_ENOUGH} ({sessions} with both ratings, {MEDIAN_MINIMUM} needed)."
-    rests_on = f"from {sessions} rated before and after"
-    matters = f"{result.important} of them reached a drop that matters (2 points or 30%)"
+        # Translators: "when" names the sessions the answer is about ("All sessions").
+        return (
+            ngettext(
+                "%(when)s: not enough data yet (%(count)s session with both ratings, %(needed)s "
+                "needed).",
+                "%(when)s: not enough data yet (%(count)s sessions with both ratings, %(needed)s "
+                "needed).",
+                result.sessions,
+            )
+            % words
+        )
     median = result.median
     if result.all_same:
-        size = display.one_decimal(abs(median.value))
-        change = (
-            f"dropped by the same {size} points after every session"
-            if median.value > 0
-            else f"rose by the same {size} points after every session"
-            if median.value < 0
-            else "was the same before and after every session"
-        )
-        return f"{when}: pain {change}, {rests_on}, {NO_SPREAD}; {matters}."
+        words["size"] = display.one_decimal(abs(median.value))
+        if median.value > 0:
+            said = _(
+                "%(when)s: pain dropped by the same %(size)s points after every session, "
+                "%(rests_on)s, so there is no spread to give an interval from; %(matters)s."
+            )
+        elif median.value < 0:
+            said = _(
+                "%(when)s: pain rose by the same %(size)s points after every session, "
+                "%(rests_on)s, so there is no spread to give an interval from; %(matters)s."
+            )
+        else:
+            said = _(
+                "%(when)s: pain was the same before and after every session, %(rests_on)s, so "
+                "there is no spread to give an interval from; %(matters)s."
+            )
+        return said % words
+    points = _("points")
     if median.side > 0:
-        said = f"pain dropped right after a session, by a median {median.size('points')}"
-    elif median.side < 0:
-        said = f"pain rose right after a session, by a median {median.size('points')}"
-    else:
-        said = (
-            "the data cannot tell yet whether pain drops right after a session: a median drop "
-            f"of {median.signed('points')}"
-        )
-    if not median.has_width:
-        alike = (
-            _("%(count)s of them dropped by exactly that")
-            if median.value > 0
-            else _("%(count)s of them rose by exactly that")
-            if median.value < 0
-            else _("%(count)s of them were the same before and after")
-        ) % {"count": result.at_median}
-        rests_on += "; " + _("%(alike)s, so many that its 95%% interval is that figure alone") % {
-            "alike": alike
+        words["said"] = _("pain dropped right after a session, by a median %(size)s") % {
+            "size": median.size(points)
         }
-    return f"{when}: {said}, {rests_on}; {matters}."
+    elif median.side < 0:
+        words["said"] = _("pain rose right after a session, by a median %(size)s") % {
+            "size": median.size(points)
+        }
+    else:
+        words["said"] = _(
+            "the data cannot tell yet whether pain drops right after a session: a median drop "
+            "of %(estimate)s"
+        ) % {"estimate": median.signed(points)}
+    if median.has_width:
+        # Translators: "said" is the answer, "rests_on" how many sessions it rests on, "matters"
+        # how many of them reached a drop that matters.
+        return _("%(when)s: %(said)s, %(rests_on)s; %(matters)s.") % words
+    alike = {"count": result.at_median}
+    if median.value > 0:
+        words["alike"] = (
+            ngettext(
+                "%(count)s of them dropped by exactly that, so many that its 95%% interval is that "
+                "figure alone",
+                "%(count)s of them dropped by exactly that, so many that its 95%% interval is that "
+                "figure alone",
+                result.at_median,
+            )
+            % alike
+        )
+    elif median.value < 0:
+        words["alike"] = (
+            ngettext(
+                "%(count)s of them rose by exactly that, so many that its 95%% interval is that "
+                "figure alone",
+                "%(count)s of them rose by exactly that, so many that its 95%% interval is that "
+                "figure alone",
+                result.at_median,
+            )
+            % alike
+        )
+    else:
+        words["alike"] = (
+            ngettext(
+                "%(count)s of them was the same before and after, so many that its 95%% interval "
+                "is that figure alone",
+                "%(count)s of them were the same before and after, so many that its 95%% interval "
+                "is that figure alone",
+                result.at_median,
+            )
+            % alike
+        )
+    return _("%(when)s: %(said)s, %(rests_on)s; %(alike)s; %(matters)s.") % words
 
 
 def _trend_unit(result: Trend) -> tuple[float, str]:
@@ -557,20 +644,31 @@ def _trend_unit(result: Trend) -> tuple[float, str]:
 
 def _trend_text(result: Trend, when: str) -> str:
     if result.slope is None:
-        return (
-            f"{when}: {NOT_ENOUGH} ({display.plural(result.weeks, 'week')} with ratings, "
-            f"{TREND_MINIMUM_WEEKS} needed)."
-        )
-    rests_on = _("over %(weeks)s with %(ratings)s") % {
-        "weeks": ngettext("%(count)s week", "%(count)s weeks", result.weeks)
-        % {"count": result.weeks},
-        "ratings": ngettext("%(count)s rating", "%(count)s ratings", result.ratings)
-        % {"count": result.ratings},
+        # Translators: "when" names the weeks the trend is drawn through.
+        return ngettext(
+            "%(when)s: not enough data yet (%(count)s week with ratings, %(needed)s needed).",
+            "%(when)s: not enough data yet (%(count)s weeks with ratings, %(needed)s needed).",
+            result.weeks,
+        ) % {"when": when, "count": result.weeks, "needed": TREND_MINIMUM_WEEKS}
+    words = {
+        "when": when,
+        # Translators: e.g. "over 8 weeks with 45 ratings".
+        "rests_on": _("over %(weeks)s with %(ratings)s")
+        % {
+            "weeks": ngettext("%(count)s week", "%(count)s weeks", result.weeks)
+            % {"count": result.weeks},
+            "ratings": ngettext("%(count)s rating", "%(count)s ratings", result.ratings)
+            % {"count": result.ratings},
+        },
     }
     if result.level is not None:
+        words["level"] = display.one_decimal(result.level)
         return (
-            f"{when}: usual pain is flat, {display.one_decimal(result.level)} every week, "
-            f"{rests_on}, {NO_SPREAD}."
+            _(
+                "%(when)s: usual pain is flat, %(level)s every week, %(rests_on)s, so there is "
+                "no spread to give an interval from."
+            )
+            % words
         )
     length, name = _trend_unit(result)
     slope = result.slope.times(length)
@@ -579,85 +677,95 @@ def _trend_text(result: Trend, when: str) -> str:
         "month": _("points a month"),
         "year": _("points a year"),
     }[name]
-    if not slope.has_width:
-        rests_on += "; " + _(
-            "so many weeks lie on one line that its 95% interval is that figure alone"
-        )
     if slope.side < 0:
-        said = _("usual pain goes down %(size)s") % {"size": slope.size(unit)}
+        words["said"] = _("usual pain goes down %(size)s") % {"size": slope.size(unit)}
     elif slope.side > 0:
-        said = _("usual pain goes up %(size)s") % {"size": slope.size(unit)}
+        words["said"] = _("usual pain goes up %(size)s") % {"size": slope.size(unit)}
     else:
-        said = _(
+        words["said"] = _(
             "the data cannot tell yet whether usual pain is going down or up: %(estimate)s"
         ) % {"estimate": slope.signed(unit)}
-    return f"{when}: {said}, {rests_on}."
+    if not slope.has_width:
+        return (
+            _(
+                "%(when)s: %(said)s, %(rests_on)s; so many weeks lie on one line that its 95%% "
+                "interval is that figure alone."
+            )
+            % words
+        )
+    return _("%(when)s: %(said)s, %(rests_on)s.") % words
 
 
-def _difference_text(
-    result: Difference, what: str, factor: Factor, groups: str, rests_on: str = ""
-) -> str:
-    counts = f"{result.first} and {result.second} {groups}"
+def _difference_text(result: Difference, factor: Factor) -> str:
+    counted = {"first": result.first, "second": result.second}
+    counts = (
+        ngettext("%(first)s and %(second)s day", "%(first)s and %(second)s days", result.second)
+        if factor.days
+        else ngettext(
+            "%(first)s and %(second)s session",
+            "%(first)s and %(second)s sessions",
+            result.second,
+        )
+    ) % counted
+    words = {"question": factor.question, "counts": counts, "needed": GROUP_MINIMUM}
     if result.difference is None and result.means is None:
         return (
-            f"{what} {factor.first} against {factor.second}: {NOT_ENOUGH} ({counts}; "
-            f"{GROUP_MINIMUM} of each needed)."
+            _("%(question)s: not enough data yet (%(counts)s; %(needed)s of each needed).") % words
         )
-    ratings = ngettext("%(count)s rating", "%(count)s ratings", result.ratings) % {
-        "count": result.ratings
-    }
-    source = (
-        f"from {counts}{rests_on or f' ({ratings})'}. This is what goes with it, not proof of "
-        "what causes it."
+    words["ratings"] = (
+        ngettext("%(count)s journal rating", "%(count)s journal ratings", result.ratings)
+        if factor.days
+        else ngettext("%(count)s rating", "%(count)s ratings", result.ratings)
+    ) % {"count": result.ratings}
+    words["source"] = (
+        _("from %(counts)s (%(ratings)s). This is what goes with it, not proof of what causes it.")
+        % words
     )
-    asked = f"{what} {factor.first} against {factor.second}"
     if result.means is not None:
-        first, second = (display.one_decimal(mean) for mean in result.means)
+        words["first"], words["second"] = (display.one_decimal(mean) for mean in result.means)
         return (
-            f"{asked}: every figure was the same within each group, {first} against {second}, "
-            f"{NO_SPREAD}; {source}"
+            _(
+                "%(question)s: every figure was the same within each group, %(first)s against "
+                "%(second)s, so there is no spread to give an interval from; %(source)s"
+            )
+            % words
         )
     found = result.difference
+    points = _("points")
     if found.side == 0:
-        said = f"the data cannot tell yet whether it differs: {found.signed('points')}"
-    else:
-        said = f"{_comparison(what, found.side, factor)}, by {found.size('points')}"
-    return f"{asked}: {said}, {source}"
+        words["estimate"] = found.signed(points)
+        return (
+            _("%(question)s: the data cannot tell yet whether it differs: %(estimate)s, %(source)s")
+            % words
+        )
+    # Translators: "comparison" says which group came out higher, e.g. "more with two balls".
+    words["comparison"] = factor.higher if found.side > 0 else factor.lower
+    words["size"] = found.size(points)
+    return _("%(question)s: %(comparison)s, by %(size)s, %(source)s") % words
 
 
-def _comparison(what: str, side: int, factor: Factor) -> str:
-    """Which group the answer favours, after the question has named both: "more with two
-    balls", "higher on days with a session"."""
-    if what == "Relief":
-        more = _("more %(group)s") if side > 0 else _("less %(group)s")
-    else:
-        more = _("higher %(group)s") if side > 0 else _("lower %(group)s")
-    return more % {"group": factor.first}
-
-
-SESSION_DAYS = Factor("on days with a session", "days without")
+SESSION_DAYS = Factor(
+    gettext_lazy("Journal pain on days with a session against days without"),
+    gettext_lazy("higher on days with a session"),
+    gettext_lazy("lower on days with a session"),
+    days=True,
+)
 
 
 def statements(found: Insights) -> dict[str, list[str]]:
     """The answers in words, by question. The trends name the question they answer: the trend
     through every week, where the trends page compares two weeks alone."""
-    journal_ratings = f" ({display.plural(found.session_days.ratings, 'journal rating')})"
     return {
-        "Right after a session": [
-            _relief_text(found.relief_all, "All sessions"),
-            _relief_text(found.relief_recent, "The last four weeks"),
+        _("Right after a session"): [
+            _relief_text(found.relief_all, _("All sessions")),
+            _relief_text(found.relief_recent, _("The last four weeks")),
         ],
-        "Does it last": [
+        _("Does it last"): [
             _trend_text(found.trend_recent, _("The trend through the last eight weeks")),
             _trend_text(found.trend_all, _("The trend through every week since the start")),
         ],
-        "Session days against other days": [
-            _difference_text(
-                found.session_days, "Journal pain", SESSION_DAYS, "days", journal_ratings
-            )
-        ],
-        "What goes with more relief": [
-            _difference_text(result, "Relief", FACTORS[key], "sessions")
-            for key, result in found.factors.items()
+        _("Session days against other days"): [_difference_text(found.session_days, SESSION_DAYS)],
+        _("What goes with more relief"): [
+            _difference_text(result, FACTORS[key]) for key, result in found.factors.items()
         ],
     }

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.db import connection
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from backrelease.common.local_time import day_end_sql, day_start_sql, week_sql
 from backrelease.common.period import Period, in_check_in_weeks, in_period
@@ -385,26 +385,32 @@ def summary_of(period: Period, shown: list[Week]) -> Summary:
     return summarize(shown, first, latest)
 
 
-LABEL_PHRASES = {
-    "substantial improvement": "a substantial improvement",
-    "moderately important improvement": "a moderately important improvement",
-    "no clear change": "no clear change",
-    "worse": "worse",
-}
-
-
 def size_of(result: Change) -> str:
     """How big a change is: points (the difference of the means as printed), and the percent when
     the ratings allow a label."""
     shown = abs(result.shown_points)
-    size = f"{display.one_decimal(shown)} points" if shown else "less than 0.1 points"
-    if result.label is not None and result.percent is not None:
-        size += f" ({display.percent(result.percent)})"
-    return size
+    labelled = result.label is not None and result.percent is not None
+    if not shown:
+        if labelled:
+            # Translators: the size of a change too small to print, "less than 0.1 points (0%)".
+            return _("less than %(tenth)s points (%(percent)s)") % {
+                "tenth": display.number(display.TENTH),
+                "percent": display.percent(result.percent),
+            }
+        return _("less than %(tenth)s points") % {"tenth": display.number(display.TENTH)}
+    if labelled:
+        # Translators: the size of a change in points of pain, then in percent: "1.2 points (13%)".
+        return _("%(points)s points (%(percent)s)") % {
+            "points": display.one_decimal(shown),
+            "percent": display.percent(result.percent),
+        }
+    # Translators: the size of a change in points of pain, e.g. "1.2 points".
+    return _("%(points)s points") % {"points": display.one_decimal(shown)}
 
 
 def ratings_of(result: Change) -> str:
     """How many ratings the two means rest on, the later first: "12 ratings against 4"."""
+    # Translators: how many ratings two weekly means rest on, the later week's first.
     return ngettext(
         "%(current)s rating against %(reference)s",
         "%(current)s ratings against %(reference)s",
@@ -412,56 +418,157 @@ def ratings_of(result: Change) -> str:
     ) % {"current": result.current_n, "reference": result.reference_n}
 
 
+# Each label in words, alone (from enough ratings to be sure) and with how sure it is when the
+# fewer of its two weeks' ratings number less than `SURE_RATINGS`.
+LABEL_WORDS = {
+    "substantial improvement": (
+        gettext_lazy("a substantial improvement"),
+        lambda n: ngettext(
+            "a substantial improvement (only %(count)s rating: an early sign)",
+            "a substantial improvement (only %(count)s ratings: an early sign)",
+            n,
+        ),
+    ),
+    "moderately important improvement": (
+        gettext_lazy("a moderately important improvement"),
+        lambda n: ngettext(
+            "a moderately important improvement (only %(count)s rating: an early sign)",
+            "a moderately important improvement (only %(count)s ratings: an early sign)",
+            n,
+        ),
+    ),
+    "no clear change": (
+        gettext_lazy("no clear change"),
+        lambda n: ngettext(
+            "no clear change (only %(count)s rating: too few to be sure)",
+            "no clear change (only %(count)s ratings: too few to be sure)",
+            n,
+        ),
+    ),
+    "worse": (
+        # Translators: a change label: pain got worse.
+        pgettext_lazy("change", "worse"),
+        lambda n: ngettext(
+            "worse (only %(count)s rating: an early sign)",
+            "worse (only %(count)s ratings: an early sign)",
+            n,
+        ),
+    ),
+}
+
+
 def verdict(result: Change) -> str:
     """The label in words, and how sure it is when a week has fewer than `SURE_RATINGS`."""
     if result.label is None:
-        return f"too few ratings yet to say (fewer than {ENOUGH_RATINGS} in a week)"
+        return ngettext(
+            "too few ratings yet to say (fewer than %(count)s in a week)",
+            "too few ratings yet to say (fewer than %(count)s in a week)",
+            ENOUGH_RATINGS,
+        ) % {"count": ENOUGH_RATINGS}
     fewest = min(result.current_n, result.reference_n)
-    if fewest >= SURE_RATINGS:
-        return LABEL_PHRASES[result.label]
-    how_sure = (
-        _("only %(count)s ratings: too few to be sure")
-        if result.label == "no clear change"
-        else _("only %(count)s ratings: an early sign")
-    ) % {"count": fewest}
-    return f"{LABEL_PHRASES[result.label]} ({how_sure})"
+    sure, early = LABEL_WORDS[result.label]
+    return str(sure) if fewest >= SURE_RATINGS else early(fewest) % {"count": fewest}
+
+
+def change_text(result: Change) -> str:
+    """A change in one clause: "down 1.2 points (13%), 12 ratings against 4: no clear change"."""
+    words = {"size": size_of(result), "ratings": ratings_of(result), "verdict": verdict(result)}
+    if result.direction == "down":
+        # Translators: usual pain went down; size, then how many ratings, then the verdict.
+        return _("down %(size)s, %(ratings)s: %(verdict)s") % words
+    if result.direction == "up":
+        # Translators: usual pain went up; size, then how many ratings, then the verdict.
+        return _("up %(size)s, %(ratings)s: %(verdict)s") % words
+    return _("unchanged, %(ratings)s: %(verdict)s") % words
+
+
+# The sentence comparing the latest rated week with the first, whole for each case: the person
+# reads "your", the clinician "their"; the latest week is this week or a named one; the change is
+# down, up or none. Placeholders: the week's name, the size, the ratings and the verdict.
+COMPARED = {
+    ("your", True, "down"): gettext_lazy(
+        "Usual pain this week is down %(size)s from your first week, %(ratings)s: %(verdict)s."
+    ),
+    ("your", True, "up"): gettext_lazy(
+        "Usual pain this week is up %(size)s from your first week, %(ratings)s: %(verdict)s."
+    ),
+    ("your", True, "unchanged"): gettext_lazy(
+        "Usual pain this week is the same as in your first week, %(ratings)s: %(verdict)s."
+    ),
+    ("your", False, "down"): gettext_lazy(
+        "Usual pain in the week of %(week)s is down %(size)s from your first week, %(ratings)s: "
+        "%(verdict)s."
+    ),
+    ("your", False, "up"): gettext_lazy(
+        "Usual pain in the week of %(week)s is up %(size)s from your first week, %(ratings)s: "
+        "%(verdict)s."
+    ),
+    ("your", False, "unchanged"): gettext_lazy(
+        "Usual pain in the week of %(week)s is the same as in your first week, %(ratings)s: "
+        "%(verdict)s."
+    ),
+    ("their", True, "down"): gettext_lazy(
+        "Usual pain this week is down %(size)s from their first week, %(ratings)s: %(verdict)s."
+    ),
+    ("their", True, "up"): gettext_lazy(
+        "Usual pain this week is up %(size)s from their first week, %(ratings)s: %(verdict)s."
+    ),
+    ("their", True, "unchanged"): gettext_lazy(
+        "Usual pain this week is the same as in their first week, %(ratings)s: %(verdict)s."
+    ),
+    ("their", False, "down"): gettext_lazy(
+        "Usual pain in the week of %(week)s is down %(size)s from their first week, "
+        "%(ratings)s: %(verdict)s."
+    ),
+    ("their", False, "up"): gettext_lazy(
+        "Usual pain in the week of %(week)s is up %(size)s from their first week, %(ratings)s: "
+        "%(verdict)s."
+    ),
+    ("their", False, "unchanged"): gettext_lazy(
+        "Usual pain in the week of %(week)s is the same as in their first week, %(ratings)s: "
+        "%(verdict)s."
+    ),
+}
 
 
 def sentence(summary: Summary, this_week_start: date, whose: str = "your") -> str:
     """The one plain sentence at the top of the trends; a clinician reads "their" for "your", and
     no instruction meant for the person."""
-    if summary.baseline is None and whose != "your":
-        return (
-            f"No week holds {ENOUGH_RATINGS} pain ratings yet, so there is no first week to "
-            "compare later weeks with."
-        )
+    yours = whose == "your"
     if summary.baseline is None:
-        return (
-            f"Rate your pain in a session or the journal on a few days: once a week holds "
-            f"{ENOUGH_RATINGS} ratings, later weeks are compared with it."
-        )
+        if not yours:
+            return ngettext(
+                "No week holds %(count)s pain rating yet, so there is no first week to compare "
+                "later weeks with.",
+                "No week holds %(count)s pain ratings yet, so there is no first week to compare "
+                "later weeks with.",
+                ENOUGH_RATINGS,
+            ) % {"count": ENOUGH_RATINGS}
+        return ngettext(
+            "Rate your pain in a session or the journal on a few days: once a week holds "
+            "%(count)s rating, later weeks are compared with it.",
+            "Rate your pain in a session or the journal on a few days: once a week holds "
+            "%(count)s ratings, later weeks are compared with it.",
+            ENOUGH_RATINGS,
+        ) % {"count": ENOUGH_RATINGS}
     result = summary.against_baseline
     if result is None:
-        return f"This is {whose} first week with enough ratings: later weeks are compared with it."
+        if yours:
+            return _(
+                "This is your first week with enough ratings: later weeks are compared with it."
+            )
+        return _("This is their first week with enough ratings: later weeks are compared with it.")
     latest = summary.latest.week
-    when = (
-        "this week"
-        if latest == this_week_start
-        else f"in the week of {week_name(latest, this_week_start)}"
-    )
-    if result.direction == "unchanged":
-        return (
-            f"Usual pain {when} is the same as in {whose} first week, {ratings_of(result)}: "
-            f"{verdict(result)}."
-        )
-    return (
-        f"Usual pain {when} is {result.direction} {size_of(result)} from {whose} first week, "
-        f"{ratings_of(result)}: {verdict(result)}."
-    )
+    words = {
+        "week": week_name(latest, this_week_start),
+        "size": size_of(result),
+        "ratings": ratings_of(result),
+        "verdict": verdict(result),
+    }
+    key = ("your" if yours else "their", latest == this_week_start, result.direction)
+    return COMPARED[key] % words
 
 
 def week_name(week: date, this_week_start: date) -> str:
-    """ "23 Nov", with the year when it is not this year's."""
-    return (
-        f"{week.day} {week:%b}" if week.year == this_week_start.year else f"{week.day} {week:%b %Y}"
-    )
+    """ "23 Nov", with the year when it is not this year's, in the page's language."""
+    return display.day(week, with_year=week.year != this_week_start.year)

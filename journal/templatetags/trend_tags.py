@@ -5,9 +5,10 @@ from functools import lru_cache
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 
-from journal import display
-from journal.trends import Change, ratings_of, size_of, verdict
+from journal import display, trends
+from journal.trends import Change
 
 register = template.Library()
 
@@ -19,12 +20,19 @@ def one_decimal(value) -> str:
 
 @register.filter
 def change_text(result: Change) -> str:
-    if result.direction == "unchanged":
-        return f"unchanged, {ratings_of(result)}: {verdict(result)}"
-    return f"{result.direction} {size_of(result)}, {ratings_of(result)}: {verdict(result)}"
+    return trends.change_text(result)
 
 
-UNCERTAIN = mark_safe(' <abbr class="uncertain" title="Uncertain: fewer than 3 ratings">?</abbr>')
+def _uncertain() -> SafeString:
+    return format_html(
+        ' <abbr class="uncertain" title="{}">?</abbr>',
+        ngettext(
+            "Uncertain: fewer than %(count)s rating",
+            "Uncertain: fewer than %(count)s ratings",
+            trends.ENOUGH_RATINGS,
+        )
+        % {"count": trends.ENOUGH_RATINGS},
+    )
 
 
 @register.filter
@@ -33,13 +41,17 @@ def mean_cells(means: list[dict]) -> SafeString:
     it, marked when they are too few to trust, or a dash. Written here rather than in the
     template, each cell once a process for every figure and count it can show: a table of a year
     has hundreds of them, which the template language took most of the trend page's time over."""
-    return mark_safe("".join(_mean_cell(m["shown"], m["count"], m["uncertain"]) for m in means))
+    language = get_language()
+    return mark_safe(
+        "".join(_mean_cell(m["shown"], m["count"], m["uncertain"], language) for m in means)
+    )
 
 
 @lru_cache(maxsize=4096)
-def _mean_cell(shown: str | None, count: str, uncertain: bool) -> str:
+def _mean_cell(shown: str | None, count: str, uncertain: bool, language: str | None) -> str:
+    """Kept for each language too: the mark's title is in the page's language."""
     if shown is None:
         return "<td>–</td>"
     return format_html(
-        "<td>{} <small>({})</small>{}</td>", shown, count, UNCERTAIN if uncertain else ""
+        "<td>{} <small>({})</small>{}</td>", shown, count, _uncertain() if uncertain else ""
     )

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import translation
+from django.utils.formats import get_format
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -16,6 +18,10 @@ from scipy import stats
 from backrelease.common.period import Period
 from journal import insights, trends
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory
+
+# The oracle's checks run in English and German: the words are read from the English sentence, and
+# every figure of the German one, read back through its decimal comma, must be the English one's.
+LANGUAGES = ["en-gb", "de"]
 
 ESTIMATE = re.compile(
     r"([+-]?\d+\.\d+) points(?: a (?:week|month|year))?(?:, | \()"
@@ -32,6 +38,29 @@ DIRECTIONS = (
     ": higher ",
     ": lower ",
 )
+
+
+def decimals(text: str, language: str) -> list[Decimal]:
+    """Every figure with decimals in a text of `language`, read back as a number."""
+    separator = get_format("DECIMAL_SEPARATOR", lang=language)
+    other = "," if separator == "." else "."
+    # A figure never shows the other language's separator ("2.3" in a German sentence).
+    assert not re.search(rf"\d{re.escape(other)}\d", text), text
+    found = re.findall(rf"[+-]?\d+{re.escape(separator)}\d+", text)
+    return [Decimal(figure.replace(separator, ".")) for figure in found]
+
+
+def said(make, language: str) -> str:
+    """The sentence `make` writes in English, checked; and in `language`, whose figures must read
+    back as the English ones."""
+    with translation.override("en-gb"):
+        text = make()
+    check(text)
+    if language != "en-gb":
+        with translation.override(language):
+            localized = make()
+        assert decimals(localized, language) == decimals(text, "en-gb"), (localized, text)
+    return text
 
 
 def check(text: str) -> None:
@@ -54,12 +83,15 @@ def check(text: str) -> None:
 ratings = st.integers(min_value=0, max_value=10)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(ratings, ratings), min_size=6, max_size=40))
-def test_relief_sentences_stay_within_their_intervals(drops):
-    check(insights._relief_text(insights.relief(drops), "All sessions"))
+def test_relief_sentences_stay_within_their_intervals(language, drops):
+    result = insights.relief(drops)
+    said(lambda: insights._relief_text(result, "All sessions"), language)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(
@@ -68,23 +100,21 @@ def test_relief_sentences_stay_within_their_intervals(drops):
         max_size=30,
     )
 )
-def test_trend_sentences_stay_within_their_intervals(weekly):
-    check(insights._trend_text(insights.trend(weekly, ratings=len(weekly) * 3), "Since the start"))
+def test_trend_sentences_stay_within_their_intervals(language, weekly):
+    result = insights.trend(weekly, ratings=len(weekly) * 3)
+    said(lambda: insights._trend_text(result, "Since the start"), language)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(ratings.map(float), min_size=5, max_size=25),
     st.lists(ratings.map(float), min_size=5, max_size=25),
 )
-def test_difference_sentences_stay_within_their_intervals(first, second):
+def test_difference_sentences_stay_within_their_intervals(language, first, second):
     result = insights.difference(first, second)
-    for what, factor in [
-        ("Relief", insights.FACTORS["balls"]),
-        ("Journal pain", insights.SESSION_DAYS),
-    ]:
-        text = insights._difference_text(result, what, factor, "sessions")
-        check(text)
+    for factor in [insights.FACTORS["balls"], insights.SESSION_DAYS]:
+        said(lambda factor=factor: insights._difference_text(result, factor), language)
 
 
 figures = st.one_of(
@@ -94,19 +124,19 @@ figures = st.one_of(
 )
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @settings(max_examples=300, deadline=None)
 @given(st.lists(figures, min_size=3, max_size=3), st.integers(min_value=5, max_value=600))
-def test_a_direction_rests_on_the_exact_interval_and_no_printed_bound_contradicts_it(three, span):
+def test_a_direction_rests_on_the_exact_interval_and_no_printed_bound_contradicts_it(
+    language, three, span
+):
     """A slope (in points a week) whose exact interval lies off zero is named as going down or
     up, whatever its size; each printed bound has the sign of its exact value."""
     low, value, high = sorted(three)
     if low == high:
         return
-    text = insights._trend_text(
-        insights.Trend(span, insights.Estimate(value, low, high), ratings=span * 3, span=span),
-        "Since the start",
-    )
-    check(text)
+    result = insights.Trend(span, insights.Estimate(value, low, high), ratings=span * 3, span=span)
+    text = said(lambda: insights._trend_text(result, "Since the start"), language)
     found = ESTIMATE.search(text)
     printed = [Decimal(figure) for figure in found.groups()]
     if low > 0 or high < 0:
@@ -119,6 +149,7 @@ def test_a_direction_rests_on_the_exact_interval_and_no_printed_bound_contradict
             assert (exact > 0) == (shown > 0) and (exact < 0) == (shown < 0), text
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(
     ("value", "low", "high", "shown"),
     [
@@ -131,9 +162,14 @@ def test_a_direction_rests_on_the_exact_interval_and_no_printed_bound_contradict
         (2.312, 2.311, 2.314, ("+2.312", "+2.311", "+2.314")),
     ],
 )
-def test_each_figure_keeps_two_significant_figures_and_its_sign(value, low, high, shown):
+def test_each_figure_keeps_two_significant_figures_and_its_sign(language, value, low, high, shown):
     printed = insights.display.figures(value, low, high)
-    assert tuple(insights.display.signed(figure) for figure in printed) == shown
+    with translation.override(language):
+        text = " ".join(insights.display.signed(figure) for figure in printed)
+    assert decimals(text, language) == [Decimal(figure) for figure in shown]
+    assert tuple(text.split(" ")) == tuple(
+        figure.replace(".", get_format("DECIMAL_SEPARATOR", lang=language)) for figure in shown
+    )
 
 
 def test_a_slow_trend_is_given_a_year_and_named_by_its_exact_interval():
@@ -189,7 +225,7 @@ def test_an_interval_of_one_value_is_said_in_words_never_printed_with_equal_ends
 
 def test_a_factor_line_names_the_group_once_and_gives_its_ratings():
     more = insights.difference([3.0, 4, 3, 4, 3], [1.0, 2, 1, 2, 1, 2], ratings=22)
-    text = insights._difference_text(more, "Relief", insights.FACTORS["balls"], "sessions")
+    text = insights._difference_text(more, insights.FACTORS["balls"])
     assert text.startswith(
         "Relief with two balls against one: more with two balls, by 1.9 points (95% interval "
     )

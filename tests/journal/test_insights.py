@@ -102,7 +102,7 @@ def test_it_gives_welchs_difference_and_interval():
 def test_it_compares_nothing_when_a_group_is_small_or_empty(first, second):
     result = insights.difference(first, second)
     assert result.difference is None
-    text = insights._difference_text(result, "Relief", insights.FACTORS["balls"], "sessions")
+    text = insights._difference_text(result, insights.FACTORS["balls"])
     assert "not enough data yet" in text
 
 
@@ -167,7 +167,7 @@ def test_it_gives_no_interval_when_neither_group_varies():
     result = insights.difference([3.0] * 5, [1.0] * 6)
     assert result.difference is None
     assert result.means == (3, 1)
-    text = insights._difference_text(result, "Relief", insights.FACTORS["balls"], "sessions")
+    text = insights._difference_text(result, insights.FACTORS["balls"])
     assert "every figure was the same within each group, 3.0 against 1.0" in text
     assert "interval" not in text.replace("no spread to give an interval", "")
 
