@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # response; a share token is in no compressed body (the clinician's pages link relatively, and
     # the one page that shows a new link's URL is sent uncompressed).
     "django.middleware.gzip.GZipMiddleware",
+    # Before the outage and error answers, so even those are in the visitor's language.
+    "backrelease.common.middleware.LanguageMiddleware",
     # Before anything reads the session: with the database known to be down, a 503 at once.
     "backrelease.common.middleware.DatabaseOutageMiddleware",
     # Around every database call of the request, the session's save on the way out included.
@@ -110,7 +112,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     # Django's, with the person read in the same query as the session (SESSION_ENGINE).
     "backrelease.accounts.session_store.PersonMiddleware",
-    "backrelease.common.middleware.PersonTimeZoneMiddleware",
+    "backrelease.common.middleware.PersonLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -132,6 +134,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -257,6 +260,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Back Release <no-repl
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 3) * 3600
 
 LANGUAGE_CODE = "en-gb"
+# Each language named in its own words: the switcher shows them so to someone who reads no other.
+LANGUAGES = [("en-gb", "English"), ("de", "Deutsch"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "backrelease" / "locale"]
+# A signed-out choice; a signed-in person's choice is kept with the account (User.language).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -304,6 +314,7 @@ SESSION_COOKIE_HTTPONLY = True
 HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = HTTPS
 # A phone reaches the app only over HTTPS (Screen Wake Lock needs a secure context); once it has,
 # browsers keep to HTTPS for a year.

@@ -61,6 +61,7 @@ PUBLIC = {
     "password_reset_complete",
     "service-worker",
     "offline",
+    "choose-language",
     "invitation",
     "join",
 }

@@ -3,12 +3,14 @@ from __future__ import annotations
 import functools
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from backrelease.common import bounds
 
@@ -28,7 +30,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
 def validate_time_zone(name: str) -> None:
     if name not in known_time_zones():
         raise ValidationError(
-            "Pick a time zone from the list, such as Europe/London.", code="unknown_zone"
+            _("Pick a time zone from the list, such as Europe/London."), code="unknown_zone"
         )
 
 
@@ -36,18 +38,26 @@ class User(AbstractUser):
     display_name = models.CharField(
         max_length=80,
         blank=True,
-        help_text="How the app greets you. Optional.",
+        help_text=_("How the app greets you. Optional."),
         validators=[bounds.validate_single_line],
     )
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
-        help_text="Every date and week is counted in this zone.",
+        help_text=_("Every date and week is counted in this zone."),
         validators=[validate_time_zone],
     )
 
+    # Blank: the pages follow the browser's language.
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The pages, the spoken guidance and the mails the app sends you use it."),
+    )
     voice_guidance = models.BooleanField(
-        default=False, help_text="Speak each step aloud during a session."
+        default=False, help_text=_("Speak each step aloud during a session.")
     )
     # Password resets go only to an address its owner has confirmed by following a link.
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -63,7 +73,7 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("username"),
                 name="username_unique_in_any_case",
-                violation_error_message="That username is taken: pick another.",
+                violation_error_message=_("That username is taken: pick another."),
             ),
         ]
 

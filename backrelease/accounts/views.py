@@ -12,6 +12,9 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -30,7 +33,7 @@ from backrelease.common.htmx import answer
 from backrelease.common.ownership import owned
 from backrelease.common.redirects import local_next
 
-SAVED_MESSAGE = "Saved. Dates now show in your chosen time zone."
+SAVED_MESSAGE = gettext_lazy("Saved. Dates now show in your chosen time zone.")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -40,6 +43,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
+            # The language the sign-up was read in goes with the account to every device.
+            form.instance.language = translation.get_language()
             with transaction.atomic():
                 user = form.save()
         except IntegrityError:
@@ -81,7 +86,9 @@ def _send_confirmation(request: HttpRequest, person) -> str:
     if mail.allowed(request, person.email):
         version = email_confirmation.next_version(person)
         mail.send_confirmation.enqueue(person.pk, mail.origin(request), version=version)
-    return f"We sent a link to {person.email}: open it to confirm the address."
+    return _("We sent a link to %(address)s: open it to confirm the address.") % {
+        "address": person.email
+    }
 
 
 @login_required
@@ -112,11 +119,11 @@ def email_address(request: HttpRequest) -> HttpResponse:
             # The same address, perhaps in another case: its links and confirmation stand.
             person.save(update_fields=["email"])
         if not person.email:
-            message = "Your e-mail address is removed."
+            message = _("Your e-mail address is removed.")
         elif person.email_confirmed_at is None:
             message = _send_confirmation(request, person)
         else:
-            message = "Nothing changed."
+            message = _("Nothing changed.")
     if not request.htmx and not form.errors:
         messages.info(request, message)
         return redirect("account-settings")
@@ -230,11 +237,14 @@ def undo_delete(request: HttpRequest, kept: DeletedRow) -> HttpResponse:
     try:
         undo.restore(
             kept,
-            conflict="That cannot come back: something newer takes its place, such as another "
-            "open session or a reminder at the same time.",
+            conflict=_(
+                "That cannot come back: something newer takes its place, such as another "
+                "open session or a reminder at the same time."
+            ),
         )
     except undo.CannotUndo as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, f"Restored {kept.what}.")
+        # Translators: what names the thing deleted, such as "the 07:30 reminder".
+        messages.success(request, _("Restored %(what)s.") % {"what": kept.what})
     return redirect(local_next(request, reverse("home")))

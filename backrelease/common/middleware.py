@@ -4,15 +4,61 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from backrelease.common import commit_wait, database
 from backrelease.common.bounds import has_control_characters
 
 
-class PersonTimeZoneMiddleware:
-    """Shows every date in the signed-in person's own zone; times stay stored in UTC."""
+class LanguageMiddleware:
+    """Answers in the language the visitor asked for, and in English for anything else.
+
+    The order: a `language` query parameter (the clinician's read-only pages, which set no cookie,
+    carry it in their links), the signed-out choice in the language cookie, then the browser's
+    Accept-Language. A signed-in person's saved choice wins over all of these
+    (`PersonLocaleMiddleware`, once the person is known). An unknown code is ignored, never an
+    error. Signing out forgets the cookie, so the next person on a shared phone gets their own
+    browser's language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        translation.activate(requested_language(request))
+        try:
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language())
+        finally:
+            translation.deactivate()
+        patch_vary_headers(response, ["Accept-Language", "Cookie"])
+        if getattr(request, "forget_language", False):
+            response.delete_cookie(
+                settings.LANGUAGE_COOKIE_NAME, samesite=settings.LANGUAGE_COOKIE_SAMESITE
+            )
+        return response
+
+
+def supported_language(code: str | None) -> str | None:
+    """The supported language a code names ("de-AT" is "de"), or None."""
+    if not code:
+        return None
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+def requested_language(request: HttpRequest) -> str:
+    return supported_language(request.GET.get("language")) or (
+        translation.get_language_from_request(request)
+    )
+
+
+class PersonLocaleMiddleware:
+    """Shows every date in the signed-in person's own zone, and every word in the language saved
+    with their account (when they saved one); times stay stored in UTC."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -20,6 +66,9 @@ class PersonTimeZoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             timezone.activate(request.user.zone)
+            language = supported_language(request.user.language)
+            if language and not request.GET.get("language"):
+                translation.activate(language)
         else:
             timezone.deactivate()
         try:

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from backrelease.pages import views
+from backrelease.pages import language, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("offline/", views.offline_page, name="offline"),
+    path("language/", language.choose, name="choose-language"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]
