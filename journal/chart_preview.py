@@ -7,14 +7,11 @@ Colours are CSS classes, so the picture follows the light and dark themes.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-
-from journal import display
 
 WIDTH, HEIGHT = 400, 230
 LEFT, RIGHT, TOP, BOTTOM = 34, 10, 30, 30
@@ -27,6 +24,11 @@ DASHES = {"solid": "", "dash": "9 5", "dot": "2 5"}
 def _ticks(top: float, step: float) -> list[float]:
     count = int(top // step)
     return [step * n for n in range(count + 1)]
+
+
+def _tick_text(tick: float, separators: str) -> str:
+    """A y tick as plotly.js writes it with the figure's separators: "2", "0,5"."""
+    return f"{tick:g}".replace(".", separators[0])
 
 
 def _marker(symbol: str, x: float, y: float, palette: str) -> str:
@@ -79,13 +81,18 @@ def svg(figure: dict[str, Any], label: str) -> SafeString:
         parts.append(
             f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
             f'<text class="chart-tick" x="{LEFT - 6}" y="{y + 5:.1f}" text-anchor="end">'
-            f"{tick:g}</text>"
+            f"{_tick_text(tick, layout['separators'])}</text>"
         )
-    for index in range(0, len(weeks), max(1, -(-len(weeks) // 5))):
-        week = date.fromisoformat(weeks[index])
+    # The x ticks the figure names, in the page's language, as plotly.js draws them.
+    x_axis = layout["xaxis"]
+    for value, text in zip(x_axis["tickvals"], x_axis["ticktext"], strict=True):
         parts.append(
-            f'<text class="chart-tick" x="{x_of(index):.1f}" y="{HEIGHT - 8}" '
-            f'text-anchor="middle">{display.day(week, with_year=False)}</text>'
+            format_html(
+                '<text class="chart-tick" x="{}" y="{}" text-anchor="middle">{}</text>',
+                f"{x_of(weeks.index(value)):.1f}",
+                HEIGHT - 8,
+                text,
+            )
         )
     # Hundreds of weeks over five lines, and formatting numbers was most of the drawing's time:
     # each week's x is written once for every chart of as many weeks, each value's y once.

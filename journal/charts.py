@@ -12,15 +12,16 @@ from typing import Any
 
 import plotly.io as pio
 from django.http import HttpResponse
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 from plotly.io.json import to_json_plotly
 
 from backrelease.common.scales import ARCH_MAX, PAIN_MAX
 from journal import chart_preview, display
 from journal.trends import Week
 
-WEEK_MS = 7 * 24 * 60 * 60 * 1000
 # The figures are written as plotly's own figure dictionaries and serialised by plotly, without
 # building graph objects: their validation and copying were most of the trend page's render time.
 # tests/journal/test_charts.py checks each against the validated plotly figure.
@@ -32,35 +33,52 @@ BLUE = ("#1f5f8b", "#8cc4ec", "blue")
 AMBER = ("#b45309", "#f0a35e", "amber")
 GREEN = ("#15803d", "#6fd08c", "green")
 LINES = {
-    "usual_pain": ("Usual pain", BLUE, "solid", "circle"),
-    "pain_before": ("Pain before a session", AMBER, "dash", "square"),
-    "pain_after": ("Pain after a session", GREEN, "dot", "diamond"),
-    "arch_before": ("Arch before", AMBER, "dash", "square"),
-    "arch_after": ("Arch after", GREEN, "dot", "diamond"),
+    "usual_pain": (gettext_lazy("Usual pain"), BLUE, "solid", "circle"),
+    "pain_before": (gettext_lazy("Pain before a session"), AMBER, "dash", "square"),
+    "pain_after": (gettext_lazy("Pain after a session"), GREEN, "dot", "diamond"),
+    "arch_before": (gettext_lazy("Arch before"), AMBER, "dash", "square"),
+    "arch_after": (gettext_lazy("Arch after"), GREEN, "dot", "diamond"),
 }
 # Chart text no smaller than the page's small print.
 FONT_SIZE = 14
 
 
+# Django's date format letters as d3's, which plotly.js writes dates with.
+D3_DATE = {"d": "%d", "j": "%-d", "m": "%m", "n": "%-m", "Y": "%Y", "y": "%y"}
+
+
+def _hover_date() -> str:
+    """The hover's date in the page's language: English as plotly.js writes it ("7 Dec 2026");
+    any other language in figures, its own short form ("07.12.2026"), since plotly.js knows
+    only English month names."""
+    if (get_language() or "en").startswith("en"):
+        return "%-d %b %Y"
+    return "".join(D3_DATE.get(letter, letter) for letter in get_format("SHORT_DATE_FORMAT"))
+
+
 def _layout(
     weeks: list[Week], title: str, y_title: str, y_max: int | None, *, counts: bool = False
 ) -> dict[str, Any]:
-    # Ticks fall on Mondays, where each week's point sits, and thin out to about eight.
-    tick_weeks = max(1, math.ceil(len(weeks) / 8))
+    # Ticks fall on Mondays, where each week's point sits, thinned out to about five, and are
+    # named as the table names a week, in the page's language: the static picture draws these.
+    ticks = weeks[:: max(1, math.ceil(len(weeks) / 5))]
     return {
         # Plain plotly.js defaults; unvalidated figures would otherwise get plotly.py's default.
         "template": NO_TEMPLATE,
         "title": {"text": title, "x": 0, "font": {"size": 17}},
         "font": {"size": FONT_SIZE},
+        # The decimal and thousands separators of the page's language ("2,5" in German).
+        "separators": get_format("DECIMAL_SEPARATOR") + get_format("THOUSAND_SEPARATOR"),
         "height": 300,
         "margin": {"l": 40, "r": 10, "t": 40, "b": 40},
         "legend": {"orientation": "h", "y": -0.2},
         "hovermode": "x unified",
         "xaxis": {
             "type": "date",
-            "tickformat": "%-d %b",
-            **({"tick0": weeks[0].week.isoformat()} if weeks else {}),
-            "dtick": tick_weeks * WEEK_MS,
+            "tickmode": "array",
+            "tickvals": [w.week.isoformat() for w in ticks],
+            "ticktext": [display.day(w.week, with_year=False) for w in ticks],
+            "hoverformat": _hover_date(),
             "fixedrange": True,
         },
         "yaxis": {
@@ -83,7 +101,8 @@ def _count_step(weeks: list[Week]) -> int:
 
 
 def _line(weeks: list[Week], x: list[str], field: str, hover: bool) -> dict[str, Any]:
-    name, (colour, dark_colour, palette), dash, symbol = LINES[field]
+    label, (colour, dark_colour, palette), dash, symbol = LINES[field]
+    name = str(label)
     values = [getattr(w, field) for w in weeks]
     line = {
         "type": "scatter",
@@ -145,7 +164,7 @@ def figures(weeks: list[Week], *, hover: bool = False) -> dict[str, Chart | None
         "x": x,
         # A week with nothing recorded is a gap, as in the table, not a bar of zero.
         "y": [None if w.is_empty else w.sessions_completed for w in weeks],
-        "name": "Sessions completed",
+        "name": _("Sessions completed"),
         "marker": {"color": BLUE[0]},
         "meta": {"dark": BLUE[1], "palette": BLUE[2]},
     }
@@ -163,27 +182,39 @@ def figures(weeks: list[Week], *, hover: bool = False) -> dict[str, Chart | None
             "data": [
                 _line(weeks, x, f, hover) for f in ("usual_pain", "pain_before", "pain_after")
             ],
-            "layout": _layout(weeks, "Pain per week", f"Pain (0-{PAIN_MAX})", PAIN_MAX),
+            "layout": _layout(
+                weeks, _("Pain per week"), _("Pain (0-%(max)s)") % {"max": PAIN_MAX}, PAIN_MAX
+            ),
         },
         "sessions": {
             "data": [sessions],
-            "layout": _layout(weeks, "Sessions per week", "Sessions", None, counts=True),
+            "layout": _layout(weeks, _("Sessions per week"), _("Sessions"), None, counts=True),
         },
         "arch": {
             "data": [_line(weeks, x, f, hover) for f in ("arch_before", "arch_after")],
-            "layout": _layout(weeks, "Lower-back arch per week", f"Arch (0-{ARCH_MAX})", ARCH_MAX),
+            "layout": _layout(
+                weeks,
+                _("Lower-back arch per week"),
+                _("Arch (0-%(max)s)") % {"max": ARCH_MAX},
+                ARCH_MAX,
+            ),
         },
     }
     return {
-        name: Chart(figure, LABELS[name]) if _has_points(figure) else None
+        name: Chart(figure, str(LABELS[name]) % {"max": MAXIMA.get(name)})
+        if _has_points(figure)
+        else None
         for name, figure in charts.items()
     }
 
 
+MAXIMA = {"pain": PAIN_MAX, "arch": ARCH_MAX}
 LABELS = {
-    "pain": f"Pain per week, 0 to {PAIN_MAX}: the table below gives each value.",
-    "sessions": "Sessions per week: the table below gives each count.",
-    "arch": f"Lower-back arch per week, 0 to {ARCH_MAX}: the table below gives each value.",
+    "pain": gettext_lazy("Pain per week, 0 to %(max)s: the table below gives each value."),
+    "sessions": gettext_lazy("Sessions per week: the table below gives each count."),
+    "arch": gettext_lazy(
+        "Lower-back arch per week, 0 to %(max)s: the table below gives each value."
+    ),
 }
 
 

@@ -134,4 +134,10 @@ def day(value: date, *, with_year: bool = True) -> str:
 def _day(value: date, with_year: bool, language: str) -> str:
     """Kept for each day and language: Django's date formatting took a trend table of a year of
     weeks about as long as its query."""
-    return date_format(value, "j M Y" if with_year else "j M")
+    if with_year:
+        # Translators: how the trend table and charts name a week's Monday, as a Django date
+        # format (https://docs.djangoproject.com/en/stable/ref/templates/builtins/#date):
+        # "7 Dec 2026"; German might write "j. M Y".
+        return date_format(value, pgettext("week date format", "j M Y"))
+    # Translators: the same without the year, "7 Dec".
+    return date_format(value, pgettext("week date format", "j M"))
