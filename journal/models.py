@@ -15,6 +15,7 @@ from django.utils import timezone
 from backrelease.common import bounds
 from backrelease.common.scales import PAIN_MAX, PEG_MAX
 from backrelease.common.weekdays import Weekday
+from sessions.models import wording_field
 
 BUILT_IN_TAGS = ["sleep", "stress", "sitting", "lifting", "exercise", "medication", "other"]
 
@@ -33,6 +34,7 @@ class JournalEntry(models.Model):
     )
     recorded_at = bounds.recorded_time_field(default=timezone.now)
     pain = models.PositiveSmallIntegerField(validators=[MaxValueValidator(PAIN_MAX)])
+    pain_wording = wording_field("pain")
     tags = ArrayField(
         models.CharField(max_length=bounds.TAG_MAX),
         default=list,
@@ -116,6 +118,10 @@ class WeeklyCheckIn(models.Model):
     activity_interference = models.PositiveSmallIntegerField(
         validators=[MaxValueValidator(PEG_MAX)]
     )
+    # The PEG items' wording, English wherever no permitted validated translation exists.
+    pain_average_wording = wording_field("average pain")
+    enjoyment_interference_wording = wording_field("enjoyment interference")
+    activity_interference_wording = wording_field("activity interference")
     updated_at = bounds.updated_at_field()
 
     objects = WeeklyCheckInQuerySet.as_manager()

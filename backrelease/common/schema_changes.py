@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from django.db import migrations, transaction
+from django.db import migrations, models, transaction
 from django.db.migrations.operations.base import Operation
 from django.db.models import QuerySet
 
@@ -110,3 +110,39 @@ class RunInBatches(migrations.RunPython):
             with transaction.atomic(using=alias):
                 change(rows.filter(pk__gte=batch[0], pk__lte=batch[-1]))
             after = batch[-1]
+
+
+def add_foreign_key(
+    model_name: str, name: str, field: models.ForeignKey, *, table: str, target_table: str
+) -> list[Operation]:
+    """A nullable foreign key added to a table the app uses (docs/migrations.md): the column
+    without its constraint (the model keeps the real field), then the constraint NOT VALID, so
+    nothing reads the table under the lock. Validate it in a later migration
+    (`validate_foreign_key`); `field` brings no index (`db_index=False`), or build one
+    concurrently."""
+    loose = field.clone()
+    loose.db_constraint = False
+    column = f"{name}_id"
+    return [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.AddField(model_name, name, field)],
+            database_operations=[migrations.AddField(model_name, name, loose)],
+        ),
+        migrations.RunSQL(
+            f"ALTER TABLE {table} ADD CONSTRAINT {foreign_key_name(table, column)}"
+            f" FOREIGN KEY ({column}) REFERENCES {target_table} (id)"
+            " DEFERRABLE INITIALLY DEFERRED NOT VALID",
+            f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {foreign_key_name(table, column)}",
+        ),
+    ]
+
+
+def foreign_key_name(table: str, column: str) -> str:
+    return f"{table}_{column}_fk"[:63]
+
+
+def validate_foreign_key(table: str, column: str) -> migrations.RunSQL:
+    return migrations.RunSQL(
+        f"ALTER TABLE {table} VALIDATE CONSTRAINT {foreign_key_name(table, column)}",
+        migrations.RunSQL.noop,
+    )

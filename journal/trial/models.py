@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from backrelease.common import bounds
 from backrelease.common.scales import PAIN_MAX
 from journal.trial import design
+from sessions.models import wording_field
 
 # The design's bounds, held in PostgreSQL too.
 PAIRS_MIN, PAIRS_MAX = design.PAIRS[0], design.PAIRS[-1]
@@ -146,6 +147,7 @@ class TrialRating(models.Model):
     plan = models.ForeignKey(TrialPlan, on_delete=models.CASCADE, related_name="ratings")
     day = models.DateField(validators=[bounds.validate_not_before_2000])
     usual_pain = models.PositiveSmallIntegerField(validators=[MaxValueValidator(PAIN_MAX)])
+    usual_pain_wording = wording_field("usual pain")
     unusual = models.CharField(
         max_length=UNUSUAL_MAX,
         blank=True,

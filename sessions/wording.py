@@ -1,0 +1,164 @@
+"""Which wording of a rating scale a person is shown, and which one a posted rating was given in.
+
+The wording is data (`RatingWording`, seeded by migrations): each instrument's question and end
+labels per language and version, with its source and whether it is a validated translation. A
+page shows the newest version in the active language, or in English when the instrument has none
+in that language (the PEG in German and Spanish: docs/rating-wording.md). The form carries the
+shown wording's language and version beside the rating, so what is stored is what was on the
+screen, even when the answer comes from a page kept offline or the person switched language since.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Count, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+
+from sessions.models import Instrument, RatingWording, WordingStatus
+
+# What every rating was given in before wording was recorded, and the wording shown when the
+# active language has none of its own.
+FALLBACK_LANGUAGE = "en-gb"
+FIRST_VERSION = 1
+
+
+def active_language() -> str:
+    """The active language as one of settings.LANGUAGES; English when it is none of them."""
+    try:
+        return translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return FALLBACK_LANGUAGE
+
+
+@dataclass(frozen=True)
+class _Table:
+    by_key: dict[tuple[str, str, int], RatingWording]
+    newest: dict[tuple[str, str], RatingWording]
+
+
+@functools.cache
+def _table() -> _Table:
+    """Every wording, read once a process: rows are added by migrations only, never changed."""
+    by_key, newest = {}, {}
+    for wording in RatingWording.objects.order_by("version"):
+        by_key[wording.instrument, wording.language, wording.version] = wording
+        newest[wording.instrument, wording.language] = wording
+    return _Table(by_key, newest)
+
+
+def forget(**kwargs) -> None:
+    """Reads the table again at the next look-up (a row added or removed, as tests do)."""
+    _table.cache_clear()
+
+
+post_save.connect(forget, sender=RatingWording, dispatch_uid="rating_wording_saved")
+post_delete.connect(forget, sender=RatingWording, dispatch_uid="rating_wording_deleted")
+
+
+def shown(instrument: str, language: str | None = None) -> RatingWording:
+    """The wording of `instrument` a person reading `language` (the active one) is shown."""
+    table = _table()
+    for code in (language or active_language(), FALLBACK_LANGUAGE):
+        wording = table.newest.get((instrument, code))
+        if wording is not None:
+            return wording
+    raise LookupError(f"No wording of {instrument} in {FALLBACK_LANGUAGE}: run the migrations.")
+
+
+def find(instrument: str, key: str) -> RatingWording | None:
+    """The wording named by its key ("de:1"), as a form posted it; None if there is none."""
+    language, _, version = key.partition(":")
+    if not version.isdigit() or len(version) > 5:
+        return None
+    return _table().by_key.get((instrument, language, int(version)))
+
+
+def first_english(instrument: str) -> RatingWording:
+    """What every rating was given in before the wording was recorded: en-gb, version 1."""
+    return _table().by_key[instrument, FALLBACK_LANGUAGE, FIRST_VERSION]
+
+
+def in_other_language(wording: RatingWording, language: str | None = None) -> bool:
+    """Whether the wording is in another language than the page's: then it carries its own
+    `lang`, and a person reading it is told why."""
+    page = (language or translation.get_language() or FALLBACK_LANGUAGE).split("-")[0]
+    return wording.language.split("-")[0] != page
+
+
+def html_lang(wording: RatingWording) -> str:
+    """The wording's language as HTML's `lang` writes it ("en-GB")."""
+    return translation.to_language(translation.to_locale(wording.language))
+
+
+class WordingField(forms.CharField):
+    """The hidden field beside a rating: the language and version of the wording shown with it.
+    Missing (a page from before the field existed) means the active language's wording; a value
+    naming no wording of the instrument is refused, and nothing is saved."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "invalid": gettext_lazy("This form is out of date: reload the page and answer again."),
+    }
+
+    def __init__(self, instrument: str, **kwargs) -> None:
+        self.instrument = instrument
+        super().__init__(required=False, max_length=30, **kwargs)
+
+    def clean(self, value) -> RatingWording:
+        value = super().clean(value)
+        if not value:
+            return shown(self.instrument)
+        wording = find(self.instrument, value)
+        if wording is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return wording
+
+
+def given(cleaned_data: dict, rating: str) -> dict:
+    """The rating's wording to store beside it: none for a rating left empty."""
+    name = f"{rating}_wording"
+    if name not in cleaned_data:
+        return {}
+    wording = cleaned_data[name] if cleaned_data.get(rating) is not None else None
+    return {name: wording}
+
+
+@dataclass(frozen=True)
+class Used:
+    """One wording a person's ratings were given in, and how many."""
+
+    wording: RatingWording
+    count: int
+
+
+def used(rated: Iterable[tuple[QuerySet, str, str]]) -> list[Used]:
+    """The wordings the ratings were given in, with their counts, in the instruments' order:
+    `rated` holds (rows, the name of one of their ratings, its instrument), a query each. A
+    rating kept from before wording was recorded counts as en-gb v1, what it was given in."""
+    counts: Counter[RatingWording] = Counter()
+    for rows, rating, instrument in rated:
+        field = f"{rating}_wording"
+        given_rows = rows.filter(**{f"{rating}__isnull": False}).order_by()
+        for row in given_rows.values(field).annotate(n=Count("pk")):
+            pk = row[field]
+            wording = _by_pk().get(pk) if pk is not None else first_english(instrument)
+            counts[wording] += row["n"]
+    order = {value: n for n, value in enumerate(Instrument.values)}
+    found = [Used(wording, n) for wording, n in counts.items()]
+    return sorted(found, key=lambda u: (order[u.wording.instrument], u.wording.language))
+
+
+def _by_pk() -> dict[int, RatingWording]:
+    return {wording.pk: wording for wording in _table().by_key.values()}
+
+
+def not_validated(found: Iterable[Used]) -> int:
+    """How many of the ratings were given in wording that is not a validated one."""
+    return sum(u.count for u in found if u.wording.status == WordingStatus.TEAM)
