@@ -11,6 +11,7 @@ from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.lookups import Regex
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from backrelease.common import bounds
 from backrelease.common.scales import PAIN_MAX, PEG_MAX
@@ -155,6 +156,14 @@ class WeeklyCheckIn(models.Model):
         return (self.pain_average + self.enjoyment_interference + self.activity_interference) / 3
 
 
+# Translators: a share link's status, shown as a tag beside its name.
+SHARE_LINK_STATUSES = {
+    "active": pgettext_lazy("share link", "active"),
+    "expired": pgettext_lazy("share link", "expired"),
+    "revoked": pgettext_lazy("share link", "withdrawn"),
+}
+
+
 class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
     def of(self, person) -> ShareLinkQuerySet:
         return self.filter(person=person)
@@ -223,6 +232,11 @@ class ShareLink(models.Model):
         if self.revoked_at:
             return "revoked"
         return "active" if self.is_active() else "expired"
+
+    @property
+    def status_display(self) -> str:
+        """The status in the page's language; `status` stays the word code compares."""
+        return str(SHARE_LINK_STATUSES[self.status])
 
 
 class ShareLinkOpening(models.Model):

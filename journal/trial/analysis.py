@@ -478,43 +478,28 @@ def sensitivity_sentence(result: Result) -> str:
 
 
 def adherence_sentence(result: Result) -> str:
-    """How closely the plan was followed, so far."""
+    """How closely the plan was followed, so far: three whole clauses, each counting its days
+    and, within, its part of them."""
     found = result.adherence
-    return " ".join(
-        [
-            _count(
-                "The release on %(count)s day",
-                "The release on %(count)s days",
-                found["b_session_days"],
-            )
-            + " "
-            + _count(
-                "of %(count)s in release blocks",
-                "of %(count)s in release blocks",
-                found["b_days"],
-            )
-            + " "
-            + _count(
-                "(the plan asked for %(count)s);",
-                "(the plan asked for %(count)s);",
-                found["b_target"],
-            ),
-            _count(
-                "a session on %(count)s day",
-                "a session on %(count)s days",
-                found["a_deviation_days"],
-            )
-            + " "
-            + _count(
-                "of %(count)s in blocks without;",
-                "of %(count)s in blocks without;",
-                found["a_days"],
-            ),
-            _count("rated on %(count)s day", "rated on %(count)s days", found["days_rated"])
-            + " "
-            + _count("of %(count)s.", "of %(count)s.", found["days"]),
-        ]
-    )
+    # Translators: the plural follows "done", the days on which it happened, of "count" days.
+    release = ngettext(
+        "The release on %(done)s day of %(count)s in release blocks (the plan asked for "
+        "%(asked)s);",
+        "The release on %(done)s days of %(count)s in release blocks (the plan asked for "
+        "%(asked)s);",
+        found["b_session_days"],
+    ) % {"done": found["b_session_days"], "count": found["b_days"], "asked": found["b_target"]}
+    without = ngettext(
+        "a session on %(done)s day of %(count)s in blocks without;",
+        "a session on %(done)s days of %(count)s in blocks without;",
+        found["a_deviation_days"],
+    ) % {"done": found["a_deviation_days"], "count": found["a_days"]}
+    rated = ngettext(
+        "rated on %(done)s day of %(count)s.",
+        "rated on %(done)s days of %(count)s.",
+        found["days_rated"],
+    ) % {"done": found["days_rated"], "count": found["days"]}
+    return " ".join([release, without, rated])
 
 
 def washout_sentence(design: Design) -> str:
