@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: restore-test loadtest mutation failover-test worker-drill nginx supervisor pgbouncer patroni bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
+.PHONY: translations gettext messages restore-test loadtest mutation failover-test worker-drill nginx supervisor pgbouncer patroni bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
 LIGHTHOUSE_VERSION := 13.5.0
 
 $(STAMP): pyproject.toml .python-version
@@ -25,6 +25,20 @@ $(STAMP): pyproject.toml .python-version
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The translations, compiled from the catalogs in backrelease/locale (msgfmt from Debian's gettext).
+# --check refuses a translation that drops or misspells a placeholder: the build fails, not a page.
+CATALOGS := $(wildcard backrelease/locale/*/LC_MESSAGES/*.po)
+translations: $(CATALOGS:.po=.mo)
+backrelease/locale/%.mo: backrelease/locale/%.po | gettext
+	msgfmt --check -o $@ $<
+
+gettext:
+	$(call debian,command -v msgfmt,gettext)
+
+# After changing a text: every marked string gathered into the catalogs, for the translators.
+messages: $(STAMP) gettext
+	$(PY) manage.py update_catalogs
 
 # A random SECRET_KEY, written once and kept (git-ignored), for when the environment has none.
 .secret_key: | $(STAMP)
@@ -43,7 +57,7 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 # The task worker (mail) runs beside the web server and stops with it.
-run: node_modules/.package-lock.json seed
+run: node_modules/.package-lock.json translations seed
 	DEBUG=$${DEBUG:-true} $(PY) manage.py collectstatic --noinput --verbosity 0
 	@export DEBUG=$${DEBUG:-true}; \
 	$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
@@ -56,7 +70,7 @@ run: node_modules/.package-lock.json seed
 	wait $$server
 
 # As in production: gunicorn, DEBUG off, migrated, static files collected and compressed.
-serve: migrate node_modules/.package-lock.json
+serve: migrate translations node_modules/.package-lock.json
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	@export DATABASE_URL=$${DATABASE_URL:-$$($(PY) -m backrelease.devtools.cluster url)} \
 		DJANGO_SETTINGS_MODULE=backrelease.settings DEBUG=false; \
@@ -70,12 +84,12 @@ chromium:
 		if [ "$$(id -u)" -ne 0 ]; then echo "Chromium is missing: run 'sudo apt-get install -y chromium'."; exit 1; fi; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
 
-test: db chromium nginx pgbouncer node_modules/.package-lock.json
+test: db chromium nginx pgbouncer gettext translations node_modules/.package-lock.json
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The inner loop: everything but the browser tests.
-test-fast: db nginx pgbouncer node_modules/.package-lock.json
+test-fast: db nginx pgbouncer gettext translations node_modules/.package-lock.json
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 # Lighthouse from the npm registry, kept out of the app's own packages.
@@ -83,19 +97,19 @@ test-fast: db nginx pgbouncer node_modules/.package-lock.json
 	npm install --prefix .audit --no-save --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION)
 
 # Lighthouse (mobile) scores and compressed transfer sizes of the session, home and trend pages.
-audit: seed chromium node_modules/.package-lock.json .audit/node_modules/.bin/lighthouse
+audit: seed chromium translations node_modules/.package-lock.json .audit/node_modules/.bin/lighthouse
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false PORT=$(PORT) $(PY) manage.py audit
 
 # PNG screenshots of the main screens at phone and laptop sizes, for the README.
-screenshots: seed chromium node_modules/.package-lock.json
+screenshots: seed chromium translations node_modules/.package-lock.json
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false PORT=$(PORT) $(PY) manage.py screenshots
 
 # Median and p95 of every main page for a three-year person and the demo person, against floors
 # measured in the same run, in-process and then over HTTP through gunicorn as `make serve` runs it;
 # writes docs/benchmarks/bench.json and bench-http.json.
-bench: migrate node_modules/.package-lock.json
+bench: migrate translations node_modules/.package-lock.json
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false $(PY) manage.py bench $(if $(REQUESTS),--requests $(REQUESTS))
 	DEBUG=false $(PY) manage.py bench --http $(if $(REQUESTS),--requests $(REQUESTS))

@@ -91,7 +91,9 @@ class RefuseControlCharactersMiddleware:
         for key, values in request.GET.lists():
             if any(has_control_characters(text, single_line=True) for text in [key, *values]):
                 return HttpResponseBadRequest(
-                    "This address holds hidden control characters. Remove them and try again.",
+                    translation.gettext(
+                        "This address holds hidden control characters. Remove them and try again."
+                    ),
                     content_type="text/plain; charset=utf-8",
                 )
         return self.get_response(request)
