@@ -6,6 +6,10 @@ renders and sends it, retrying with a growing delay, and marks the address undel
 keeps failing. So the answer to "reset my password" takes the same time for a confirmed address,
 an unconfirmed one and one nobody has, and says nothing about which it was. Messages carry a
 username and a link, never anything about the person's health.
+
+Each message is written in its recipient's language (`language_for`) and shows times in their
+zone, and says which language it is in (`Content-Language`). The worker has no request, so the
+language of the request that caused the message travels in the task's arguments (`origin`).
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.http import HttpRequest
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -27,6 +32,7 @@ from backrelease.accounts import email_confirmation
 from backrelease.accounts.models import User
 from backrelease.common import clients
 from backrelease.common.hashing import keyed
+from backrelease.common.middleware import supported_language
 from backrelease.limits.counter import MAILS
 
 MAILS_PER_ADDRESS_PER_HOUR = 3
@@ -55,18 +61,40 @@ def allowed(request: HttpRequest, address: str) -> bool:
 
 
 def origin(request: HttpRequest) -> dict:
-    """What a task needs to write links back to this site."""
-    return {"domain": request.get_host(), "protocol": "https" if request.is_secure() else "http"}
+    """What a task needs of the request that queued it: where to write links back to, and the
+    language the page was in, for a recipient who has saved none."""
+    return {
+        "domain": request.get_host(),
+        "protocol": "https" if request.is_secure() else "http",
+        "language": translation.get_language(),
+    }
 
 
 def _link(where: dict, path: str) -> str:
     return f"{where['protocol']}://{where['domain']}{path}"
 
 
-def _deliver(template: str, context: dict, to: str) -> None:
-    subject = render_to_string(f"registration/{template}_subject.txt", context).strip()
-    body = render_to_string(f"registration/{template}_message.txt", context)
-    send_mail(subject, body, None, [to])
+def language_for(person: User, where: dict) -> str:
+    """The language a mail to `person` is written in: the one saved with their account, else the
+    one of the page that caused it (not in `where` when queued by a release before), else
+    English. A code the app does not speak counts as none."""
+    return (
+        supported_language(person.language)
+        or supported_language(where.get("language"))
+        or settings.LANGUAGE_CODE
+    )
+
+
+def _deliver(template: str, context: dict, person: User, where: dict) -> None:
+    """Renders and sends one message to `person`, in their language and time zone."""
+    with translation.override(language_for(person, where)), timezone.override(person.zone):
+        language = translation.get_language()
+        subject = render_to_string(f"registration/{template}_subject.txt", context).strip()
+        body = render_to_string(f"registration/{template}_message.txt", context)
+    message = EmailMessage(
+        subject, body, None, [person.email], headers={"Content-Language": language}
+    )
+    message.send()
 
 
 def _retry_or_give_up(follow_up, attempt: int, people, *args, **kwargs) -> None:
@@ -97,7 +125,7 @@ def send_confirmation(
     path = reverse("email-confirm", args=[email_confirmation.token_for(person)])
     context = {"person": person, "link": _link(where, path), "days": email_confirmation.DAYS}
     try:
-        _deliver("email_confirm", context, person.email)
+        _deliver("email_confirm", context, person, where)
     except Exception:
         logger.exception("Could not send an e-mail confirmation (attempt %d)", attempt)
         people = User.objects.filter(pk=person.pk, email=person.email)
@@ -119,7 +147,7 @@ def send_password_reset(address: str, where: dict, attempt: int = 1) -> None:
             },
         )
         try:
-            _deliver("password_reset", {"user": person, "link": _link(where, path)}, person.email)
+            _deliver("password_reset", {"user": person, "link": _link(where, path)}, person, where)
         except Exception:
             logger.exception("Could not send a password reset (attempt %d)", attempt)
             _retry_or_give_up(send_password_reset, attempt, people, address, where)
@@ -137,7 +165,7 @@ def warn_of_failed_logins(person_id: int, failures: int, where: dict, attempt: i
         "link": _link(where, reverse("password_reset")),
     }
     try:
-        _deliver("failed_logins", context, person.email)
+        _deliver("failed_logins", context, person, where)
     except Exception:
         logger.exception("Could not send a warning of failed logins (attempt %d)", attempt)
         people = User.objects.filter(pk=person.pk, email=person.email)

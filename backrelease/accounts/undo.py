@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backrelease.accounts.models import DeletedRow
 
@@ -31,9 +32,12 @@ def offer(request: HttpRequest, said: str, undo_url: str) -> None:
 
 
 def delete_and_offer(request: HttpRequest, obj: models.Model, what: str) -> None:
-    """Deletes the person's `obj` and says so, with Undo. `what` names it: "the 07:30 reminder"."""
+    """Deletes the person's `obj` and says so, with Undo. `what` names it, in the person's
+    language: "the 07:30 reminder". It is kept as it was said, for the messages that name it
+    again."""
     kept = delete(obj, request.user, what)
-    offer(request, f"Deleted {what}.", reverse("undo", args=[kept.pk]))
+    # Translators: what names the thing deleted, such as "the 07:30 reminder".
+    offer(request, _("Deleted %(what)s.") % {"what": what}, reverse("undo", args=[kept.pk]))
 
 
 def _dump(obj: models.Model) -> dict:
@@ -75,7 +79,9 @@ def delete(obj: models.Model, person, what: str) -> DeletedRow:
 def restore(kept: DeletedRow, conflict: str) -> None:
     """Writes the rows back; `conflict` says why not when a newer row now stands in the way."""
     if kept.deleted_at < timezone.now() - WINDOW:
-        raise CannotUndo(f"It is too late to undo that: {kept.what} was deleted for good.")
+        raise CannotUndo(
+            _("It is too late to undo that: %(what)s was deleted for good.") % {"what": kept.what}
+        )
     try:
         with transaction.atomic():
             for row in kept.rows:
@@ -87,5 +93,6 @@ def restore(kept: DeletedRow, conflict: str) -> None:
     except LookupError as error:
         # Kept under a model's name from before a release that moved it.
         raise CannotUndo(
-            f"That cannot come back: {kept.what} was deleted before an update of the app."
+            _("That cannot come back: %(what)s was deleted before an update of the app.")
+            % {"what": kept.what}
         ) from error

@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Length, Now
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Nothing in a pain record predates the app's technique by decades; a year-1 date would also fall
 # outside PostgreSQL's range once moved to UTC.
@@ -42,40 +44,46 @@ def has_control_characters(text: str, *, single_line: bool = False) -> bool:
 def validate_text(value: str) -> None:
     if has_control_characters(value):
         raise ValidationError(
-            "Remove the hidden control characters from this text.", code="control_characters"
+            _("Remove the hidden control characters from this text."), code="control_characters"
         )
 
 
 def validate_single_line(value: str) -> None:
     if has_control_characters(value, single_line=True):
         raise ValidationError(
-            "Use letters, numbers and punctuation only, on one line.", code="control_characters"
+            _("Use letters, numbers and punctuation only, on one line."), code="control_characters"
         )
 
 
 def validate_not_before_2000(value: datetime | date) -> None:
     earliest = EARLIEST if isinstance(value, datetime) else EARLIEST_DAY
     if value < earliest:
-        raise ValidationError("Pick a date in 2000 or later.", code="too_early")
+        raise ValidationError(_("Pick a date in 2000 or later."), code="too_early")
 
 
 def validate_not_in_future(value: datetime) -> None:
     if value > timezone.now() + CLOCK_SLACK:
         raise ValidationError(
-            "That time is still to come: pick a time up to now.", code="in_the_future"
+            _("That time is still to come: pick a time up to now."), code="in_the_future"
         )
 
 
 def validate_tag(tag: str) -> None:
     if not isinstance(tag, str) or not re.fullmatch(TAG_PATTERN, tag):
         raise ValidationError(
-            "A tag is up to 30 letters, numbers, spaces or hyphens.", code="tag_shape"
+            _("A tag is up to %(limit)d letters, numbers, spaces or hyphens."),
+            code="tag_shape",
+            params={"limit": TAG_MAX},
         )
 
 
 def validate_tags(tags: list[str]) -> None:
     if len(tags) > TAGS_MAX:
-        raise ValidationError(f"Choose at most {TAGS_MAX} tags.", code="too_many_tags")
+        raise ValidationError(
+            ngettext("Choose at most %(limit)d tag.", "Choose at most %(limit)d tags.", TAGS_MAX),
+            code="too_many_tags",
+            params={"limit": TAGS_MAX},
+        )
     for tag in tags:
         validate_tag(tag)
 

@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, DataError, IntegrityError, connection, connections
 from django.http import HttpResponse
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 from psycopg import Connection
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
@@ -122,9 +123,11 @@ def is_down(error: BaseException | None) -> bool:
 
 UNAVAILABLE = {
     "status": 503,
-    "title": "Back in a moment",
-    "message": "Back Release cannot reach its database just now, usually because it is "
-    "restarting. Nothing you entered before this was lost. Wait a few seconds, then try again.",
+    "title": _("Back in a moment"),
+    "message": _(
+        "Back Release cannot reach its database just now, usually because it is restarting. "
+        "Nothing you entered before this was lost. Wait a few seconds, then try again."
+    ),
 }
 
 

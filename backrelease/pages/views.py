@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
@@ -66,9 +67,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 SERVER_ERROR = {
     "status": 500,
-    "title": "Something went wrong",
-    "message": "That did not work, and it is our fault, not yours. Nothing you entered before "
-    "this was lost. Try again, or go back to the home page.",
+    "title": _("Something went wrong"),
+    "message": _(
+        "That did not work, and it is our fault, not yours. Nothing you entered before "
+        "this was lost. Try again, or go back to the home page."
+    ),
 }
 
 

@@ -15,6 +15,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backrelease.accounts.models import User, known_time_zones
 from journal.exports import in_chunks
@@ -102,67 +105,99 @@ FIELDS = {
 }
 # Ten years of near-daily sessions, several journal entries a day and a check-in every week.
 MAX_ROWS = {"sessions": 10_000, "journal_entries": 30_000, "weekly_check_ins": 600}
-WHAT = {"sessions": "Session", "journal_entries": "Journal entry", "weekly_check_ins": "Check-in"}
+# What the refusals call a file's list and one of its records (the keys stay the file's own).
+NOT_A_LIST = {
+    "sessions": gettext_lazy("That file's sessions are not a list. Nothing was imported."),
+    "journal_entries": gettext_lazy(
+        "That file's journal entries are not a list. Nothing was imported."
+    ),
+    "weekly_check_ins": gettext_lazy(
+        "That file's weekly check-ins are not a list. Nothing was imported."
+    ),
+}
+TOO_MANY = {
+    "sessions": gettext_lazy(
+        "That file holds more than %(limit)s sessions, more than any person's record. "
+        "Nothing was imported."
+    ),
+    "journal_entries": gettext_lazy(
+        "That file holds more than %(limit)s journal entries, more than any person's record. "
+        "Nothing was imported."
+    ),
+    "weekly_check_ins": gettext_lazy(
+        "That file holds more than %(limit)s weekly check-ins, more than any person's record. "
+        "Nothing was imported."
+    ),
+}
+WHERE = {
+    "sessions": gettext_lazy("Session %(number)s in the file"),
+    "journal_entries": gettext_lazy("Journal entry %(number)s in the file"),
+    "weekly_check_ins": gettext_lazy("Check-in %(number)s in the file"),
+}
 
 
 def _value(field: models.Field, value: Any) -> Any:
     """The file's value as the model field's type, refusing anything the field would not hold."""
     if value is None:
         if not field.null:
-            raise ValidationError("it is empty")
+            raise ValidationError(_("it is empty"))
         return None
     if isinstance(field, models.DateTimeField):
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
         if parsed is None or parsed.tzinfo is None:
-            raise ValidationError("give a date and time with its UTC offset, as exports do")
+            raise ValidationError(_("give a date and time with its UTC offset, as exports do"))
         return parsed
     if isinstance(field, models.DateField):
         if not isinstance(value, str):
-            raise ValidationError("give a date such as 2026-11-23")
+            raise ValidationError(_("give a date such as 2026-11-23"))
         return date.fromisoformat(value)
     if isinstance(field, models.BooleanField):
         if not isinstance(value, bool):
-            raise ValidationError("give true or false")
+            raise ValidationError(_("give true or false"))
         return value
     if isinstance(field, models.IntegerField):
         if not isinstance(value, int) or isinstance(value, bool):
-            raise ValidationError("give a whole number")
+            raise ValidationError(_("give a whole number"))
         return value
     if isinstance(field, ArrayField):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValidationError("give a list of words")
+            raise ValidationError(_("give a list of words"))
         return value
     if not isinstance(value, str):
-        raise ValidationError("give text")
+        raise ValidationError(_("give text"))
     return value
 
 
 def _instances(data: dict[str, Any], key: str, model: type[models.Model], person: User):
     rows = data.get(key, [])
     if not isinstance(rows, list):
-        raise ImportRefused(
-            f"That file's {key.replace('_', ' ')} are not a list. Nothing was imported."
-        )
+        raise ImportRefused(str(NOT_A_LIST[key]))
     if len(rows) > MAX_ROWS[key]:
-        raise ImportRefused(
-            f"That file holds more than {MAX_ROWS[key]:,} {key.replace('_', ' ')}, "
-            "more than any person's record. Nothing was imported."
-        )
+        limit = number_format(MAX_ROWS[key], force_grouping=True)
+        raise ImportRefused(TOO_MANY[key] % {"limit": limit})
     fields = FIELDS[key]
     for number, row in enumerate(rows, start=1):
-        where = f"{WHAT[key]} {number} in the file"
+        where = WHERE[key] % {"number": number}
         if not isinstance(row, dict):
-            raise ImportRefused(f"{where} is not a record. Nothing was imported.")
+            raise ImportRefused(
+                # Translators: where is a record's place, such as "Session 3 in the file".
+                _("%(where)s is not a record. Nothing was imported.") % {"where": where}
+            )
         values = {}
         for name in fields:
             if name not in row:
                 continue
+            field = model._meta.get_field(name)
             try:
-                values[name] = _value(model._meta.get_field(name), row[name])
+                values[name] = _value(field, row[name])
             except (ValidationError, ValueError) as error:
-                reason = error.messages[0] if isinstance(error, ValidationError) else "unreadable"
+                reason = (
+                    error.messages[0] if isinstance(error, ValidationError) else _("unreadable")
+                )
                 raise ImportRefused(
-                    f"{where}: {name.replace('_', ' ')}: {reason}. Nothing was imported."
+                    # Translators: "Session 3 in the file: pain before: give a whole number".
+                    _("%(where)s: %(field)s: %(reason)s. Nothing was imported.")
+                    % {"where": where, "field": field.verbose_name, "reason": reason}
                 ) from error
         instance = model(person=person, **values)
         try:
@@ -171,7 +206,14 @@ def _instances(data: dict[str, Any], key: str, model: type[models.Model], person
         except ValidationError as error:
             name, messages = next(iter(error.message_dict.items()))
             raise ImportRefused(
-                f"{where}: {name.replace('_', ' ')}: {messages[0]} Nothing was imported."
+                # Translators: the message is a whole sentence, such as "Pick a date in 2000 or
+                # later."
+                _("%(where)s: %(field)s: %(message)s Nothing was imported.")
+                % {
+                    "where": where,
+                    "field": model._meta.get_field(name).verbose_name,
+                    "message": messages[0],
+                }
             ) from error
         yield instance
 
@@ -202,10 +244,10 @@ def import_into(person: User, data: Any, *, use_file_time_zone: bool = False) ->
     once cannot both find the account empty.
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportRefused("That file is not a Back Release export.")
+        raise ImportRefused(_("That file is not a Back Release export."))
     if data.get("version") != VERSION:
         raise ImportRefused(
-            "That export comes from a version of Back Release this one cannot read."
+            _("That export comes from a version of Back Release this one cannot read.")
         )
     trial_plans = data.get("trial_plans")
     profile = data.get("profile")
@@ -213,14 +255,14 @@ def import_into(person: User, data: Any, *, use_file_time_zone: bool = False) ->
     file_zone = profile.get("time_zone")
     if use_file_time_zone and file_zone not in known_time_zones():
         raise ImportRefused(
-            "That file names no time zone Back Release knows: import it with your own zone."
+            _("That file names no time zone Back Release knows: import it with your own zone.")
         )
     try:
         with transaction.atomic():
             locked = User.objects.select_for_update().get(pk=person.pk)
             if not is_empty(locked):
                 raise ImportRefused(
-                    "Import works into an empty account only, so nothing is doubled."
+                    _("Import works into an empty account only, so nothing is doubled.")
                 )
             if use_file_time_zone:
                 locked.time_zone = person.time_zone = file_zone
@@ -236,8 +278,10 @@ def import_into(person: User, data: Any, *, use_file_time_zone: bool = False) ->
             )
     except IntegrityError as error:
         raise ImportRefused(
-            "That file holds records that contradict each other (a session that ends before "
-            "it starts, two open sessions or a doubled week). Nothing was imported."
+            _(
+                "That file holds records that contradict each other (a session that ends "
+                "before it starts, two open sessions or a doubled week). Nothing was imported."
+            )
         ) from error
     return Imported(
         sessions=len(sessions),

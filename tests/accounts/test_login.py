@@ -52,7 +52,7 @@ def test_it_locks_an_account_from_one_address_after_five_wrong_passwords(person)
         assert wrong(client, person).status_code == 200
     locked = wrong(client, person)
     assert locked.status_code == 429
-    assert "Wait 15 minutes,\nthen try again" in locked.text
+    assert "Wait 15 minutes, then try again" in locked.text
     assert locked["Retry-After"] == "900"
     # Even the right password waits out the lock from that address.
     right = client.post(reverse("login"), {"username": person.username, "password": PASSWORD})
