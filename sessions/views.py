@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -122,9 +123,11 @@ def _step_response(
 
 
 def _what(release_session: ReleaseSession) -> str:
-    return "the session of " + date_format(
-        timezone.localtime(release_session.started_at), "j M, H:i"
-    )
+    # Translators: how a date and time is written (Django's date format): "5 Nov, 07:30".
+    when_format = pgettext("date format", "j M, H:i")
+    when = date_format(timezone.localtime(release_session.started_at), when_format)
+    # Translators: names a deleted session in "Deleted …"; when is its start, "5 Nov, 07:30".
+    return gettext("the session of %(when)s") % {"when": when}
 
 
 @login_required
@@ -158,7 +161,9 @@ def correct(request: HttpRequest, release_session: ReleaseSession) -> HttpRespon
         if form.has_changed():
             form.instance.corrected_at = timezone.now()
             form.save()
-            messages.success(request, "Corrected. Your trends and any share links show the change.")
+            messages.success(
+                request, gettext("Corrected. Your trends and any share links show the change.")
+            )
         if request.htmx:
             return HttpResponseClientRedirect(release_session.get_absolute_url())
         return redirect(release_session)

@@ -61,6 +61,7 @@ PUBLIC = {
     "password_reset_complete",
     "service-worker",
     "offline",
+    "javascript-catalog",
     "choose-language",
     "invitation",
     "join",
@@ -236,7 +237,9 @@ def test_it_never_repeats_an_element_id_on_a_page(route, person, person_client):
     if route.name == "correct":
         objects[ReleaseSession] = ReleaseSessionFactory(person=person, finished=True)
     pk = objects[OWNED_MODELS[route.owner_key]].pk if "<int:pk>" in route.route else 0
-    response = person_client.get(route.url(pk=pk, token="own-token-for-this-test", uidb64="MQ"))
+    response = person_client.get(
+        route.url(pk=pk, token="own-token-for-this-test", uidb64="MQ", language="de")
+    )
     if response.status_code != 200 or "html" not in response["Content-Type"]:
         pytest.skip("not a page")
     ids = re.findall(r'\sid="([^"]+)"', response.text)

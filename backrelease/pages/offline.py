@@ -7,7 +7,10 @@ import hashlib
 from django.templatetags.static import static
 from django.urls import reverse
 
-# The app shell: every static file a session page needs, and the offline page.
+from backrelease.pages import javascript_catalog
+
+# The app shell: every static file a session page needs, every language's JavaScript catalog
+# (a session page offline still speaks its language), and the offline page.
 SHELL_STATIC = [
     "css/app.css",
     "js/feedback.js",
@@ -20,7 +23,9 @@ SHELL_STATIC = [
 
 
 def shell() -> list[str]:
-    return [static(path) for path in SHELL_STATIC] + [reverse("offline")]
+    return (
+        [static(path) for path in SHELL_STATIC] + javascript_catalog.urls() + [reverse("offline")]
+    )
 
 
 def version(urls: list[str]) -> str:

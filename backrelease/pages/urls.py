@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backrelease.pages import language, views
+from backrelease.pages import javascript_catalog, language, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,4 +9,10 @@ urlpatterns = [
     path("language/", language.choose, name="choose-language"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # The version in the address lets browsers keep a catalog for a year (javascript_catalog.py).
+    path(
+        f"jsi18n/{javascript_catalog.version()}/<str:language>/",
+        javascript_catalog.javascript_catalog,
+        name="javascript-catalog",
+    ),
 ]

@@ -36,6 +36,16 @@ function themed(figure, dark) {
   return figure;
 }
 
+// Numbers in the page's language (a decimal comma in German, from Django's JavaScript catalog,
+// which base.html loads), unless the figure names its own separators.
+function localized(figure) {
+  if (window.get_format) {
+    figure.layout.separators ??=
+      window.get_format("DECIMAL_SEPARATOR") + window.get_format("THOUSAND_SEPARATOR");
+  }
+  return figure;
+}
+
 function loadFigures(address) {
   if (!figures.has(address)) {
     const loading = fetch(address, { credentials: "same-origin" }).then((response) => {
@@ -62,7 +72,7 @@ async function draw() {
     if (mine !== pass) return;
     if (element.dataset.drawn === String(dark)) continue;
     // A fresh copy each pass: themed() writes into the figure.
-    const figure = themed(structuredClone(byName[element.dataset.chart]), dark);
+    const figure = localized(themed(structuredClone(byName[element.dataset.chart]), dark));
     // The drawn preview stays, hidden on screen: it is what prints, at the page's full width,
     // since Plotly's own chart keeps the size it had on screen.
     if (!element.dataset.drawn) element.classList.add("is-interactive");

@@ -2,6 +2,15 @@
 // the relax countdown with its end cue, keeping the screen on, moving focus to each new step, and
 // keeping an answer that could not be sent until the connection is back.
 
+// The words come from Django's JavaScript catalog, in the page's language (base.html loads it). A
+// page kept offline may have lost its catalog to an update of the app: then English, since the
+// countdown and its end cue must run whatever the words.
+const gettext = window.gettext ?? ((text) => text);
+const pgettext = window.pgettext ?? ((context, text) => text);
+const interpolate =
+  window.interpolate ??
+  ((format, values) => format.replace(/%\((\w+)\)s/g, (_, name) => values[name]));
+
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 const RETRY_EVERY_MS = 5000;
 let audioContext = null;
@@ -69,6 +78,8 @@ function say(text, { interrupt = true } = {}) {
   if (!voiceOn() || !window.speechSynthesis) return;
   if (interrupt) window.speechSynthesis.cancel();
   const utterance = new SpeechSynthesisUtterance(text);
+  // Spoken in the page's language, with that language's voice.
+  utterance.lang = document.documentElement.lang;
   utterance.rate = 0.9;
   window.speechSynthesis.speak(utterance);
 }
@@ -133,7 +144,9 @@ function startCountdown(element) {
     // 24-hour, as everywhere in the app, whatever the phone's language.
     const end = new Date(endsAt - skew);
     const twoDigits = (number) => String(number).padStart(2, "0");
-    until.textContent = `until ${twoDigits(end.getHours())}:${twoDigits(end.getMinutes())}`;
+    const endTime = `${twoDigits(end.getHours())}:${twoDigits(end.getMinutes())}`;
+    // Translators: under the relax countdown; the time it ends, such as 14:05.
+    until.textContent = interpolate(gettext("until %(time)s"), { time: endTime }, true);
   }
   const offer = offerChime(element);
 
@@ -142,17 +155,19 @@ function startCountdown(element) {
     time.textContent = format(left);
     if (!lastMinuteSaid && left <= 60 && left > 1) {
       lastMinuteSaid = true;
-      status.textContent = "One minute left.";
-      say("One minute left.");
+      status.textContent = gettext("One minute left.");
+      say(status.textContent);
     }
     if (left <= 0 && !ended) {
       ended = true;
       element.classList.add("is-over");
       if (offer) offer.hidden = true;
-      status.textContent = "Five minutes are up. Roll gently onto your side and take the ball away.";
+      status.textContent = gettext(
+        "Five minutes are up. Roll gently onto your side and take the ball away.",
+      );
       chime();
       navigator.vibrate?.([400, 200, 400, 200, 400]);
-      say("Time is up. Roll gently onto your side and take the ball away.");
+      say(gettext("Time is up. Roll gently onto your side and take the ball away."));
       releaseScreen();
       return;
     }
@@ -168,8 +183,11 @@ function startPacer(element) {
   function phase() {
     element.classList.toggle("is-in", inhaling);
     element.classList.toggle("is-out", !inhaling);
-    cue.textContent = inhaling ? "Breathe in" : "Out, with a long sss";
-    say(inhaling ? "In" : "Out", { interrupt: false });
+    cue.textContent = inhaling ? gettext("Breathe in") : gettext("Out, with a long sss");
+    // Translators: spoken by the breathing pacer, one word at each breath.
+    say(inhaling ? pgettext("breathing, spoken", "In") : pgettext("breathing, spoken", "Out"), {
+      interrupt: false,
+    });
     const next = inhaling ? 4000 : 7000;
     inhaling = !inhaling;
     timers.push(setTimeout(phase, next));
