@@ -9,6 +9,8 @@ from django.db.models import F
 from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from backrelease.common import bounds, commit_wait
 from backrelease.common.fields import note_field, rating_field
@@ -18,7 +20,10 @@ from journal.models import (
     JournalEntry,
     OwnTag,
     WeeklyCheckIn,
+    tag_name,
 )
+from sessions.models import Instrument
+from sessions.wording import WordingField
 
 # The browser's date picker, which reads and writes ISO dates whatever the language.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -72,46 +77,47 @@ MORE = ["tags", "new_tag", "recorded_at", "second_time_round", "note"]
 
 class JournalEntryForm(forms.ModelForm):
     pain = rating_field(PAIN_MAX, required=True, what="pain right now")
+    pain_wording = WordingField(Instrument.PAIN)
     tags = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Pick tags from the list, or type your own below."},
+        error_messages={"invalid_choice": _("Pick tags from the list, or type your own below.")},
     )
     new_tag = forms.CharField(
         required=False,
         max_length=bounds.TAG_MAX,
-        label="Your own tag",
+        label=_("Your own tag"),
         validators=[bounds.validate_single_line],
-        error_messages={"max_length": "Keep a tag under 30 characters."},
+        error_messages={"max_length": _("Keep a tag under 30 characters.")},
     )
     recorded_at = LocalDateTimeField(
         required=False,
-        label="When",
+        label=_("When"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Leave as it is for now, or pick an earlier time.",
-        error_messages={"invalid": "Enter a date and time, such as 2026-11-20 18:30."},
+        help_text=_("Leave as it is for now, or pick an earlier time."),
+        error_messages={"invalid": _("Enter a date and time, such as 2026-11-20 18:30.")},
     )
     second_time_round = forms.BooleanField(
         required=False,
-        label="The second time that hour came round",
-        help_text="Only on the night the clocks go back, when the same hour happens twice.",
+        label=_("The second time that hour came round"),
+        help_text=_("Only on the night the clocks go back, when the same hour happens twice."),
     )
     note = note_field()
     # Minted with each blank form, so a double tap or a retry cannot store the entry twice.
     submission_key = forms.UUIDField(
         widget=forms.HiddenInput,
         error_messages={
-            "required": "This form is out of date: reload the page and save again.",
-            "invalid": "This form is out of date: reload the page and save again.",
+            "required": _("This form is out of date: reload the page and save again."),
+            "invalid": _("This form is out of date: reload the page and save again."),
         },
     )
 
     class Meta:
         model = JournalEntry
-        fields = ("pain", "tags", "recorded_at", "note")
+        fields = ("pain", "pain_wording", "tags", "recorded_at", "note")
 
     # The page's order, so a refusal names the first wrong field on the page first.
-    field_order = ["submission_key", "pain", *MORE]
+    field_order = ["submission_key", "pain", "pain_wording", *MORE]
 
     def __init__(self, *args, person, tags: list[str] | None = None, **kwargs) -> None:
         """`tags`: the person's known tags when the caller has them already."""
@@ -119,7 +125,7 @@ class JournalEntryForm(forms.ModelForm):
         self.instance.person = person
         tags = list(tags) if tags is not None else known_tags(person)
         tags += [t for t in self.instance.tags if t not in tags]
-        self.fields["tags"].choices = [(t, t) for t in tags]
+        self.fields["tags"].choices = [(t, tag_name(t)) for t in tags]
         if self.instance.pk:
             del self.fields["submission_key"]
         else:
@@ -145,7 +151,7 @@ class JournalEntryForm(forms.ModelForm):
                 bounds.validate_tag(tag)
             except forms.ValidationError as error:
                 raise forms.ValidationError(
-                    "A tag is up to 30 letters, numbers, spaces or hyphens."
+                    gettext("A tag is up to 30 letters, numbers, spaces or hyphens.")
                 ) from error
         return tag
 
@@ -197,16 +203,29 @@ class JournalEntryForm(forms.ModelForm):
         if cleaned.get("new_tag") and cleaned["new_tag"] not in tags:
             tags.append(cleaned["new_tag"])
         cleaned["tags"] = tags
+        # An edit that leaves the pain as it was keeps the wording it was given in.
+        if self.instance.pk and "pain" not in self.changed_data:
+            cleaned["pain_wording"] = self.instance.pain_wording
         return cleaned
 
 
 class WeeklyCheckInForm(forms.ModelForm):
     pain_average = rating_field(PEG_MAX, required=True, what="average pain this week")
+    pain_average_wording = WordingField(Instrument.PEG_PAIN)
     enjoyment_interference = rating_field(
         PEG_MAX, required=True, what="answer on enjoyment of life"
     )
+    enjoyment_interference_wording = WordingField(Instrument.PEG_ENJOYMENT)
     activity_interference = rating_field(PEG_MAX, required=True, what="answer on general activity")
+    activity_interference_wording = WordingField(Instrument.PEG_ACTIVITY)
 
     class Meta:
         model = WeeklyCheckIn
-        fields = ("pain_average", "enjoyment_interference", "activity_interference")
+        fields = (
+            "pain_average",
+            "pain_average_wording",
+            "enjoyment_interference",
+            "enjoyment_interference_wording",
+            "activity_interference",
+            "activity_interference_wording",
+        )

@@ -19,6 +19,22 @@ from backrelease.common.weekdays import Weekday
 from sessions.models import wording_field
 
 BUILT_IN_TAGS = ["sleep", "stress", "sitting", "lifting", "exercise", "medication", "other"]
+# The built-in tags as the person reads them; the stored tag stays the English word, and a tag of
+# the person's own is shown as they wrote it.
+TAG_NAMES = {
+    "sleep": pgettext_lazy("tag", "sleep"),
+    "stress": pgettext_lazy("tag", "stress"),
+    "sitting": pgettext_lazy("tag", "sitting"),
+    "lifting": pgettext_lazy("tag", "lifting"),
+    "exercise": pgettext_lazy("tag", "exercise"),
+    "medication": pgettext_lazy("tag", "medication"),
+    "other": pgettext_lazy("tag", "other"),
+}
+
+
+def tag_name(tag: str) -> str:
+    """A tag in the page's language: a built-in one translated, the person's own as written."""
+    return str(TAG_NAMES.get(tag, tag))
 
 
 class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):

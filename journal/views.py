@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backrelease.accounts import undo
@@ -84,7 +85,8 @@ def entry_edit(request: HttpRequest, entry: JournalEntry) -> HttpResponse:
 @require_POST
 def entry_delete(request: HttpRequest, entry: JournalEntry) -> HttpResponse:
     when = date_format(timezone.localtime(entry.recorded_at), "j M, H:i")
-    undo.delete_and_offer(request, entry, f"the journal entry of {when}")
+    # Translators: names a deleted entry in "Deleted %(what)s.", with its day and time.
+    undo.delete_and_offer(request, entry, _("the journal entry of %(when)s") % {"when": when})
     if request.htmx:
         # The row the request came from is swapped for nothing; the answer comes out of band.
         return render(request, "snackbar.html", {"oob": True})

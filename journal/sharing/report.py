@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backrelease.common.htmx import page_or_partial
 from backrelease.common.local_time import week_start
@@ -58,7 +59,7 @@ def page(request: HttpRequest, shared, more: dict | None = None) -> HttpResponse
                 "summary": summary,
                 "sentence": trends.sentence(summary, this_week, whose="their"),
                 # A range that ended before this week compares its own last week.
-                "compare_label": "The last week shown against the week before"
+                "compare_label": _("The last week shown against the week before")
                 if weeks and weeks[-1].week < this_week
                 else None,
                 "figures": charts.figures(weeks),

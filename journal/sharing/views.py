@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -60,7 +61,7 @@ def revoke(request: HttpRequest, link: ShareLink) -> HttpResponse:
     ShareLink.objects.filter(pk=link.pk, revoked_at=None).update(revoked_at=timezone.now())
     undo.offer(
         request,
-        f"Withdrew the link for {link.label}: it no longer opens.",
+        _("Withdrew the link for %(label)s: it no longer opens.") % {"label": link.label},
         reverse("sharing:restore", args=[link.pk]),
     )
     if not request.htmx:
@@ -81,9 +82,9 @@ def restore(request: HttpRequest, link: ShareLink) -> HttpResponse:
         pk=link.pk, revoked_at__gte=timezone.now() - undo.WINDOW
     ).update(revoked_at=None)
     if restored:
-        messages.success(request, f"The link for {link.label} works again.")
+        messages.success(request, _("The link for %(label)s works again.") % {"label": link.label})
     else:
-        messages.error(request, "It is too late to undo that: make a new link instead.")
+        messages.error(request, _("It is too late to undo that: make a new link instead."))
     return redirect(local_next(request, reverse("sharing:list")))
 
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 
-from journal import display, trends
+from journal import display, models, trends
 from journal.trends import Change
 
 register = template.Library()
@@ -55,3 +55,9 @@ def _mean_cell(shown: str | None, count: str, uncertain: bool, language: str | N
     return format_html(
         "<td>{} <small>({})</small>{}</td>", shown, count, _uncertain() if uncertain else ""
     )
+
+
+@register.filter
+def tag_name(tag: str) -> str:
+    """A journal tag as the person reads it: a built-in one in the page's language."""
+    return models.tag_name(tag)

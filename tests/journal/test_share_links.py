@@ -84,7 +84,7 @@ def test_it_revokes_in_one_tap(person, person_client, htmx_headers):
     link = ShareLinkFactory(person=person)
     response = person_client.post(reverse("sharing:revoke", args=[link.pk]), **htmx_headers)
     assert response.text.lstrip().startswith('<section id="link-list"')
-    assert "revoked" in response.text
+    assert ">withdrawn<" in response.text
     link.refresh_from_db()
     assert link.revoked_at is not None
 
