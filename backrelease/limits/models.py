@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Count(models.Model):
@@ -6,7 +7,11 @@ class Count(models.Model):
     keyed hash: `common.hashing`) within one window of time, kept in PostgreSQL so that every
     worker and every server counts against the same limit."""
 
-    what = models.CharField(max_length=30, help_text="The limit counted: see `limits.counter`.")
+    what = models.CharField(
+        max_length=30,
+        # Translators: for the people who run the app; limits.counter is a name in the code.
+        help_text=_("The limit counted: see `limits.counter`."),
+    )
     key = models.CharField(max_length=64)
     window_start = models.DateTimeField()
     count = models.PositiveIntegerField(default=1)
