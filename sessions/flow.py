@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.forms import Form
 from django.utils import timezone
 
@@ -146,6 +146,7 @@ def _changes(
             **relax,
             "stopped_early_reason": values["stopped_early_reason"],
             "pain_after": values.get("pain_after"),
+            "pain_after_wording": values.get("pain_after_wording"),
             **move_to(Step.DONE),
         }
     if action == "skip":
@@ -230,6 +231,9 @@ def _write_if_unchanged(
             assignments.append(f"{column} = LEAST({column} + %s, %s)")
             params += [value.by, value.up_to]
         else:
+            if isinstance(value, models.Model):
+                # A rating's wording, as its form cleaned it: the row's key is what is stored.
+                value = value.pk
             assignments.append(f"{column} = %s")
             params.append(field.get_db_prep_save(value, connection))
     where = ("id", "person_id", "step", "step_started_at")

@@ -14,8 +14,10 @@ import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import import_module
 
 from django import forms
+from django.db import connections
 from django.db.models import Count, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
@@ -59,6 +61,24 @@ def forget(**kwargs) -> None:
 
 
 post_save.connect(forget, sender=RatingWording, dispatch_uid="rating_wording_saved")
+# The migrations that write wording rows, each with its `INSERT` and `ROWS`.
+SEEDED_BY = ["sessions.migrations.0009_rating_wording"]
+
+
+def reseed(using: str = "default", **kwargs) -> None:
+    """Writes back any seeded wording missing from the table: after `flush`, which empties every
+    table without running migrations again. Nothing to do after a `migrate`."""
+    connection = connections[using]
+    if RatingWording._meta.db_table not in connection.introspection.table_names():
+        return
+    with connection.cursor() as cursor:
+        for name in SEEDED_BY:
+            seed = import_module(name)
+            for row in seed.ROWS:
+                cursor.execute(f"{seed.INSERT} ON CONFLICT DO NOTHING", row)
+    forget()
+
+
 post_delete.connect(forget, sender=RatingWording, dispatch_uid="rating_wording_deleted")
 
 
@@ -120,14 +140,22 @@ class WordingField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return wording
 
+    def has_changed(self, initial, data) -> bool:
+        # Which wording was shown is no change the person made.
+        return False
 
-def given(cleaned_data: dict, rating: str) -> dict:
-    """The rating's wording to store beside it: none for a rating left empty."""
-    name = f"{rating}_wording"
-    if name not in cleaned_data:
-        return {}
-    wording = cleaned_data[name] if cleaned_data.get(rating) is not None else None
-    return {name: wording}
+
+class WordingMixin:
+    """For a form with a `WordingField` named `<rating>_wording` beside each of its ratings: a
+    rating left empty keeps no wording."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            rating = name.removesuffix("_wording")
+            if isinstance(field, WordingField) and cleaned.get(rating) is None:
+                cleaned[name] = None
+        return cleaned
 
 
 @dataclass(frozen=True)

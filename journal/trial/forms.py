@@ -20,6 +20,8 @@ from journal.trial.models import (
     PAIRS_MIN,
     UNUSUAL_MAX,
 )
+from sessions.models import Instrument
+from sessions.wording import WordingField
 
 DEFAULT_PAIRS = 3
 OUT_OF_DATE = gettext_lazy("This form is out of date: reload the page and try again.")
@@ -143,6 +145,7 @@ class RatingForm(forms.Form):
         },
     )
     usual_pain = rating_field(PAIN_MAX, required=True, what="usual pain today")
+    usual_pain_wording = WordingField(Instrument.TRIAL_DAILY)
     unusual = _unusual_field()
 
     def __init__(self, *args, days: list[date], today: date, **kwargs) -> None:
@@ -167,4 +170,5 @@ class RatingForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     usual_pain = rating_field(PAIN_MAX, required=True, what="usual pain that day")
+    usual_pain_wording = WordingField(Instrument.TRIAL_DAILY)
     unusual = _unusual_field()

@@ -20,7 +20,8 @@ from backrelease.common.period import Period
 from journal import display, usual_pain
 from journal.trial import analysis, design
 from journal.trial.models import Status, TrialPlan, TrialRating
-from sessions.models import ReleaseSession
+from sessions.models import Instrument, RatingWording, ReleaseSession
+from sessions.wording import shown
 
 # A rating given this soon after a session may still carry its relief: it is marked.
 AFTER_SESSION = timedelta(hours=3)
@@ -189,6 +190,7 @@ def record(
     unusual: str = "",
     submission_key: uuid.UUID | None = None,
     now: datetime | None = None,
+    wording: RatingWording | None = None,
 ) -> TrialRating:
     """Saves a day's rating. A day outside the plan, or one rated already, is refused; the same
     form sent twice saves one."""
@@ -204,6 +206,7 @@ def record(
                 plan=plan,
                 day=day,
                 usual_pain=usual_pain,
+                usual_pain_wording=wording or shown(Instrument.TRIAL_DAILY),
                 unusual=unusual,
                 after_session=came_after_session(person, now),
                 recorded_at=now,
@@ -219,12 +222,29 @@ def record(
         ) from error
 
 
-def correct(rating: TrialRating, usual_pain: int, unusual: str, now=None) -> TrialRating:
-    """A rating changed afterwards: it says so (`corrected_at`); the result follows at once."""
+def correct(
+    rating: TrialRating,
+    usual_pain: int,
+    unusual: str,
+    now=None,
+    wording: RatingWording | None = None,
+) -> TrialRating:
+    """A rating changed afterwards: it says so (`corrected_at`); the result follows at once. A
+    changed number records the wording its scale was shown in; an unchanged one keeps its own."""
+    if usual_pain != rating.usual_pain:
+        rating.usual_pain_wording = wording or shown(Instrument.TRIAL_DAILY)
     rating.usual_pain = usual_pain
     rating.unusual = unusual
     rating.corrected_at = now or timezone.now()
-    rating.save(update_fields=["usual_pain", "unusual", "corrected_at", "updated_at"])
+    rating.save(
+        update_fields=[
+            "usual_pain",
+            "usual_pain_wording",
+            "unusual",
+            "corrected_at",
+            "updated_at",
+        ]
+    )
     return rating
 
 

@@ -122,6 +122,7 @@ def rate(request: HttpRequest) -> HttpResponse:
                 data["usual_pain"],
                 data["unusual"],
                 data["submission_key"],
+                wording=data["usual_pain_wording"],
             )
         except plans.Refused as refused:
             form.add_error(None, str(refused))
@@ -146,7 +147,10 @@ def rating(request: HttpRequest, rating: TrialRating) -> HttpResponse:
     form = CorrectionForm(request.POST if request.method == "POST" else None, initial=initial)
     saved = None
     if request.method == "POST" and form.is_valid():
-        saved = plans.correct(rating, form.cleaned_data["usual_pain"], form.cleaned_data["unusual"])
+        data = form.cleaned_data
+        saved = plans.correct(
+            rating, data["usual_pain"], data["unusual"], wording=data["usual_pain_wording"]
+        )
         if not request.htmx:
             return redirect("trial:rate")
     context = {"rating": rating, "form": form, "saved": saved}

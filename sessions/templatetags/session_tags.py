@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import template
 from django.forms import BoundField
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from sessions.models import ReleaseSession
+from sessions import wording
+from sessions.models import RatingWording, ReleaseSession
 
 register = template.Library()
 
@@ -44,3 +45,35 @@ def radios(field: BoundField) -> list[tuple[str, str, str]]:
             (mark_safe(f'{start}{text}" id="{ident}_{index}"{checked}{extra}>'), label, text)
         )
     return choices
+
+
+@register.simple_tag
+def rating_wording(instrument: str) -> RatingWording:
+    """The wording of the instrument shown in the active language (`sessions/wording.py`)."""
+    return wording.shown(instrument)
+
+
+@register.filter
+def lang_attribute(rating_wording: RatingWording | None) -> str:
+    """` lang="…"` on wording quoted in another language than the page's, else nothing."""
+    if rating_wording is None or not wording.in_other_language(rating_wording):
+        return ""
+    return format_html(' lang="{}"', wording.html_lang(rating_wording))
+
+
+@register.filter
+def meaning(rating_wording: RatingWording, point: str) -> str:
+    """What a point of the arch scale means, in the wording's words."""
+    return rating_wording.point_labels[int(point)]
+
+
+@register.filter
+def scale_top(field: BoundField) -> str:
+    """The highest value of a rating field's scale, as text."""
+    return str(field.field.choices[-1][0])
+
+
+@register.filter
+def in_other_language(rating_wording: RatingWording) -> bool:
+    """Whether the wording is in another language than the page's (the PEG in German)."""
+    return wording.in_other_language(rating_wording)

@@ -124,7 +124,10 @@ def test_the_arch_scale_pairs_each_number_with_its_meaning(person, person_client
     session = ReleaseSessionFactory(person=person, step=Step.ARCH_BEFORE, pain_before=5)
     page = person_client.get(url(session), **htmx_headers).text
     assert '<span aria-hidden="true">0</span><span class="visually-hidden">0: No gap' in page
-    assert '<span data-value="4">4: More than a flat hand fits. Lower is looser.</span>' in page
+    assert (
+        '<span data-value="4"><span>4: More than a flat hand fits.</span> Lower is looser.</span>'
+        in page
+    )
 
 
 def questions(page: str) -> str:
