@@ -3,7 +3,8 @@
 The feed is a capability URL (`backrelease.capability`), and it says nothing about the person's
 health: each event is
 "Back Release session" or "Back Release check-in" and a link, so a calendar shared with family or
-synced to a work account gives nothing away.
+synced to a work account gives nothing away. Its words are in the language active as it is
+written (the view chooses the person's).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from icalendar import Alarm, Calendar, Event
 
 from backrelease.capability import tokens
@@ -22,9 +24,12 @@ from journal.trial.models import TrialPlan
 from sessions.reminders import time_zones
 from sessions.reminders.models import CalendarFeed, SessionReminder
 
-SESSION_TITLE = "Back Release session"
-CHECK_IN_TITLE = "Back Release check-in"
-RATING_TITLE = "Back Release evening rating"
+# Translators: the title of a reminder in the person's calendar.
+SESSION_TITLE = gettext_lazy("Back Release session")
+# Translators: the title of a reminder in the person's calendar.
+CHECK_IN_TITLE = gettext_lazy("Back Release check-in")
+# Translators: the title of a reminder in the person's calendar, for a trial plan's daily rating.
+RATING_TITLE = gettext_lazy("Back Release evening rating")
 EVERY_DAY = list(range(7))
 # Long enough to see in a day view; the alarm rings at the start.
 EVENT_LENGTH = timedelta(minutes=15)
@@ -94,13 +99,13 @@ def _event(
             continue
         event.add("exdate", wall)
         event.add("rdate", wall.astimezone(UTC))
-    event.add("summary", title)
+    event.add("summary", str(title))
     event.add("url", link)
     event.add("description", link)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", timedelta(0))
-    alarm.add("description", title)
+    alarm.add("description", str(title))
     event.add_component(alarm)
     return event
 
@@ -112,7 +117,7 @@ def _block_start(uid: str, title: str, link: str, day: date, stamp: datetime) ->
     event.add("dtstamp", stamp)
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
-    event.add("summary", title)
+    event.add("summary", str(title))
     event.add("url", link)
     event.add("description", link)
     return event

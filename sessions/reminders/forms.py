@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy, ngettext
 
 from backrelease.common.weekdays import Weekday
 from journal.models import CheckInReminder
@@ -16,21 +17,24 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M")
 
 
-TIME_ERRORS = {"required": "Pick a time.", "invalid": "Enter a time such as 07:30."}
+TIME_ERRORS = {
+    "required": gettext_lazy("Pick a time."),
+    "invalid": gettext_lazy("Enter a time such as 07:30."),
+}
 
 
 class SessionReminderForm(forms.ModelForm):
     weekdays = forms.TypedMultipleChoiceField(
-        label="Days",
+        label=gettext_lazy("Days"),
         choices=Weekday.choices,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Pick at least one day.",
-            "invalid_choice": "Pick days of the week from the list.",
+            "required": gettext_lazy("Pick at least one day."),
+            "invalid_choice": gettext_lazy("Pick days of the week from the list."),
         },
     )
-    at = forms.TimeField(label="Time", widget=TimeInput(), error_messages=TIME_ERRORS)
+    at = forms.TimeField(label=gettext_lazy("Time"), widget=TimeInput(), error_messages=TIME_ERRORS)
 
     class Meta:
         model = SessionReminder
@@ -53,14 +57,21 @@ class SessionReminderForm(forms.ModelForm):
         # The form leaves the person out, so the model's unique check would not see this.
         if SessionReminder.objects.of(self.person).filter(at=at).exists():
             raise forms.ValidationError(
-                "You already have a reminder at that time: remove it first to change its days."
+                gettext_lazy(
+                    "You already have a reminder at that time: remove it first to change its days."
+                )
             )
         return at
 
     def clean(self):
         if SessionReminder.objects.of(self.person).count() >= MAX_SESSION_REMINDERS:
             raise forms.ValidationError(
-                f"{MAX_SESSION_REMINDERS} reminders is the most: remove one to add another."
+                ngettext(
+                    "%(count)s reminder is the most: remove it to add another.",
+                    "%(count)s reminders is the most: remove one to add another.",
+                    MAX_SESSION_REMINDERS,
+                )
+                % {"count": MAX_SESSION_REMINDERS}
             )
         return super().clean()
 
@@ -69,13 +80,13 @@ class CheckInReminderForm(forms.ModelForm):
     # Shares the page with the session reminder form: its own names and ids.
     prefix = "check_in"
     weekday = forms.TypedChoiceField(
-        label="Day",
+        label=gettext_lazy("Day"),
         choices=Weekday.choices,
         coerce=int,
         initial=Weekday.SUNDAY,
-        error_messages={"invalid_choice": "Pick a day of the week from the list."},
+        error_messages={"invalid_choice": gettext_lazy("Pick a day of the week from the list.")},
     )
-    at = forms.TimeField(label="Time", widget=TimeInput(), error_messages=TIME_ERRORS)
+    at = forms.TimeField(label=gettext_lazy("Time"), widget=TimeInput(), error_messages=TIME_ERRORS)
 
     class Meta:
         model = CheckInReminder

@@ -8,6 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from backrelease.common import bounds
 from backrelease.common.weekdays import Weekday
@@ -39,7 +40,7 @@ class SessionReminder(models.Model):
             models.UniqueConstraint(
                 fields=["person", "at"],
                 name="one_session_reminder_a_time",
-                violation_error_message="You already have a reminder at that time.",
+                violation_error_message=gettext_lazy("You already have a reminder at that time."),
             ),
             models.CheckConstraint(
                 condition=Q(weekdays__contained_by=Weekday.values, weekdays__len__gte=1),
@@ -52,7 +53,7 @@ class SessionReminder(models.Model):
 
     @property
     def day_names(self) -> list[str]:
-        return [Weekday(day).label for day in sorted(self.weekdays)]
+        return [str(Weekday(day).label) for day in sorted(self.weekdays)]
 
 
 class CalendarFeed(models.Model):

@@ -8,13 +8,18 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import time_format
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from backrelease.accounts import undo
 from backrelease.capability import guard
 from backrelease.common.htmx import answer, page_or_partial
+from backrelease.common.middleware import supported_language
 from backrelease.common.ownership import owned
+from backrelease.common.weekdays import Weekday
 from journal.models import CheckInReminder
 from journal.trial import plans
 from sessions.reminders import calendar_feed
@@ -22,6 +27,22 @@ from sessions.reminders.forms import CheckInReminderForm, SessionReminderForm
 from sessions.reminders.models import CalendarFeed, SessionReminder
 
 TEMPLATE = "sessions/reminders.html"
+# A weekly check-in's day as its own sentence: a weekday's plural ("Sundays") is no English "s"
+# in German or Spanish.
+CHECK_IN_SAVED = {
+    Weekday.MONDAY: gettext_lazy("Saved: Mondays at %(time)s."),
+    Weekday.TUESDAY: gettext_lazy("Saved: Tuesdays at %(time)s."),
+    Weekday.WEDNESDAY: gettext_lazy("Saved: Wednesdays at %(time)s."),
+    Weekday.THURSDAY: gettext_lazy("Saved: Thursdays at %(time)s."),
+    Weekday.FRIDAY: gettext_lazy("Saved: Fridays at %(time)s."),
+    Weekday.SATURDAY: gettext_lazy("Saved: Saturdays at %(time)s."),
+    Weekday.SUNDAY: gettext_lazy("Saved: Sundays at %(time)s."),
+}
+
+
+def _time(at) -> str:
+    """A time of day as the pages write it: 24-hour, as usual in each of the app's languages."""
+    return time_format(at, "H:i")
 
 
 def _context(request: HttpRequest, **overrides) -> dict:
@@ -56,7 +77,11 @@ def page(request: HttpRequest) -> HttpResponse:
     message = ""
     if request.method == "POST" and form.is_valid():
         reminder = form.save()
-        message = f"Added: {', '.join(reminder.day_names)} at {reminder.at:%H:%M}."
+        # Translators: days is a list of weekdays, "Monday, Wednesday"; time is such as 07:30.
+        message = gettext("Added: %(days)s at %(time)s.") % {
+            "days": ", ".join(reminder.day_names),
+            "time": _time(reminder.at),
+        }
         form = SessionReminderForm(person=request.user)
     context = _context(request, session_form=form, session_message=message)
     return _answer(request, "session-reminders", context, form)
@@ -66,7 +91,9 @@ def page(request: HttpRequest) -> HttpResponse:
 @owned(SessionReminder.objects.of)
 @require_POST
 def remove(request: HttpRequest, reminder: SessionReminder) -> HttpResponse:
-    undo.delete_and_offer(request, reminder, f"the {reminder.at:%H:%M} reminder")
+    # Translators: names a deleted reminder in "Deleted …"; time is such as 07:30.
+    what = gettext("the %(time)s reminder") % {"time": _time(reminder.at)}
+    undo.delete_and_offer(request, reminder, what)
     return _answer(request, "session-reminders", _context(request))
 
 
@@ -76,7 +103,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
     existing = CheckInReminder.objects.filter(person=request.user).first()
     if request.POST.get("action") == "remove":
         if existing:
-            undo.delete_and_offer(request, existing, "the check-in reminder")
+            undo.delete_and_offer(request, existing, gettext("the check-in reminder"))
         return _answer(request, "check-in-reminder", _context(request))
     form = CheckInReminderForm(
         request.POST, instance=existing or CheckInReminder(person=request.user)
@@ -85,7 +112,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
         context = _context(request, check_in_form=form)
         return _answer(request, "check-in-reminder", context, form)
     reminder = form.save()
-    message = f"Saved: {reminder.get_weekday_display()}s at {reminder.at:%H:%M}."
+    message = str(CHECK_IN_SAVED[reminder.weekday]) % {"time": _time(reminder.at)}
     return _answer(request, "check-in-reminder", _context(request, check_in_message=message))
 
 
@@ -101,7 +128,9 @@ def new_feed(request: HttpRequest) -> HttpResponse:
         new_feed_webcal="webcal://" + url.split("://", 1)[1],
         # An image to assistive technology, named by its title.
         new_feed_qr=segno.make(url, error="m")
-        .svg_inline(scale=4, dark="#000", light="#fff", title="QR code of your calendar address")
+        .svg_inline(
+            scale=4, dark="#000", light="#fff", title=gettext("QR code of your calendar address")
+        )
         .replace("<svg ", '<svg role="img" ', 1),
     )
     response = render(request, page_or_partial(request, TEMPLATE, "calendar-feed"), context)
@@ -115,21 +144,25 @@ def new_feed(request: HttpRequest) -> HttpResponse:
 def stop_feed(request: HttpRequest) -> HttpResponse:
     feed = CalendarFeed.objects.filter(person=request.user).first()
     if feed is not None:
-        undo.delete_and_offer(
-            request, feed, "your calendar address: calendars subscribed to it stop updating"
-        )
+        # Translators: names the deleted calendar address in "Deleted …".
+        what = gettext("your calendar address: calendars subscribed to it stop updating")
+        undo.delete_and_offer(request, feed, what)
     return _answer(request, "calendar-feed", _context(request))
 
 
 FEED_REFUSALS = {
-    guard.NOT_FOUND: "There is no calendar at this address. Check that it was copied whole.",
-    guard.TOO_MANY: "Too many tries with wrong addresses. Wait a minute, then try again.",
+    guard.NOT_FOUND: gettext_lazy(
+        "There is no calendar at this address. Check that it was copied whole."
+    ),
+    guard.TOO_MANY: gettext_lazy(
+        "Too many tries with wrong addresses. Wait a minute, then try again."
+    ),
 }
 
 
 def _refusal(status: int) -> HttpResponse:
-    """Plain text: calendar apps show it as it is."""
-    return HttpResponse(FEED_REFUSALS[status], content_type="text/plain; charset=utf-8")
+    """Plain text: calendar apps show it as it is, in the language they asked for."""
+    return HttpResponse(str(FEED_REFUSALS[status]), content_type="text/plain; charset=utf-8")
 
 
 @csrf_exempt
@@ -143,17 +176,20 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         calendar_feed.record_fetch(found)
     person = found.person
-    body = calendar_feed.calendar(
-        person.zone,
-        SessionReminder.objects.of(person),
-        CheckInReminder.objects.filter(person=person).first(),
-        session_link=request.build_absolute_uri(reverse("sessions:new")),
-        check_in_link=request.build_absolute_uri(reverse("journal:check-in")),
-        host=request.get_host().split(":")[0],
-        trial=plans.running(person),
-        trial_link=request.build_absolute_uri(reverse("trial:plan")),
-        rating_link=request.build_absolute_uri(reverse("trial:rate")),
-    )
+    # In the language the person chose for the app; without one, the calendar app's own.
+    language = supported_language(person.language) or translation.get_language()
+    with translation.override(language):
+        body = calendar_feed.calendar(
+            person.zone,
+            SessionReminder.objects.of(person),
+            CheckInReminder.objects.filter(person=person).first(),
+            session_link=request.build_absolute_uri(reverse("sessions:new")),
+            check_in_link=request.build_absolute_uri(reverse("journal:check-in")),
+            host=request.get_host().split(":")[0],
+            trial=plans.running(person),
+            trial_link=request.build_absolute_uri(reverse("trial:plan")),
+            rating_link=request.build_absolute_uri(reverse("trial:rate")),
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="back-release.ics"'
     return response
