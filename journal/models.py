@@ -11,6 +11,7 @@ from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.lookups import Regex
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from backrelease.common import bounds
@@ -125,7 +126,7 @@ class WeeklyCheckIn(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_check_ins"
     )
     week_start = models.DateField(
-        help_text="Monday of the ISO week, in the person's own zone.",
+        help_text=_("Monday of the ISO week, in the person's own zone."),
         validators=[bounds.validate_not_before_2000],
     )
     pain_average = models.PositiveSmallIntegerField(validators=[MaxValueValidator(PEG_MAX)])
@@ -258,7 +259,7 @@ class ShareLink(models.Model):
 class ShareLinkOpening(models.Model):
     link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="openings")
     opened_at = models.DateTimeField(default=timezone.now)
-    client = models.CharField(max_length=80, help_text="Browser and system, never the address.")
+    client = models.CharField(max_length=80, help_text=_("Browser and system, never the address."))
 
     class Meta:
         ordering = ["-opened_at"]
