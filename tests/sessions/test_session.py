@@ -144,7 +144,7 @@ def test_a_step_from_the_fragment_cache_reads_as_one_rendered_afresh(
     caches["fragments"].clear()
     afresh = person_client.get(url(session), **htmx_headers).text
     cached = person_client.get(url(session), **htmx_headers).text
-    assert caches["fragments"].get(make_template_fragment_key("session-questions", [step]))
+    assert caches["fragments"].get(make_template_fragment_key("session-questions", [step, "en-gb"]))
     assert questions(cached) == questions(afresh)
 
 
