@@ -38,11 +38,13 @@ def test_every_reset_answer_takes_the_same_time_whatever_the_address(smtp_server
         "unknown": [f"nobody{n}@example.com" for n in range(TRIES)],
     }
     timings: dict[str, list[float]] = {kind: [] for kind in kinds}
+    names = list(kinds)
     for n in range(TRIES):
-        for kind, addresses in kinds.items():
-            client = Client(REMOTE_ADDR=f"198.51.{n}.{list(kinds).index(kind) + 1}")
+        # Each kind goes first in a third of the rounds: a round's first answer is the slowest.
+        for kind in names[n % len(names) :] + names[: n % len(names)]:
+            client = Client(REMOTE_ADDR=f"198.51.{n}.{names.index(kind) + 1}")
             started = time.perf_counter()
-            response = client.post(RESET, {"email": addresses[n]})
+            response = client.post(RESET, {"email": kinds[kind][n]})
             timings[kind].append(time.perf_counter() - started)
             assert response.status_code == 302
             assert response.url == reverse("password_reset_done")
