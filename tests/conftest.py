@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from backrelease.devtools import cluster as devdb
+from backrelease.devtools import pseudo
 from tests.factories import UserFactory
 
 TEST_DATABASE_WAIT = 60
@@ -117,3 +118,17 @@ def person_client(person) -> Client:
 @pytest.fixture
 def htmx_headers() -> dict[str, str]:
     return {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(scope="session")
+def pseudo_catalogs(tmp_path_factory) -> Path:
+    return pseudo.build(tmp_path_factory.mktemp("pseudo-locale"))
+
+
+@pytest.fixture
+def pseudo_locale(pseudo_catalogs, settings) -> str:
+    """Every message accented and half as long again (backrelease/devtools/pseudo.py), offered as
+    one more language; a person's `language` set to it reads it."""
+    settings.LANGUAGES = [*settings.LANGUAGES, (pseudo.LANGUAGE, pseudo.NAME)]
+    settings.LOCALE_PATHS = [pseudo_catalogs, *settings.LOCALE_PATHS]
+    return pseudo.LANGUAGE
