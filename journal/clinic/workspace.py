@@ -246,7 +246,26 @@ def flags_of(
     return tuple(found)
 
 
-def _row(values: tuple, now: datetime) -> Row:
+# The columns of ROWS_SQL with this week's and the baseline week's pain ratings.
+THIS_PAINS, BASELINE_PAINS = 9, 11
+
+
+def _intervals(fetched: list[tuple]) -> list[insights.Difference | None]:
+    """This week against baseline for every patient rated in both, computed for all at once."""
+    both = [(values[THIS_PAINS], values[BASELINE_PAINS]) for values in fetched]
+    computed = iter(
+        insights.differences(
+            [
+                (this, baseline, len(this) + len(baseline))
+                for this, baseline in both
+                if this and baseline
+            ]
+        )
+    )
+    return [next(computed) if this and baseline else None for this, baseline in both]
+
+
+def _row(values: tuple, now: datetime, interval: insights.Difference | None) -> Row:
     (grant_id, _person, name, _week, last_at, last_rated_at, sessions_7d, ratings_7d, highest,
      this_pains, baseline_week, baseline_pains, peg_week, peg, trial_status, trial_start,
      reviewer, reviewed_at, review_stands) = values  # fmt: skip
@@ -254,13 +273,6 @@ def _row(values: tuple, now: datetime) -> Row:
     change = None
     if this_mean is not None and baseline_mean is not None:
         change = trends.change(this_mean, len(this_pains), baseline_mean, len(baseline_pains))
-    interval = None
-    if this_pains and baseline_pains:
-        interval = insights.difference(
-            [float(p) for p in this_pains],
-            [float(p) for p in baseline_pains],
-            ratings=len(this_pains) + len(baseline_pains),
-        )
     return Row(
         grant_id=grant_id,
         name=name,
@@ -288,7 +300,11 @@ def rows(practice, flag: str | None = None, now: datetime | None = None) -> list
     with connection.cursor() as cursor:
         cursor.execute(ROWS_SQL, {"practice": practice.pk, "now": now})
         cursor.nextset()  # past the SET to the rows
-        found = [_row(values, now) for values in cursor.fetchall()]
+        fetched = cursor.fetchall()
+    found = [
+        _row(values, now, interval)
+        for values, interval in zip(fetched, _intervals(fetched), strict=True)
+    ]
     if flag in FLAGS:
         found = [row for row in found if flag in row.flags]
     return sorted(found, key=lambda row: (not row.flags, row.name.casefold()))

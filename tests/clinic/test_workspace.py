@@ -3,12 +3,16 @@ Reviewed mark, and its query count whatever the history."""
 
 from __future__ import annotations
 
+import random
+import warnings
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.urls import reverse
+from scipy import stats
 
+from journal import display
 from journal.clinic import workspace
 from journal.models import JournalEntry
 from journal.trial.models import Status
@@ -183,3 +187,28 @@ def test_it_takes_the_baseline_from_within_the_grants_dates(practice):
     grant.save()
     row = row_of(practice, grant)
     assert row.baseline_week.isoformat() == "2026-10-12" and row.baseline_mean == 8
+
+
+def test_it_gives_each_patient_scipys_interval(practice):
+    """The intervals of the whole list, computed at once, are SciPy's for each patient alone (to
+    the last bits, which follow the order the database hands the ratings in) and print alike."""
+    rng = random.Random(38)
+    expected = {}
+    for n in range(20):
+        baseline = [rng.randint(0, 10) for _ in range(rng.randint(5, 9))]
+        this_week = [rng.randint(0, 10) for _ in range(rng.randint(5, 9))]
+        grant = patient(practice, baseline, this_week, name=f"Patient {n}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            found = stats.ttest_ind(this_week, baseline, equal_var=False)
+        interval = found.confidence_interval(0.95)
+        value = sum(this_week) / len(this_week) - sum(baseline) / len(baseline)
+        expected[grant.pk] = (value, float(interval.low), float(interval.high))
+    rows = workspace.rows(practice)
+    assert len(rows) == 20
+    for row in rows:
+        estimate = row.interval.difference
+        shown = (estimate.value, estimate.low, estimate.high)
+        assert shown == pytest.approx(expected[row.grant_id], rel=1e-12)
+        assert display.figures(*shown) == display.figures(*expected[row.grant_id])
+        assert "95% interval" in row.interval_text
