@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from backrelease.common.fields import note_field, rating_field
-from backrelease.common.scales import ARCH_MAX, PAIN_MAX, TENSION_MAX
+from backrelease.common.scales import PAIN_MAX, TENSION_MAX
 from sessions.models import (
     BallSetup,
+    Instrument,
     ReleaseSession,
     Step,
     StopReason,
 )
+from sessions.wording import WordingField, WordingMixin
 
 ARCH_LABELS = {
     0: "No gap: my lower back rests on the floor",
@@ -30,29 +33,37 @@ def arch_field(*, required: bool = True) -> forms.TypedChoiceField:
         required=required,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how much of your hand fits under your lower back (0 to 4).",
-            "invalid_choice": f"The arch rating is a whole number from 0 to {ARCH_MAX}.",
+            "required": gettext_lazy(
+                "Choose how much of your hand fits under your lower back (0 to 4)."
+            ),
+            "invalid_choice": gettext_lazy("The arch rating is a whole number from 0 to 4."),
         },
     )
 
 
-class PainBeforeForm(forms.Form):
-    pain_before = rating_field(PAIN_MAX, required=True, what="pain right now")
+class PainBeforeForm(WordingMixin, forms.Form):
+    pain_before = rating_field(
+        PAIN_MAX,
+        required=True,
+        what=pgettext_lazy("a rating, in an error message", "pain right now"),
+    )
+    pain_before_wording = WordingField(Instrument.PAIN)
 
 
 class BreatheForm(forms.Form):
     """Nothing to enter: the person moves on when they are ready, or skips the pacer."""
 
 
-class ArchBeforeForm(forms.Form):
+class ArchBeforeForm(WordingMixin, forms.Form):
     arch_before = arch_field()
+    arch_before_wording = WordingField(Instrument.ARCH)
 
 
 class BallForm(forms.Form):
     ball_setup = forms.ChoiceField(
         choices=BallSetup.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose one ball or two balls."},
+        error_messages={"required": gettext_lazy("Choose one ball or two balls.")},
     )
 
 
@@ -68,27 +79,44 @@ class RepositionForm(forms.Form):
     """Takes the person back to placing the ball; time already spent relaxing is kept."""
 
 
-class RollOffForm(forms.Form):
+class RollOffForm(WordingMixin, forms.Form):
     arch_after = arch_field()
-    pain_after = rating_field(PAIN_MAX, required=True, what="pain now")
+    arch_after_wording = WordingField(Instrument.ARCH)
+    pain_after = rating_field(
+        PAIN_MAX, required=True, what=pgettext_lazy("a rating, in an error message", "pain now")
+    )
+    pain_after_wording = WordingField(Instrument.PAIN)
 
 
 class ExtrasForm(forms.Form):
-    tension_before = rating_field(TENSION_MAX, required=False, what="tension before")
-    tension_after = rating_field(TENSION_MAX, required=False, what="tension now")
+    tension_before = rating_field(
+        TENSION_MAX,
+        required=False,
+        what=pgettext_lazy("a rating, in an error message", "tension before"),
+    )
+    tension_after = rating_field(
+        TENSION_MAX,
+        required=False,
+        what=pgettext_lazy("a rating, in an error message", "tension now"),
+    )
     note = note_field()
 
 
-class StopEarlyForm(forms.Form):
+class StopEarlyForm(WordingMixin, forms.Form):
     # Its own field names and ids: its pain scale must never be read as the step's own.
     prefix = "stop"
 
     stopped_early_reason = forms.ChoiceField(
         choices=StopReason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose why you are stopping, so your history explains it."},
+        error_messages={
+            "required": gettext_lazy("Choose why you are stopping, so your history explains it.")
+        },
     )
-    pain_after = rating_field(PAIN_MAX, required=False, what="pain now")
+    pain_after = rating_field(
+        PAIN_MAX, required=False, what=pgettext_lazy("a rating, in an error message", "pain now")
+    )
+    pain_after_wording = WordingField(Instrument.PAIN)
 
 
 class CorrectionForm(forms.ModelForm):
@@ -112,13 +140,40 @@ class CorrectionForm(forms.ModelForm):
             if getattr(instance, name) is not None:
                 self.fields[name].required = True
 
-    pain_before = rating_field(PAIN_MAX, required=True, what="pain before")
+    pain_before = rating_field(
+        PAIN_MAX, required=True, what=pgettext_lazy("a rating, in an error message", "pain before")
+    )
     arch_before = arch_field(required=False)
     arch_after = arch_field(required=False)
-    pain_after = rating_field(PAIN_MAX, required=False, what="pain after")
-    tension_before = rating_field(TENSION_MAX, required=False, what="tension before")
-    tension_after = rating_field(TENSION_MAX, required=False, what="tension after")
+    pain_after = rating_field(
+        PAIN_MAX, required=False, what=pgettext_lazy("a rating, in an error message", "pain after")
+    )
+    tension_before = rating_field(
+        TENSION_MAX,
+        required=False,
+        what=pgettext_lazy("a rating, in an error message", "tension before"),
+    )
+    tension_after = rating_field(
+        TENSION_MAX,
+        required=False,
+        what=pgettext_lazy("a rating, in an error message", "tension after"),
+    )
     note = note_field()
+    pain_before_wording = WordingField(Instrument.PAIN)
+    arch_before_wording = WordingField(Instrument.ARCH)
+    arch_after_wording = WordingField(Instrument.ARCH)
+    pain_after_wording = WordingField(Instrument.PAIN)
+
+    def clean(self) -> dict:
+        """A changed rating records the wording its scale was shown in on this page; one left as
+        it was keeps the wording it was given in."""
+        cleaned = super().clean()
+        for rating in self.KEPT_RATINGS:
+            if cleaned.get(rating) is None:
+                setattr(self.instance, f"{rating}_wording", None)
+            elif rating in self.changed_data and cleaned.get(f"{rating}_wording"):
+                setattr(self.instance, f"{rating}_wording", cleaned[f"{rating}_wording"])
+        return cleaned
 
     class Meta:
         model = ReleaseSession
