@@ -49,13 +49,18 @@ def outside_translation(source: str) -> str:
     taken out, so what is left is the text written into the template itself."""
     kept: list[str] = []
     skipping: str | None = None
+    depth = 0
     for token in Lexer(source).tokenize():
         if token.token_type == TokenType.BLOCK:
             name = token.split_contents()[0]
             if skipping:
+                # A block inside a skipped block ends before it does.
+                depth += name == "block" and skipping == "endblock"
                 if name == skipping:
-                    skipping = None
+                    depth -= 1
+                    skipping = skipping if depth else None
                 continue
+            depth = 1
             if name in {"blocktranslate", "blocktrans"}:
                 skipping = "end" + name
             elif name == "comment":
