@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from backrelease.common.local_time import iso_sql
+from backrelease.common.local_time import iso_sql, week_start
 from backrelease.common.period import Period, in_check_in_weeks, in_period
 from journal.models import JournalEntry, WeeklyCheckIn
 from journal.trends import MEANS, Week
@@ -100,6 +100,15 @@ class Scope:
             .filter(**self.period.orm_bounds("recorded_at"))
             .order_by("recorded_at")
         )
+
+    def check_ins(self) -> QuerySet[WeeklyCheckIn]:
+        """The weekly check-ins whose week overlaps the period, as `in_check_in_weeks`."""
+        rows = WeeklyCheckIn.objects.filter(person=self.person)
+        if self.period.since:
+            rows = rows.filter(week_start__gte=week_start(self.period.since))
+        if self.period.until:
+            rows = rows.filter(week_start__lte=self.period.until)
+        return rows.order_by("week_start")
 
 
 # Bytes of text an export hands on at a time: the gzip middleware compresses, and the server writes,

@@ -23,7 +23,7 @@ from journal.models import (
     tag_name,
 )
 from sessions.models import Instrument
-from sessions.wording import WordingField
+from sessions.wording import WordingField, WordingMixin
 
 # The browser's date picker, which reads and writes ISO dates whatever the language.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -75,7 +75,7 @@ class LocalDateTimeField(forms.DateTimeField):
 MORE = ["tags", "new_tag", "recorded_at", "second_time_round", "note"]
 
 
-class JournalEntryForm(forms.ModelForm):
+class JournalEntryForm(WordingMixin, forms.ModelForm):
     pain = rating_field(PAIN_MAX, required=True, what="pain right now")
     pain_wording = WordingField(Instrument.PAIN)
     tags = forms.MultipleChoiceField(
@@ -209,7 +209,7 @@ class JournalEntryForm(forms.ModelForm):
         return cleaned
 
 
-class WeeklyCheckInForm(forms.ModelForm):
+class WeeklyCheckInForm(WordingMixin, forms.ModelForm):
     pain_average = rating_field(PEG_MAX, required=True, what="average pain this week")
     pain_average_wording = WordingField(Instrument.PEG_PAIN)
     enjoyment_interference = rating_field(

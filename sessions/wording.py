@@ -18,7 +18,7 @@ from importlib import import_module
 
 from django import forms
 from django.db import connections
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet, Value
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from django.utils.translation import gettext_lazy
@@ -113,8 +113,8 @@ def in_other_language(wording: RatingWording, language: str | None = None) -> bo
 
 
 def html_lang(wording: RatingWording) -> str:
-    """The wording's language as HTML's `lang` writes it ("en-GB")."""
-    return translation.to_language(translation.to_locale(wording.language))
+    """The wording's language for HTML's `lang`, as the page's own is written ("en-gb")."""
+    return wording.language
 
 
 class WordingField(forms.CharField):
@@ -147,13 +147,18 @@ class WordingField(forms.CharField):
 
 class WordingMixin:
     """For a form with a `WordingField` named `<rating>_wording` beside each of its ratings: a
-    rating left empty keeps no wording."""
+    rating left empty keeps no wording, and a refused wording is said at its rating's scale (the
+    field itself is hidden)."""
 
     def clean(self) -> dict:
         cleaned = super().clean()
         for name, field in self.fields.items():
+            if not isinstance(field, WordingField):
+                continue
             rating = name.removesuffix("_wording")
-            if isinstance(field, WordingField) and cleaned.get(rating) is None:
+            if name in self.errors and rating not in self.errors:
+                self.add_error(rating, self.errors[name].as_data())
+            if cleaned.get(rating) is None:
                 cleaned[name] = None
         return cleaned
 
@@ -168,19 +173,37 @@ class Used:
 
 def used(rated: Iterable[tuple[QuerySet, str, str]]) -> list[Used]:
     """The wordings the ratings were given in, with their counts, in the instruments' order:
-    `rated` holds (rows, the name of one of their ratings, its instrument), a query each. A
-    rating kept from before wording was recorded counts as en-gb v1, what it was given in."""
+    `rated` holds (rows, the name of one of their ratings, its instrument), counted together in
+    one query. A rating kept from before wording was recorded counts as en-gb v1, what it was
+    given in."""
+    parts = [
+        rows.filter(**{f"{rating}__isnull": False})
+        .order_by()
+        .values(shown=F(f"{rating}_wording"))
+        .annotate(n=Count("pk"), instrument=Value(instrument))
+        .values_list("shown", "instrument", "n")
+        for rows, rating, instrument in rated
+    ]
+    if not parts:
+        return []
     counts: Counter[RatingWording] = Counter()
-    for rows, rating, instrument in rated:
-        field = f"{rating}_wording"
-        given_rows = rows.filter(**{f"{rating}__isnull": False}).order_by()
-        for row in given_rows.values(field).annotate(n=Count("pk")):
-            pk = row[field]
-            wording = _by_pk().get(pk) if pk is not None else first_english(instrument)
-            counts[wording] += row["n"]
+    for pk, instrument, n in parts[0].union(*parts[1:], all=True).order_by():
+        counts[by_pk(pk) if pk is not None else first_english(instrument)] += n
     order = {value: n for n, value in enumerate(Instrument.values)}
     found = [Used(wording, n) for wording, n in counts.items()]
     return sorted(found, key=lambda u: (order[u.wording.instrument], u.wording.language))
+
+
+def by_pk(pk: int | None) -> RatingWording | None:
+    """The wording whose key is `pk`, from the process's table (None for None)."""
+    if pk is None:
+        return None
+    found = _by_pk().get(pk)
+    if found is None:
+        # A row added since the table was read: read it again.
+        forget()
+        found = _by_pk().get(pk)
+    return found
 
 
 def _by_pk() -> dict[int, RatingWording]:

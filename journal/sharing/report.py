@@ -18,6 +18,9 @@ from backrelease.common.local_time import week_start
 from backrelease.common.period import Period
 from journal import charts, exports, insights, trends
 from journal.trial import plans, records
+from journal.trial.models import TrialRating
+from sessions import wording
+from sessions.models import Instrument
 
 REPORT_PAGE_SIZE = 50
 
@@ -31,9 +34,32 @@ def scope(shared) -> exports.Scope:
     return exports.Scope(period(shared), include_notes=shared.include_notes)
 
 
+def wordings(shown: exports.Scope, trial_outcomes: list) -> list[wording.Used]:
+    """The wordings the shown ratings were given in, each with its count: a query a rating."""
+    sessions = shown.sessions()
+    check_ins = shown.check_ins()
+    trial = TrialRating.objects.filter(plan__in=[outcome.plan for outcome in trial_outcomes])
+    return wording.used(
+        [
+            (sessions, "pain_before", Instrument.PAIN),
+            (sessions, "arch_before", Instrument.ARCH),
+            (sessions, "arch_after", Instrument.ARCH),
+            (sessions, "pain_after", Instrument.PAIN),
+            (shown.journal_entries(), "pain", Instrument.PAIN),
+            (check_ins, "pain_average", Instrument.PEG_PAIN),
+            (check_ins, "enjoyment_interference", Instrument.PEG_ENJOYMENT),
+            (check_ins, "activity_interference", Instrument.PEG_ACTIVITY),
+            (trial, "usual_pain", Instrument.TRIAL_DAILY),
+        ]
+    )
+
+
 def page(request: HttpRequest, shared, more: dict | None = None) -> HttpResponse:
     person = shared.person
     shown = scope(shared)
+    # A trial plan, whole, when its days so far lie within the shown dates.
+    trial_outcomes = plans.shown_between(person, shared.shows_from, shared.shows_until)
+    used = wordings(shown, trial_outcomes)
     range_key = trends.chosen_range(request.GET.get("range"))
     whole = period(shared)
     with timezone.override(person.zone):
@@ -70,10 +96,10 @@ def page(request: HttpRequest, shared, more: dict | None = None) -> HttpResponse
                 "journal_entries": Paginator(
                     shown.journal_entries().order_by("-recorded_at"), REPORT_PAGE_SIZE
                 ).get_page(request.GET.get("journal_page")),
-                # A trial plan, whole, when its days so far lie within the shown dates.
-                "trial_outcomes": plans.shown_between(
-                    person, shared.shows_from, shared.shows_until
-                ),
+                "trial_outcomes": trial_outcomes,
+                # The wording each rating was given in, and how many were not validated.
+                "wordings": used,
+                "not_validated": wording.not_validated(used),
                 **(more or {}),
             },
         )

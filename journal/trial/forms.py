@@ -21,7 +21,7 @@ from journal.trial.models import (
     UNUSUAL_MAX,
 )
 from sessions.models import Instrument
-from sessions.wording import WordingField
+from sessions.wording import WordingField, WordingMixin
 
 DEFAULT_PAIRS = 3
 OUT_OF_DATE = gettext_lazy("This form is out of date: reload the page and try again.")
@@ -130,7 +130,7 @@ def _unusual_field() -> forms.CharField:
     )
 
 
-class RatingForm(forms.Form):
+class RatingForm(WordingMixin, forms.Form):
     """The evening rating: the same question every day."""
 
     submission_key = _submission_key()
@@ -168,7 +168,7 @@ class RatingForm(forms.Form):
         ]
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(WordingMixin, forms.Form):
     usual_pain = rating_field(PAIN_MAX, required=True, what="usual pain that day")
     usual_pain_wording = WordingField(Instrument.TRIAL_DAILY)
     unusual = _unusual_field()

@@ -77,3 +77,15 @@ def scale_top(field: BoundField) -> str:
 def in_other_language(rating_wording: RatingWording) -> bool:
     """Whether the wording is in another language than the page's (the PEG in German)."""
     return wording.in_other_language(rating_wording)
+
+
+@register.filter
+def asked_in(row) -> list[RatingWording]:
+    """The wordings a row's ratings were given in, each once, from the process's table."""
+    found = []
+    for field in row._meta.concrete_fields:
+        if field.name.endswith("_wording"):
+            given = wording.by_pk(getattr(row, field.attname))
+            if given is not None and given not in found:
+                found.append(given)
+    return found

@@ -91,7 +91,8 @@ def test_it_shows_only_the_chosen_dates(person):
     assert "Wed 4 Nov 2026" in text
     assert "Sun 1 Nov 2026" not in text
     assert "Mon 9 Nov 2026" not in text
-    assert text.count("<tr") == 1 + 1 + 1 + 1  # one trend week, one journal row, two heads
+    # One trend week, one journal row, one wording it was given in, three heads.
+    assert text.count("<tr") == 1 + 1 + 1 + 3
 
 
 def test_it_never_shows_another_persons_rows_even_added_later(link, person):
@@ -251,7 +252,7 @@ def test_it_shows_recent_rows_a_page_at_a_time(link, person, django_assert_max_n
     )
     with django_assert_max_num_queries(15):
         first = Client().get(url())
-    journal = first.text.split("<h2>Journal</h2>")[1]
+    journal = first.text.split("<h2>Journal</h2>")[1].split('<h2 id="wording">')[0]
     assert journal.count('<th scope="row">') == 50
     assert "Older entries" in first.text
     second = Client().get(url() + "?journal_page=2").text

@@ -1,0 +1,120 @@
+"""The wording a journal rating or PEG item was given in: shown in the person's language where it
+may be, recorded with each rating, and told to the clinician (docs/rating-wording.md)."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from backrelease.capability import tokens
+from journal.models import JournalEntry, WeeklyCheckIn
+from sessions import wording
+from sessions.models import Instrument
+from tests.factories import JournalEntryFactory, ReleaseSessionFactory, ShareLinkFactory
+
+CHECK_IN = reverse("journal:check-in")
+GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de"}
+PEG = {"pain_average": "6", "enjoyment_interference": "5", "activity_interference": "4"}
+
+
+def test_a_german_check_in_shows_the_pegs_english_items_and_says_why(person_client):
+    page = person_client.get(CHECK_IN, **GERMAN).text
+    assert (
+        '<legend lang="en-gb">What number best describes your pain on average this week?</legend>'
+        in page
+    )
+    assert '<p class="rating-ends" lang="en-gb"><span>0 not at all</span>' in page
+    assert "original English" in page  # the note, in German once its catalogue has it
+    assert 'name="activity_interference_wording" value="en-gb:1"' in page
+
+
+def test_an_english_check_in_has_no_note_and_no_lang_of_its_own(person_client):
+    page = person_client.get(CHECK_IN, HTTP_ACCEPT_LANGUAGE="en-GB").text
+    assert "<legend>What number best describes your pain on average this week?</legend>" in page
+    assert "original English" not in page
+
+
+def test_a_german_check_in_records_the_english_items(person, person_client):
+    post = PEG | {f"{item}_wording": "en-gb:1" for item in PEG}
+    person_client.post(CHECK_IN, post, **GERMAN)
+    check_in = WeeklyCheckIn.objects.get(person=person)
+    assert check_in.pain_average == 6
+    for item in PEG:
+        assert getattr(check_in, f"{item}_wording").key == "en-gb:1"
+
+
+def test_a_check_in_refuses_a_peg_wording_of_our_own_and_saves_nothing(person, person_client):
+    post = PEG | {"pain_average_wording": "de:1"}
+    response = person_client.post(CHECK_IN, post, HTTP_HX_REQUEST="true", **GERMAN)
+    assert response.status_code == 422
+    assert not WeeklyCheckIn.objects.filter(person=person).exists()
+
+
+def test_a_spanish_journal_entry_records_the_spanish_scale(person, person_client):
+    page = person_client.get(reverse("journal:new"), HTTP_ACCEPT_LANGUAGE="es").text
+    assert "Dolor ahora, de 0 a 10" in page
+    person_client.post(
+        reverse("journal:new"),
+        {
+            "pain": "3",
+            "pain_wording": "es:1",
+            "submission_key": "6f1c1f0e-4b57-4a39-9a35-3c1f4f1bb2a7",
+        },
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    entry = JournalEntry.objects.get(person=person)
+    assert (entry.pain, entry.pain_wording.key) == (3, "es:1")
+
+
+def test_editing_an_entry_without_changing_its_pain_keeps_its_wording(person, person_client):
+    entry = JournalEntryFactory(person=person, pain_wording=wording.shown(Instrument.PAIN, "de"))
+    person_client.post(
+        reverse("journal:edit", args=[entry.pk]),
+        {"pain": "5", "pain_wording": "es:1", "note": "changed"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    entry.refresh_from_db()
+    assert (entry.note, entry.pain_wording.key) == ("changed", "de:1")
+
+
+def test_another_persons_entry_is_still_a_404(person_client, other_person):
+    entry = JournalEntryFactory(person=other_person)
+    response = person_client.post(
+        reverse("journal:edit", args=[entry.pk]), {"pain": "1", "pain_wording": "de:1"}, **GERMAN
+    )
+    assert response.status_code == 404
+    entry.refresh_from_db()
+    assert entry.pain == 5
+
+
+def test_the_clinicians_report_counts_the_ratings_given_in_wording_not_validated(person):
+    token = tokens.new_token()
+    ShareLinkFactory(person=person, token=token)
+    german_pain = wording.shown(Instrument.PAIN, "de")
+    german_arch = wording.shown(Instrument.ARCH, "de")
+    ReleaseSessionFactory(
+        person=person,
+        finished=True,
+        pain_before_wording=german_pain,
+        arch_before_wording=german_arch,
+        arch_after_wording=wording.shown(Instrument.ARCH, "en-gb"),
+        pain_after_wording=german_pain,
+    )
+    JournalEntryFactory(person=person, pain_wording=german_pain)
+    JournalEntryFactory(person=person)  # from before wording was recorded: en-gb v1
+    text = Client().get(f"/shared/{token}/", HTTP_ACCEPT_LANGUAGE="en-GB").text
+    assert "4 ratings shown here were given in wording that is not validated" in text
+    wording_table = text.split('<h2 id="wording">')[1]
+    assert '<q lang="de">Schmerz jetzt, 0 bis 10</q>' in wording_table
+    assert "the team&#x27;s own translation, not validated" in wording_table
+    assert "de v1 (not validated)" in text
+
+
+def test_a_report_of_english_ratings_only_says_nothing_of_validation(person):
+    token = tokens.new_token()
+    ShareLinkFactory(person=person, token=token)
+    JournalEntryFactory(person=person)
+    text = Client().get(f"/shared/{token}/").text
+    assert "given in wording that is not validated:" not in text
+    assert "(not validated)" not in text
+    assert "<q>Pain now, 0 to 10</q>" in text
