@@ -94,14 +94,18 @@ class RatingWording(models.Model):
     language = models.CharField(max_length=16)
     version = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     question = models.CharField(max_length=300)
-    low_label = models.CharField(max_length=100, help_text="The words at 0.")
-    high_label = models.CharField(max_length=100, help_text="The words at the top of the scale.")
+    low_label = models.CharField(max_length=100, help_text=gettext_lazy("The words at 0."))
+    high_label = models.CharField(
+        max_length=100, help_text=gettext_lazy("The words at the top of the scale.")
+    )
     # The arch scale's meaning of each point, from 0; empty for the other scales.
     point_labels = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     status = models.CharField(max_length=10, choices=WordingStatus)
-    source = models.TextField(help_text="Where the wording comes from.")
-    citation = models.TextField(blank=True, help_text="The publication, for published wording.")
-    licence = models.TextField(blank=True, help_text="The terms it is used under.")
+    source = models.TextField(help_text=gettext_lazy("Where the wording comes from."))
+    citation = models.TextField(
+        blank=True, help_text=gettext_lazy("The publication, for published wording.")
+    )
+    licence = models.TextField(blank=True, help_text=gettext_lazy("The terms it is used under."))
 
     class Meta:
         ordering = ["instrument", "language", "-version"]

@@ -32,12 +32,18 @@ class LanguageMiddleware:
             response.headers.setdefault("Content-Language", translation.get_language())
         finally:
             translation.deactivate()
-        patch_vary_headers(response, ["Accept-Language", "Cookie"])
+        if not public(response):
+            patch_vary_headers(response, ["Accept-Language", "Cookie"])
         if getattr(request, "forget_language", False):
             response.delete_cookie(
                 settings.LANGUAGE_COOKIE_NAME, samesite=settings.LANGUAGE_COOKIE_SAMESITE
             )
         return response
+
+
+def public(response: HttpResponse) -> bool:
+    """A response the same for everyone who asks its address, as it says of itself."""
+    return "public" in response.get("Cache-Control", "")
 
 
 def supported_language(code: str | None) -> str | None:
@@ -111,7 +117,9 @@ class PrivatePagesMiddleware:
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         # An error page is cached by no one, and is not held up finding out who asked: with the
         # database down, looking the person up again would wait DATABASE_WAIT a second time.
-        if response.status_code >= 500 or request.user.is_authenticated:
+        # A response that declares itself public (the scripts' translations, one address a
+        # language and version) holds nothing of the person.
+        if response.status_code >= 500 or (request.user.is_authenticated and not public(response)):
             patch_cache_control(response, no_store=True, private=True)
             patch_vary_headers(response, ["Cookie"])
         return response

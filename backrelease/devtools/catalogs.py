@@ -10,7 +10,10 @@ from django.core.management import call_command
 from django.test import override_settings
 
 LANGUAGES = ["de", "es"]
-DOMAINS = ["django", "djangojs"]
+# Each domain with the files it is gathered from: the drawings' titles too, read out as the
+# pictures' text alternatives.
+EXTENSIONS = {"django": ["html", "txt", "py", "svg"], "djangojs": ["js"]}
+DOMAINS = list(EXTENSIONS)
 # Development tooling and tests show no page to a person; the rest is installed, not ours.
 IGNORED = [
     ".venv/*",
@@ -40,4 +43,4 @@ def update(locale_path: Path | None = None) -> None:
     settings = {"LOCALE_PATHS": [locale_path]} if locale_path else {}
     with override_settings(**settings):
         for domain in DOMAINS:
-            call_command("makemessages", domain=domain, **options)
+            call_command("makemessages", domain=domain, extensions=EXTENSIONS[domain], **options)

@@ -17,7 +17,7 @@ ROOT = Path(settings.BASE_DIR)
 TEMPLATES = sorted(
     path
     for path in (ROOT / "templates").rglob("*")
-    if path.suffix in {".html", ".txt"} and path.is_file()
+    if path.suffix in {".html", ".txt", ".svg"} and path.is_file()
 )
 SOURCES = sorted(
     path

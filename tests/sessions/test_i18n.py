@@ -181,6 +181,16 @@ def test_an_unknown_language_gets_the_english_catalog(code):
     assert '"DECIMAL_SEPARATOR": "."' in response.text
 
 
+def test_a_signed_in_person_gets_the_catalog_as_everyone_does(person_client):
+    """The same for everyone who asks its address: kept by the browser, not asked for again on
+    every page, and not kept apart by the language header (its address names the language)."""
+    response = person_client.get(javascript_catalog.url("de"))
+
+    assert "no-store" not in response["Cache-Control"]
+    assert "private" not in response["Cache-Control"]
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
 def test_the_catalog_answers_only_reads():
     response = Client().post(javascript_catalog.url("de"))
 
