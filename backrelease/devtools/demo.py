@@ -12,6 +12,7 @@ from django.utils import timezone
 from backrelease.accounts.models import User
 from backrelease.common.local_time import week_start
 from journal.models import BUILT_IN_TAGS, JournalEntry, WeeklyCheckIn
+from journal.trial.models import TrialPlan
 from sessions.models import RELAX_SECONDS, BallSetup, ReleaseSession, Step, StopReason
 
 DEMO_USERNAME = "demo"
@@ -176,11 +177,13 @@ def bench_person(username: str, days: int, *, seed: int, time_zone: str, **optio
 
 def bench_written(person: User) -> dict[str, QuerySet]:
     """The rows of a bench person dated from the moment they were made: the bench's own writing,
-    which its clean-up deletes. Their history (`bench_person`) ends the day before."""
+    which its clean-up deletes. Their history (`bench_person`) ends the day before, and never holds
+    a trial plan: every plan of theirs (with its ratings) is the bench's."""
     since = person.date_joined
     return {
         "sessions": ReleaseSession.objects.of(person).filter(started_at__gte=since),
         "journal": JournalEntry.objects.of(person).filter(recorded_at__gte=since),
+        "trial plans": TrialPlan.objects.of(person),
     }
 
 
@@ -205,3 +208,34 @@ def demo_sized_person() -> User:
     """The bench's own person with a history like the demo person's: the bench never signs in as
     the demo, whom a developer may be using."""
     return bench_person(DEMO_SIZED, DEMO_DAYS, seed=DEMO_SEED, time_zone=DEMO_TIME_ZONE)
+
+
+TRIAL_PERSON = "bench-trial-person"
+# Six pairs of 14-day blocks, and a fortnight before them: the longest plan the trial offers, inside
+# the history.
+TRIAL_DAYS = 6 * 2 * 14 + 14
+
+
+def trial_person() -> User:
+    """The bench's own person for the trial's result page: a plan changes their home page and
+    report, so it is nobody else's the bench compares."""
+    return bench_person(TRIAL_PERSON, TRIAL_DAYS, seed=37, time_zone=DEMO_TIME_ZONE)
+
+
+CLINICIAN = "bench-clinician"
+CLINIC_PATIENT_DAYS = 84
+# Patients of a practice live in many zones: each has their own weeks.
+CLINIC_ZONES = ["Europe/London", "Europe/Berlin", "Europe/Madrid", "America/New_York"]
+
+
+def clinic_patient(number: int) -> User:
+    """One of the bench's patients for the clinic's list: twelve weeks of sessions, journal
+    entries and check-ins, each patient their own."""
+    return bench_person(
+        f"bench-clinic-patient-{number:03}",
+        CLINIC_PATIENT_DAYS,
+        seed=3800 + number,
+        time_zone=CLINIC_ZONES[number % len(CLINIC_ZONES)],
+        session_days=0.6,
+        entries_a_day=(1, 2, 2, 3),
+    )

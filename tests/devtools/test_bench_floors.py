@@ -10,13 +10,22 @@ from datetime import date
 import psycopg
 import pytest
 from django.db import OperationalError, connection
+from django.test import Client
 
 from backrelease.common.period import Period
-from backrelease.devtools.bench_urls import SENT_BODY
+from backrelease.devtools.bench_urls import CLINIC_LIST_BODY, SENT_BODY, TRIAL_RESULT_BODY
 from backrelease.devtools.management.commands import bench
 from journal import exports
+from journal.clinic.models import Practice
+from journal.models import JournalEntry
 from sessions.models import Step
-from tests.factories import JournalEntryFactory, ReleaseSessionFactory, WeeklyCheckInFactory
+from tests.clinic.factories import verified_client
+from tests.factories import (
+    JournalEntryFactory,
+    ReleaseSessionFactory,
+    UserFactory,
+    WeeklyCheckInFactory,
+)
 
 
 def copied(statements: list[str], person) -> list[str]:
@@ -113,3 +122,53 @@ def test_the_weekly_floor_runs_the_weekly_query_and_sends_the_pages_bytes(
 def test_the_two_pages_are_judged_against_their_own_floors():
     assert bench.TARGETS["step partial over its row and template"][1] == 1.15
     assert bench.TARGETS["trends all over the weekly SQL sent"][1] == 1.5
+
+
+@pytest.mark.django_db
+def test_the_trial_floor_reads_the_plans_rows_and_sends_the_result_pages_bytes(
+    person_client, person, settings, tmp_path, monkeypatch, django_assert_max_num_queries
+):
+    settings.ROOT_URLCONF = "backrelease.devtools.bench_urls"
+    plan = bench.trial_plan(person)
+    assert plan.pairs == 6 and plan.ratings.count() > 6 * 2 * 14 * 0.8
+    page = person_client.get("/trial/result/").content
+    assert b'class="verdict notice"' in page
+    (tmp_path / "weekly.html").write_text("")
+    (tmp_path / TRIAL_RESULT_BODY).write_bytes(page)
+    monkeypatch.setenv(SENT_BODY, str(tmp_path / "weekly.html"))
+    with django_assert_max_num_queries(4) as queries:
+        floor = person_client.get("/bench/trial-sent/", HTTP_ACCEPT_ENCODING="gzip")
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "trial_trialrating" in sql and "release_sessions_releasesession" in sql
+    assert gzip.decompress(floor.content) == page
+
+
+@pytest.mark.django_db
+def test_the_clinic_floor_runs_the_lists_query_behind_the_second_factor(
+    settings, tmp_path, monkeypatch
+):
+    settings.ROOT_URLCONF = "backrelease.devtools.bench_urls"
+    clinician = bench.bench_clinician()
+    patients = [UserFactory() for _ in range(3)]
+    practice = bench.practice_of(clinician, patients)
+    monkeypatch.setattr(bench, "CLINIC_PATIENTS", 3)
+    signed_in_only = Client()
+    signed_in_only.force_login(clinician)
+    assert signed_in_only.get("/bench/clinic-sent/").status_code == 302
+    client = verified_client(clinician)
+    page = client.get("/clinic/").content
+    assert page.count(b'<th scope="row">') == 3
+    (tmp_path / "weekly.html").write_text("")
+    (tmp_path / CLINIC_LIST_BODY).write_bytes(page)
+    monkeypatch.setenv(SENT_BODY, str(tmp_path / "weekly.html"))
+    floor = client.get("/bench/clinic-sent/")
+    assert floor.content == page
+    bench.clean_up([clinician, *patients])
+    assert not Practice.objects.filter(pk=practice.pk).exists()
+    assert all(JournalEntry.objects.of(patient).count() == 0 for patient in patients)
+
+
+def test_german_pages_are_judged_against_the_same_pages_in_english():
+    german = {name: t for name, t in bench.TARGETS.items() if t[0] == "german_over_english"}
+    assert {t[2] for t in german.values()} == set(bench.LANGUAGE_PAGES)
+    assert all(t[1] == 1.1 for t in german.values())

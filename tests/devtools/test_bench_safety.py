@@ -15,7 +15,9 @@ from django.utils import timezone
 from backrelease.accounts.models import User
 from backrelease.devtools import demo
 from backrelease.devtools.management.commands import bench
+from journal.clinic.models import Practice
 from journal.models import JournalEntry, WeeklyCheckIn
+from journal.trial.models import TrialPlan
 from sessions.models import ReleaseSession
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory
 
@@ -108,6 +110,7 @@ def test_the_bench_runs_twice_in_a_row_beside_other_people(monkeypatch, tmp_path
     small_histories(monkeypatch)
     monkeypatch.setattr(bench, "OUT", tmp_path / "bench.json")
     monkeypatch.setattr(bench, "WARM_UP", 1)
+    monkeypatch.setattr(bench, "CLINIC_PATIENTS", 3)
     someone = demo.seed("a password of the demo's own")[0]
     JournalEntryFactory.create_batch(2, person=other_person)
     ReleaseSessionFactory(person=other_person)
@@ -117,7 +120,10 @@ def test_the_bench_runs_twice_in_a_row_beside_other_people(monkeypatch, tmp_path
         call_command("bench", requests=1, stdout=io.StringIO())
 
     bench_people = list(User.objects.filter(username__startswith="bench-"))
-    assert len(bench_people) == 4 and someone not in bench_people
+    # Four for the pages and insights, one for the trial, the practice's patients and clinician.
+    assert len(bench_people) == 4 + 1 + 3 + 1 and someone not in bench_people
+    assert not Practice.objects.filter(members__person__in=bench_people).exists()
+    assert not TrialPlan.objects.filter(person__in=bench_people).exists()
     assert everyones_rows_but(bench_people) == others
     for person in bench_people:
         assert all(not rows.exists() for rows in demo.bench_written(person).values())
