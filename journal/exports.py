@@ -21,7 +21,8 @@ from backrelease.common.local_time import iso_sql, week_start
 from backrelease.common.period import Period, in_check_in_weeks, in_period
 from journal.models import JournalEntry, WeeklyCheckIn
 from journal.trends import MEANS, Week
-from sessions.models import ReleaseSession
+from sessions import wording
+from sessions.models import RatingWording, ReleaseSession
 
 LOINC_PAIN = {
     "system": "http://loinc.org",
@@ -45,6 +46,9 @@ SURVEY = {
     ]
 }
 SCORE = {"unit": "{score}", "system": "http://unitsofmeasure.org", "code": "{score}"}
+# The wording a rating was given in ("de:1", language and version: docs/rating-wording.md), as an
+# extension of its Observation in the app's own namespace.
+WORDING_EXTENSION = "urn:backrelease:fhir:extension:rating-wording"
 ID_NAMESPACE = uuid.UUID("6f1c1f0e-4b57-4a39-9a35-3c1f4f1bb2a7")
 # Rows read from PostgreSQL at a time while an export streams.
 CHUNK = 500
@@ -148,6 +152,16 @@ CSV_COLUMNS = [
     "peg_enjoyment_interference",
     "peg_activity_interference",
     "note",
+    # The wording each rating was given in, "de:1" (language:version); added after the columns
+    # that were there before, so each of those keeps its place.
+    "pain_before_wording",
+    "pain_after_wording",
+    "arch_before_wording",
+    "arch_after_wording",
+    "pain_wording",
+    "peg_pain_average_wording",
+    "peg_enjoyment_interference_wording",
+    "peg_activity_interference_wording",
 ]
 
 
@@ -162,6 +176,15 @@ def _text_sql(column: str) -> str:
     return (
         f"CASE WHEN {column} ~ {FORMULA_START_SQL} THEN chr(39) || {column} "
         f"ELSE NULLIF({column}, '') END"
+    )
+
+
+def _wording_sql(column: str) -> str:
+    """The key ("de:1") of the wording a rating's `column` points at, empty for none: a look-up
+    of the wording table's primary key, for the rows written only."""
+    return (
+        f"(SELECT w.language || ':' || w.version FROM {RatingWording._meta.db_table} AS w "
+        f"WHERE w.id = {column})"
     )
 
 
@@ -180,19 +203,26 @@ def csv_parts_sql(scope: Scope) -> list[str]:
                {ReleaseSession.state_sql()}, {iso_sql("corrected_at")},
                pain_before, pain_after, arch_before, arch_after, NULLIF(ball_setup, ''),
                CASE WHEN knees_lifted THEN 'yes' ELSE 'no' END, NULLIF(stopped_early_reason, ''),
-               NULL::int, NULL, NULL::int, NULL::int, NULL::int, {note}
+               NULL::int, NULL, NULL::int, NULL::int, NULL::int, {note},
+               {_wording_sql("pain_before_wording_id")}, {_wording_sql("pain_after_wording_id")},
+               {_wording_sql("arch_before_wording_id")}, {_wording_sql("arch_after_wording_id")},
+               NULL, NULL, NULL, NULL
         FROM {ReleaseSession._meta.db_table}
         WHERE person_id = %(person)s AND {in_period("started_at", shown=False)}"""
     entries = f"""
         SELECT 2, recorded_at, id, 'journal', {iso_sql("recorded_at")},
                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-               pain, {_text_sql("array_to_string(tags, ';')")}, NULL, NULL, NULL, {note}
+               pain, {_text_sql("array_to_string(tags, ';')")}, NULL, NULL, NULL, {note},
+               NULL, NULL, NULL, NULL, {_wording_sql("pain_wording_id")}, NULL, NULL, NULL
         FROM {JournalEntry._meta.db_table}
         WHERE person_id = %(person)s AND {in_period("recorded_at", shown=False)}"""
     check_ins = f"""
         SELECT 3, week_start::timestamptz, id, 'weekly check-in', to_char(week_start, 'YYYY-MM-DD'),
                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-               pain_average, enjoyment_interference, activity_interference, NULL
+               pain_average, enjoyment_interference, activity_interference, NULL,
+               NULL, NULL, NULL, NULL, NULL, {_wording_sql("pain_average_wording_id")},
+               {_wording_sql("enjoyment_interference_wording_id")},
+               {_wording_sql("activity_interference_wording_id")}
         FROM {WeeklyCheckIn._meta.db_table}
         WHERE person_id = %(person)s AND {in_check_in_weeks(shown=False)}"""
     return [sessions, entries, check_ins]
@@ -251,11 +281,25 @@ def urn(kind: str, pk: int) -> str:
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, f'{kind}-{pk}')}"
 
 
+def wording_extension(pk: int | None) -> dict[str, Any]:
+    """The Observation's `extension` naming the wording its rating was given in ("de:1"); none for
+    a rating with no wording recorded."""
+    key = wording.key_of(pk)
+    return {} if key is None else {"extension": [{"url": WORDING_EXTENSION, "valueString": key}]}
+
+
 def _observation(
-    patient: str, code: dict, text: str, value: int, at: datetime, zone: ZoneInfo
+    patient: str,
+    code: dict,
+    text: str,
+    value: int,
+    at: datetime,
+    zone: ZoneInfo,
+    wording_pk: int | None = None,
 ) -> dict[str, Any]:
     return {
         "resourceType": "Observation",
+        **wording_extension(wording_pk),
         "status": "final",
         "category": [SURVEY],
         "code": {"coding": [code], "text": text},
@@ -295,7 +339,9 @@ def _session_resources(s: ReleaseSession, patient: str, zone: ZoneInfo, notes: b
     for kind, code, text, value, at in ratings:
         if value is None:
             continue
-        observation = _observation(patient, code, text, value, at, zone)
+        # The wording's key only (`pain_before_wording_id`): no query.
+        shown_in = getattr(s, f"{kind.replace('-', '_')}_wording_id")
+        observation = _observation(patient, code, text, value, at, zone, shown_in)
         # Ties the before and after ratings to the session they belong to.
         observation["partOf"] = [{"reference": procedure_url}]
         yield urn(f"session-{kind}", s.pk), observation
@@ -313,8 +359,13 @@ FHIR_SESSION_FIELDS = [
     "arch_before",
     "arch_after",
     "pain_after",
+    # Their wordings' keys only (no join): the wordings themselves are read once a process.
+    "pain_before_wording",
+    "arch_before_wording",
+    "arch_after_wording",
+    "pain_after_wording",
 ]
-FHIR_ENTRY_FIELDS = ["recorded_at", "pain", "note"]
+FHIR_ENTRY_FIELDS = ["recorded_at", "pain", "pain_wording", "note"]
 
 
 def _fhir_entries(scope: Scope, zone: ZoneInfo, patient: str):
@@ -323,7 +374,13 @@ def _fhir_entries(scope: Scope, zone: ZoneInfo, patient: str):
         yield from _session_resources(s, patient, zone, scope.include_notes)
     for e in in_chunks(scope.journal_entries().only(*FHIR_ENTRY_FIELDS), "recorded_at"):
         observation = _observation(
-            patient, LOINC_PAIN, "Pain, journal entry", e.pain, e.recorded_at, zone
+            patient,
+            LOINC_PAIN,
+            "Pain, journal entry",
+            e.pain,
+            e.recorded_at,
+            zone,
+            e.pain_wording_id,
         )
         if scope.include_notes and e.note:
             observation["note"] = [{"text": e.note}]

@@ -95,7 +95,8 @@ def shown(instrument: str, language: str | None = None) -> RatingWording:
 def find(instrument: str, key: str) -> RatingWording | None:
     """The wording named by its key ("de:1"), as a form posted it; None if there is none."""
     language, _, version = key.partition(":")
-    if not version.isdigit() or len(version) > 5:
+    # ASCII digits only: "²" is a digit to `isdigit` but not to `int`.
+    if not (version.isascii() and version.isdigit()) or len(version) > 5:
         return None
     return _table().by_key.get((instrument, language, int(version)))
 
@@ -204,6 +205,13 @@ def by_pk(pk: int | None) -> RatingWording | None:
         forget()
         found = _by_pk().get(pk)
     return found
+
+
+def key_of(pk: int | None) -> str | None:
+    """The key ("de:1") of the wording whose primary key is `pk`, as the exports write it; None for
+    a rating with no wording recorded. From the process's table: no query a row."""
+    found = by_pk(pk)
+    return found.key if found is not None else None
 
 
 def _by_pk() -> dict[int, RatingWording]:

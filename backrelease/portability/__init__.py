@@ -23,7 +23,8 @@ from backrelease.accounts.models import User, known_time_zones
 from journal.exports import in_chunks
 from journal.models import JournalEntry, WeeklyCheckIn
 from journal.trial import records
-from sessions.models import ReleaseSession
+from sessions import wording
+from sessions.models import Instrument, ReleaseSession
 
 FORMAT = "back-release-export"
 VERSION = 1
@@ -49,6 +50,20 @@ SESSION_FIELDS = [
 ]
 ENTRY_FIELDS = ["recorded_at", "pain", "tags", "note"]
 CHECK_IN_FIELDS = ["week_start", "pain_average", "enjoyment_interference", "activity_interference"]
+# Beside each rating, the wording it was given in as "de:1" (language:version), null for none
+# recorded: the key is the rating's, with `_wording` (docs/rating-wording.md).
+SESSION_WORDINGS = {
+    "pain_before": Instrument.PAIN,
+    "arch_before": Instrument.ARCH,
+    "arch_after": Instrument.ARCH,
+    "pain_after": Instrument.PAIN,
+}
+ENTRY_WORDINGS = {"pain": Instrument.PAIN}
+CHECK_IN_WORDINGS = {
+    "pain_average": Instrument.PEG_PAIN,
+    "enjoyment_interference": Instrument.PEG_ENJOYMENT,
+    "activity_interference": Instrument.PEG_ACTIVITY,
+}
 
 
 class ImportRefused(ValueError):
@@ -67,11 +82,17 @@ def _json(value: Any, depth: int) -> str:
 
 def _rows(rows: models.QuerySet, key: str, order: str) -> Iterator[str]:
     """The rows as the export's list `key`, read `in_chunks` of the database (by `order`)."""
-    fields = FIELDS[key]
+    fields, rated = FIELDS[key], WORDINGS[key]
     yield f'  "{key}": ['
     separator = "\n    "
-    for row in in_chunks(rows.only(*fields), order):
-        yield separator + _json({field: _plain(getattr(row, field)) for field in fields}, 2)
+    # A wording's key only (no join): the wordings themselves are read once a process.
+    for row in in_chunks(rows.only(*fields, *(f"{r}_wording" for r in rated)), order):
+        values = {}
+        for field in fields:
+            values[field] = _plain(getattr(row, field))
+            if field in rated:
+                values[f"{field}_wording"] = wording.key_of(getattr(row, f"{field}_wording_id"))
+        yield separator + _json(values, 2)
         separator = ",\n    "
     yield "]" if separator == "\n    " else "\n  ]"
 
@@ -102,6 +123,11 @@ FIELDS = {
     "sessions": SESSION_FIELDS,
     "journal_entries": ENTRY_FIELDS,
     "weekly_check_ins": CHECK_IN_FIELDS,
+}
+WORDINGS = {
+    "sessions": SESSION_WORDINGS,
+    "journal_entries": ENTRY_WORDINGS,
+    "weekly_check_ins": CHECK_IN_WORDINGS,
 }
 # Ten years of near-daily sessions, several journal entries a day and a check-in every week.
 MAX_ROWS = {"sessions": 10_000, "journal_entries": 30_000, "weekly_check_ins": 600}
@@ -168,6 +194,37 @@ def _value(field: models.Field, value: Any) -> Any:
     return value
 
 
+def _wordings(
+    row: dict[str, Any], key: str, model: type[models.Model], values: dict[str, Any], where: str
+) -> list[str]:
+    """Puts the wording of each rating the row gives into `values`, refusing one this app does not
+    know; a file from before wording was exported has none, and keeps none. Returns the fields
+    set, which need no look-up in the database (`clean_fields` would make one each)."""
+    found = []
+    for rating, instrument in WORDINGS[key].items():
+        name = f"{rating}_wording"
+        given = row.get(name)
+        # A rating left empty records no wording, as the forms do.
+        if given is None or values.get(rating) is None:
+            continue
+        shown = wording.find(instrument, given) if isinstance(given, str) else None
+        if shown is None:
+            raise ImportRefused(
+                _("%(where)s: %(field)s: %(reason)s. Nothing was imported.")
+                % {
+                    "where": where,
+                    "field": model._meta.get_field(name).verbose_name,
+                    "reason": _(
+                        "give the language and version of a wording Back Release knows, "
+                        "such as en-gb:1"
+                    ),
+                }
+            )
+        values[name] = shown
+        found.append(name)
+    return found
+
+
 def _instances(data: dict[str, Any], key: str, model: type[models.Model], person: User):
     rows = data.get(key, [])
     if not isinstance(rows, list):
@@ -199,10 +256,11 @@ def _instances(data: dict[str, Any], key: str, model: type[models.Model], person
                     _("%(where)s: %(field)s: %(reason)s. Nothing was imported.")
                     % {"where": where, "field": field.verbose_name, "reason": reason}
                 ) from error
+        shown_in = _wordings(row, key, model, values, where)
         instance = model(person=person, **values)
         try:
             # The same validators the forms use: ranges, lengths, tags, dates from 2000 to now.
-            instance.clean_fields(exclude=["person"])
+            instance.clean_fields(exclude=["person", *shown_in])
         except ValidationError as error:
             name, messages = next(iter(error.message_dict.items()))
             raise ImportRefused(

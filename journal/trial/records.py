@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from journal import exports
 from journal.trial import analysis, plans
 from journal.trial.models import Status
+from sessions import wording
 
 CARE_PLAN_STATUS = {
     Status.RUNNING: "active",
@@ -86,6 +87,8 @@ def plan_json(outcome: plans.Outcome) -> dict[str, Any]:
             {
                 "day": rating.day.isoformat(),
                 "usual_pain": rating.usual_pain,
+                # The wording it was given in, "de:1" (language:version); null for none recorded.
+                "usual_pain_wording": wording.key_of(rating.usual_pain_wording_id),
                 "unusual": rating.unusual,
                 "after_session": rating.after_session,
                 "recorded_at": rating.recorded_at.isoformat(),
@@ -175,6 +178,7 @@ def fhir_entries(
         for rating in outcome.ratings:
             observation: dict[str, Any] = {
                 "resourceType": "Observation",
+                **exports.wording_extension(rating.usual_pain_wording_id),
                 "status": "amended" if rating.corrected_at else "final",
                 "basedOn": [{"reference": plan_url}],
                 "category": [exports.SURVEY],
