@@ -28,14 +28,18 @@ def check_ins_in_english(rows) -> None:
         )
 
 
+def left_as_they_are(rows) -> None:
+    """Going back, 0013 drops the columns this filled in."""
+
+
 class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [("journal", "0013_rating_wording")]
 
     operations = [
-        RunInBatches("journal.JournalEntry", entries_in_english),
-        RunInBatches("journal.WeeklyCheckIn", check_ins_in_english),
+        RunInBatches("journal.JournalEntry", entries_in_english, left_as_they_are),
+        RunInBatches("journal.WeeklyCheckIn", check_ins_in_english, left_as_they_are),
         validate_foreign_key("journal_journalentry", "pain_wording_id"),
         *[
             validate_foreign_key("journal_weeklycheckin", f"{item}_wording_id")

@@ -23,13 +23,17 @@ def given_in_english(rows) -> None:
         )
 
 
+def left_as_they_are(rows) -> None:
+    """Going back, 0009 drops the columns this filled in."""
+
+
 class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [("release_sessions", "0009_rating_wording")]
 
     operations = [
-        RunInBatches("release_sessions.ReleaseSession", given_in_english),
+        RunInBatches("release_sessions.ReleaseSession", given_in_english, left_as_they_are),
         *[validate_foreign_key(TABLE, f"{rating}_wording_id") for rating in RATINGS],
         *[
             ValidateConstraint("releasesession", f"{rating}_wording_with_rating")

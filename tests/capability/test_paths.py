@@ -10,8 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from backrelease.capability import paths
 
-# Path converters that carry a database id, never a secret.
-ID_CONVERTERS = ("<int:",)
+# Path parameters that carry a database id or a language code, never a secret.
+ID_CONVERTERS = ("<int:", "<str:language>")
 
 
 def routes(patterns=None, prefix: str = "/") -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from backrelease.capability import tokens
 from journal.models import JournalEntry, WeeklyCheckIn
@@ -17,6 +18,13 @@ GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de"}
 PEG = {"pain_average": "6", "enjoyment_interference": "5", "activity_interference": "4"}
 
 
+PEG_NOTE = (
+    "These three questions are shown in their original English: there is no validated "
+    "translation in your language that we may use yet. Answer them as best you can; your "
+    "answers count just the same."
+)
+
+
 def test_a_german_check_in_shows_the_pegs_english_items_and_says_why(person_client):
     page = person_client.get(CHECK_IN, **GERMAN).text
     assert (
@@ -24,7 +32,10 @@ def test_a_german_check_in_shows_the_pegs_english_items_and_says_why(person_clie
         in page
     )
     assert '<p class="rating-ends" lang="en-gb"><span>0 not at all</span>' in page
-    assert "original English" in page  # the note, in German once its catalogue has it
+    with translation.override("de"):
+        note = translation.gettext(PEG_NOTE)
+    assert note != PEG_NOTE
+    assert f'<p class="hint">{note}</p>' in page
     assert 'name="activity_interference_wording" value="en-gb:1"' in page
 
 

@@ -12,12 +12,16 @@ def given_in_english(rows) -> None:
     rows.filter(usual_pain_wording__isnull=True).update(usual_pain_wording=first.pk)
 
 
+def left_as_they_are(rows) -> None:
+    """Going back, 0002 drops the columns this filled in."""
+
+
 class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [("trial", "0002_rating_wording")]
 
     operations = [
-        RunInBatches("trial.TrialRating", given_in_english),
+        RunInBatches("trial.TrialRating", given_in_english, left_as_they_are),
         validate_foreign_key("trial_trialrating", "usual_pain_wording_id"),
     ]
