@@ -38,6 +38,12 @@ def choose(request: HttpRequest) -> HttpResponseRedirect:
     return response
 
 
+def offered(request: HttpRequest) -> dict:
+    """The switcher's languages, each named in its own words whatever the page's language
+    (Django's own tag would translate "English" into the page's)."""
+    return {"languages_offered": settings.LANGUAGES}
+
+
 @receiver(user_logged_out)
 def forget_language(sender, request: HttpRequest, **kwargs) -> None:
     """The next person on a shared phone reads their own browser's language."""

@@ -63,7 +63,7 @@ def test_it_guides_a_whole_session_on_a_phone(live_server, page: Page, csp_viola
     )
     page.get_by_role("button", name="I'm done, roll off").click()
 
-    pick(page, "How much of your hand fits now?", "1: Only my fingertips slide in")
+    pick(page, "How much of your hand fits, legs straight?", "1: Only my fingertips slide in")
     pick(page, "Pain now, 0 to 10", "4")
     page.get_by_role("button", name="Save").click()
     page.get_by_label("A note for yourself").fill("Felt the arch soften.")

@@ -52,7 +52,7 @@ def test_it_shares_a_read_only_report(live_server, page: Page, browser: Browser,
     clinician.close()
 
     page.get_by_role("button", name="Withdraw this link").click()
-    expect(page.locator("#link-list")).to_contain_text("revoked")
+    expect(page.locator("#link-list")).to_contain_text("withdrawn")
     gone = browser.new_page()
     assert gone.goto(url).status == 410
     gone.close()

@@ -19,7 +19,11 @@ TOKEN = "l" * 43
 
 
 def page_language(response) -> str:
-    return re.search(r'<html lang="([^"]+)"', response.content.decode()).group(1)
+    return page_language_of(response.content.decode())
+
+
+def page_language_of(html: str) -> str:
+    return re.search(r'<html lang="([^"]+)"', html).group(1)
 
 
 def test_a_first_visit_reads_the_browser_s_language(client):
@@ -45,6 +49,16 @@ def test_the_switcher_is_on_signed_out_pages_with_each_language_in_its_own_words
     for code, name in settings.LANGUAGES:
         assert f'value="{code}" lang="{code}"' in html
         assert f">{name}</button>" in html
+
+
+@pytest.mark.parametrize("language", ["de", "es"])
+def test_the_switcher_names_each_language_in_its_own_words_on_every_page(client, language):
+    html = client.get(reverse("login"), headers={"accept-language": language}).content.decode()
+
+    assert page_language_of(html) == language
+    assert ">English</button>" in html
+    assert ">Deutsch</button>" in html
+    assert ">Español</button>" in html
 
 
 def test_choosing_signed_out_keeps_the_choice_in_a_cookie_and_goes_back(client):
