@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 PYTHON_VERSION := $(shell cat .python-version)
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
+# Processes the test suite runs on: the machines it runs on have two cores.
+TEST_PROCESSES ?= 2
 PORT ?= 8000
 
 .PHONY: translations gettext messages restore-test loadtest mutation failover-test worker-drill nginx supervisor pgbouncer patroni bench run serve test test-fast db db-stop migrate seed chromium lint format clean explain-trends audit screenshots
@@ -86,11 +88,11 @@ chromium:
 
 test: db chromium nginx pgbouncer gettext translations node_modules/.package-lock.json
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --numprocesses $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 # The inner loop: everything but the browser tests.
 test-fast: db nginx pgbouncer gettext translations node_modules/.package-lock.json
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest --numprocesses $(TEST_PROCESSES) -m "not browser" $(PYTEST_ARGS)
 
 # Lighthouse from the npm registry, kept out of the app's own packages.
 .audit/node_modules/.bin/lighthouse:
