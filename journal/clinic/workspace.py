@@ -13,11 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from journal import display, insights, trends
 from journal.clinic.models import Grant, Membership, Review
@@ -195,27 +199,30 @@ class Row:
 
     @property
     def interval_text(self) -> str:
-        """This week against baseline by the insights' rules: an interval only from 5 ratings on
-        each side, and never a zero-width one."""
-        found = self.interval
-        if found is None or (found.difference is None and found.means is None):
-            return ""
-        if found.difference is None:
-            return _("every rating was the same within each week, so no interval")
-        estimate = found.difference
-        value, low, high = display.figures(estimate.value, estimate.low, estimate.high)
-        if not estimate.has_width:
-            # Translators: this week's usual pain minus the baseline's, e.g. "+0.9 points".
-            return _("%(value)s points") % {"value": display.signed(value)}
-        # Translators: e.g. "+0.9 points, 95% interval +0.1 to +1.7".
-        return _("%(value)s points, 95%% interval %(low)s to %(high)s") % {
-            "value": display.signed(value),
-            "low": display.signed(low),
-            "high": display.signed(high),
-        }
+        return interval_text(self.interval)
 
 
-def _mean(pains: list[int] | None) -> Decimal | None:
+def interval_text(found: insights.Difference | None) -> str:
+    """This week against baseline by the insights' rules: an interval only from 5 ratings on each
+    side, and never a zero-width one."""
+    if found is None or (found.difference is None and found.means is None):
+        return ""
+    if found.difference is None:
+        return _("every rating was the same within each week, so no interval")
+    estimate = found.difference
+    value, low, high = display.figures(estimate.value, estimate.low, estimate.high)
+    if not estimate.has_width:
+        # Translators: this week's usual pain minus the baseline's, e.g. "+0.9 points".
+        return _("%(value)s points") % {"value": display.signed(value)}
+    # Translators: e.g. "+0.9 points, 95% interval +0.1 to +1.7".
+    return _("%(value)s points, 95%% interval %(low)s to %(high)s") % {
+        "value": display.signed(value),
+        "low": display.signed(low),
+        "high": display.signed(high),
+    }
+
+
+def _mean(pains: tuple[int, ...]) -> Decimal | None:
     return Decimal(sum(pains)) / len(pains) if pains else None
 
 
@@ -250,29 +257,53 @@ def flags_of(
 THIS_PAINS, BASELINE_PAINS = 9, 11
 
 
+# Intervals worked out already, by the two weeks' ratings in the order the query gave them (the
+# last bits follow it): a patient whose weeks have not changed since the list was last shown
+# costs a lookup. Emptied whole when full.
+_KNOWN_INTERVALS: dict[tuple[tuple[int, ...], tuple[int, ...]], insights.Difference] = {}
+KNOWN_INTERVALS_AT_MOST = 20_000
+
+
 def _intervals(fetched: list[tuple]) -> list[insights.Difference | None]:
-    """This week against baseline for every patient rated in both, computed for all at once."""
-    both = [(values[THIS_PAINS], values[BASELINE_PAINS]) for values in fetched]
-    computed = iter(
-        insights.differences(
-            [
-                (this, baseline, len(this) + len(baseline))
-                for this, baseline in both
-                if this and baseline
-            ]
+    """This week against baseline for every patient rated in both; those not known already
+    computed for all at once."""
+    keys = [
+        (tuple(values[THIS_PAINS]), tuple(values[BASELINE_PAINS]))
+        if values[THIS_PAINS] and values[BASELINE_PAINS]
+        else None
+        for values in fetched
+    ]
+    known = {key: _KNOWN_INTERVALS.get(key) for key in keys if key}
+    missing = [key for key, found in known.items() if found is None]
+    if missing:
+        computed = insights.differences(
+            [(this, baseline, len(this) + len(baseline)) for this, baseline in missing]
         )
-    )
-    return [next(computed) if this and baseline else None for this, baseline in both]
+        known.update(zip(missing, computed, strict=True))
+        if len(_KNOWN_INTERVALS) + len(missing) > KNOWN_INTERVALS_AT_MOST:
+            _KNOWN_INTERVALS.clear()
+        _KNOWN_INTERVALS.update(zip(missing, computed, strict=True))
+    return [known[key] if key else None for key in keys]
+
+
+@lru_cache(maxsize=20_000)
+def _weeks(
+    this_pains: tuple[int, ...], baseline_pains: tuple[int, ...]
+) -> tuple[Decimal | None, Decimal | None, trends.Change | None]:
+    """This week's mean and the baseline's, and the change between them: worked out once a
+    process for each pair of weeks' ratings, as the interval is (`_intervals`)."""
+    this_mean, baseline_mean = _mean(this_pains), _mean(baseline_pains)
+    change = None
+    if this_mean is not None and baseline_mean is not None:
+        change = trends.change(this_mean, len(this_pains), baseline_mean, len(baseline_pains))
+    return this_mean, baseline_mean, change
 
 
 def _row(values: tuple, now: datetime, interval: insights.Difference | None) -> Row:
     (grant_id, _person, name, _week, last_at, last_rated_at, sessions_7d, ratings_7d, highest,
      this_pains, baseline_week, baseline_pains, peg_week, peg, trial_status, trial_start,
      reviewer, reviewed_at, review_stands) = values  # fmt: skip
-    this_mean, baseline_mean = _mean(this_pains), _mean(baseline_pains)
-    change = None
-    if this_mean is not None and baseline_mean is not None:
-        change = trends.change(this_mean, len(this_pains), baseline_mean, len(baseline_pains))
+    this_mean, baseline_mean, change = _weeks(tuple(this_pains or ()), tuple(baseline_pains or ()))
     return Row(
         grant_id=grant_id,
         name=name,
@@ -308,6 +339,149 @@ def rows(practice, flag: str | None = None, now: datetime | None = None) -> list
     if flag in FLAGS:
         found = [row for row in found if flag in row.flags]
     return sorted(found, key=lambda row: (not row.flags, row.name.casefold()))
+
+
+class Wording:
+    """Each row's words as the list shows them, in the active language and time zone
+    (`journal/templatetags/workspace_tags.py` puts them in the table). The list's constant words
+    and URLs are worked out once a page; each count, day and change once a process for each
+    language (as the trend table's cells are, `trend_tags.mean_cells`), since they follow from the
+    figures and the language alone. The template language spent about half a millisecond a row on
+    them, which for 200 patients was most of the page's time. Every text is escaped here as the
+    template escaped it: a translated sentence's placeholders, never the sentence."""
+
+    none = "–"
+
+    def __init__(self) -> None:
+        self.language = get_language()
+        self.mark_reviewed = conditional_escape(_("Mark reviewed"))
+        self.trial = {
+            "finished": conditional_escape(pgettext("trial plan", "result ready")),
+            "running": conditional_escape(pgettext("trial plan", "running")),
+            "stopped": conditional_escape(pgettext("trial plan", "stopped early")),
+        }
+        self.flags = {key: conditional_escape(label) for key, label in FLAGS.items()}
+        self.patient_url = _url_of("clinic:patient")
+        self.reviewed_url = _url_of("clinic:reviewed")
+
+    def last_seven_days(self, row: Row) -> str:
+        return _seven_days(self.language, row.sessions_7d, row.ratings_7d)
+
+    def at(self, value: datetime, format_name: str) -> tuple[str, str]:
+        """The local day (by `format_name`) and time ("H:i") of an instant, escaped."""
+        local = timezone.localtime(value)
+        return _day(self.language, local.date(), format_name), f"{local.hour:02}:{local.minute:02}"
+
+    def last_activity(self, row: Row) -> str:
+        if row.last_activity is None:
+            return self.none
+        day, time = self.at(row.last_activity, "DATE_FORMAT")
+        return f"{day}, {time}"
+
+    def change(self, row: Row) -> str:
+        """This week against the baseline, as the list's fifth column says it."""
+        if row.this_week is not None:
+            return _change(
+                self.language,
+                row.this_week,
+                row.this_week_mean,
+                row.baseline_mean,
+                row.baseline_week,
+                row.interval,
+            )
+        if row.this_week_mean is not None:
+            return _mean_alone(self.language, row.this_week_mean, row.this_week_n)
+        return _no_rating(self.language)
+
+    def peg(self, row: Row) -> tuple[str, str] | None:
+        """The PEG score and its week, escaped, or None."""
+        if row.peg is None:
+            return None
+        return _one_decimal(self.language, row.peg), _day(
+            self.language, row.peg_week, "MONTH_DAY_FORMAT"
+        )
+
+    def reviewed(self, row: Row) -> str | None:
+        if not row.reviewed_by:
+            return None
+        day, time = self.at(row.reviewed_at, "MONTH_DAY_FORMAT")
+        return _("%(who)s, %(day)s, %(time)s") % {
+            "who": conditional_escape(row.reviewed_by),
+            "day": day,
+            "time": time,
+        }
+
+
+# Reversed once a page with this in place of the primary key, which each row's own replaces.
+_PK = 2_147_483_647
+
+
+def _url_of(name: str):
+    before, after = conditional_escape(reverse(name, args=[_PK])).split(str(_PK))
+    return lambda pk: f"{before}{int(pk)}{after}"
+
+
+# Each cache below is keyed by the language (its first argument), which its words are in.
+@lru_cache(maxsize=4096)
+def _day(language: str | None, day: date, format_name: str) -> str:
+    return conditional_escape(date_format(day, format_name))
+
+
+@lru_cache(maxsize=4096)
+def _one_decimal(language: str | None, value: Decimal) -> str:
+    return conditional_escape(display.one_decimal(value))
+
+
+@lru_cache(maxsize=1024)
+def _seven_days(language: str | None, sessions: int, ratings: int) -> str:
+    return "{}, {}".format(
+        ngettext("%(n)s session", "%(n)s sessions", sessions) % {"n": sessions},
+        ngettext("%(n)s rating", "%(n)s ratings", ratings) % {"n": ratings},
+    )
+
+
+@lru_cache(maxsize=4)
+def _no_rating(language: str | None) -> str:
+    return conditional_escape(_("no rating this week"))
+
+
+@lru_cache(maxsize=4096)
+def _change(
+    language: str | None,
+    change: trends.Change,
+    this_mean: Decimal,
+    baseline_mean: Decimal,
+    baseline_week: date,
+    interval: insights.Difference | None,
+) -> str:
+    words = {
+        "this": _one_decimal(language, this_mean),
+        "baseline": _one_decimal(language, baseline_mean),
+        "week": _day(language, baseline_week, "DATE_FORMAT"),
+        "change": conditional_escape(trends.change_text(change)),
+    }
+    shown = interval_text(interval)
+    if shown:
+        # Translators: this week's usual pain against the baseline's, e.g. "5.2 against 4.3 (week
+        # of 5 Oct 2026): worse by 0.9 points (21%), 6 ratings: …; +0.9 points, 95% interval
+        # +0.1 to +1.7"
+        return _("%(this)s against %(baseline)s (week of %(week)s): %(change)s; %(interval)s") % (
+            words | {"interval": conditional_escape(shown)}
+        )
+    # Translators: this week's usual pain against the baseline's, e.g. "5.2 against 4.3 (week of
+    # 5 Oct 2026): worse by 0.9 points (21%), 6 ratings: …"
+    return _("%(this)s against %(baseline)s (week of %(week)s): %(change)s") % words
+
+
+@lru_cache(maxsize=4096)
+def _mean_alone(language: str | None, mean: Decimal, n: int) -> str:
+    # Translators: this week's usual pain and its number of ratings, when no earlier week has 3
+    # ratings
+    return ngettext(
+        "%(mean)s (%(n)s rating); no baseline yet: no week with 3 ratings",
+        "%(mean)s (%(n)s ratings); no baseline yet: no week with 3 ratings",
+        n,
+    ) % {"mean": _one_decimal(language, mean), "n": n}
 
 
 def mark_reviewed(membership: Membership, person) -> None:

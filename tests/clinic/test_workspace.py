@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from scipy import stats
 
@@ -212,3 +214,31 @@ def test_it_gives_each_patient_scipys_interval(practice):
         assert shown == pytest.approx(expected[row.grant_id], rel=1e-12)
         assert display.figures(*shown) == display.figures(*expected[row.grant_id])
         assert "95% interval" in row.interval_text
+
+
+def test_the_lists_queries_are_the_same_for_2_patients_as_for_20(
+    practice, member, member_client, django_assert_num_queries
+):
+    """The list's query count does not follow its patients: each row's words and links come
+    from the one query's rows, whatever they show (a reviewed mark, a trial plan, a PEG)."""
+
+    def patients(count: int) -> None:
+        for n in range(count):
+            grant = patient(practice, [4, 4, 5, 5, 6], [6, 6, 7, 6, 5], name=f"Patient {n:02}")
+            WeeklyCheckInFactory(person=grant.person)
+            if n % 2:
+                TrialPlanFactory(person=grant.person)
+            if n % 3 == 0:
+                workspace.mark_reviewed(member, grant.person)
+
+    patients(2)
+    member_client.get(reverse("clinic:patients"))  # the session's idle mark, written once
+    with CaptureQueriesContext(connection) as two:
+        page = member_client.get(reverse("clinic:patients")).text
+    assert page.count('<th scope="row">') == 2
+    patients(18)
+    with django_assert_num_queries(len(two.captured_queries)):
+        page = member_client.get(reverse("clinic:patients")).text
+    assert page.count('<th scope="row">') == 20
+    # Reviewed: the first batch's patient 0, the second's 0, 3, 6, 9, 12 and 15.
+    assert page.count("Mark reviewed") == 20 - 7
