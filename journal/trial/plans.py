@@ -109,9 +109,20 @@ def running(person, today: date | None = None) -> TrialPlan | None:
 
 
 def latest(person, today: date | None = None) -> TrialPlan | None:
-    """The plan running now, or else the last one to have run."""
-    _finish_ended(person, today or today_of(person))
-    return TrialPlan.objects.of(person).first()
+    """The plan running now, or else the last one to have run: one query, and a write when it is
+    the running plan and its days are over (it becomes finished). A person runs one plan at a time
+    (`trial_one_running_plan`) and starts it today, after every earlier one, so a running plan is
+    their latest."""
+    plan = TrialPlan.objects.of(person).first()
+    if plan is None:
+        return None
+    plan.person = person
+    if plan.status == Status.RUNNING and last_day(plan, blocks_of(plan)) < (
+        today or today_of(person)
+    ):
+        TrialPlan.objects.filter(pk=plan.pk, status=Status.RUNNING).update(status=Status.FINISHED)
+        plan.status = Status.FINISHED
+    return plan
 
 
 def start(person, choices: Choices, submission_key: uuid.UUID | None = None, now=None) -> TrialPlan:
@@ -345,7 +356,11 @@ class Outcome:
     plan: TrialPlan
     blocks: list[design.Block]
     result: analysis.Result
-    ratings: list[TrialRating]
+    # The plan's rating rows, in day order; None when they were not asked for (`outcome`).
+    ratings: list[TrialRating] | None
+    # Everything the result follows from, as a key: the plan as stored, each rating's day and
+    # value, the days with a session, and the day it is computed for.
+    facts: tuple = ()
 
     @property
     def design(self) -> design.Design:
@@ -425,20 +440,34 @@ class Outcome:
         return [(found, block_label(found.block)) for found in self.result.blocks]
 
 
-def outcome(plan: TrialPlan, today: date | None = None) -> Outcome:
-    """The result, from the rows as they stand: two queries, whatever the plan's length."""
+def outcome(plan: TrialPlan, today: date | None = None, *, rows: bool = True) -> Outcome:
+    """The result, from the rows as they stand: two queries, whatever the plan's length. Without
+    `rows` (a page that shows the result alone), only each rating's day and value are read, not
+    the rating rows the exports list."""
     today = today or today_of(plan.person)
     blocks = blocks_of(plan)
     end = last_day(plan, blocks)
-    ratings = list(plan.ratings.order_by("day"))
-    result = analysis.analyse(
+    ordered = plan.ratings.order_by("day")
+    ratings = list(ordered) if rows else None
+    values = (
+        {rating.day: rating.usual_pain for rating in ratings}
+        if ratings is not None
+        else dict(ordered.values_list("day", "usual_pain"))
+    )
+    days = session_days(plan.person, plan.starts_on, end)
+    result = analysis.analyse(design_of(plan), blocks, values, days, min(today, end))
+    facts = (
+        plan.pk,
         design_of(plan),
-        blocks,
-        {rating.day: rating.usual_pain for rating in ratings},
-        session_days(plan.person, plan.starts_on, end),
+        plan.starts_on,
+        tuple(plan.orders),
+        plan.status,
+        plan.stopped_on,
+        tuple(values.items()),
+        frozenset(days),
         min(today, end),
     )
-    return Outcome(plan, blocks, result, ratings)
+    return Outcome(plan, blocks, result, ratings, facts)
 
 
 def shown_between(

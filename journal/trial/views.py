@@ -6,13 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backrelease.accounts import undo
-from backrelease.common.htmx import answer, page_or_partial
+from backrelease.common.htmx import answer
 from backrelease.common.ownership import owned
 from backrelease.common.redirects import local_next
 from journal.trial import plans, strip
@@ -168,13 +171,38 @@ def rating_delete(request: HttpRequest, rating: TrialRating) -> HttpResponse:
     return redirect("trial:rate")
 
 
+# The result's part of the page as rendered, by its language, its URLs' prefix and the facts it
+# follows from (`plans.Outcome.facts`): the same ratings give the same words. Emptied whole when
+# full.
+_RESULT_BODIES: dict[tuple, str] = {}
+RESULT_BODIES_AT_MOST = 2_000
+
+
+def _result_body(request: HttpRequest, outcome: plans.Outcome | None) -> str:
+    """The page's partial `result-body`, rendered once for each set of facts: its sentences and
+    table took as long as the rest of the page, the reads and the statistics included."""
+    key = (get_language(), get_script_prefix(), outcome.facts if outcome else None)
+    body = _RESULT_BODIES.get(key)
+    if body is None:
+        body = render_to_string(
+            "trial/result.html#result-body",
+            {"outcome": outcome, "plan": outcome.plan if outcome else None},
+            request,
+        )
+        if len(_RESULT_BODIES) >= RESULT_BODIES_AT_MOST:
+            _RESULT_BODIES.clear()
+        _RESULT_BODIES[key] = body
+    return body
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def result(request: HttpRequest) -> HttpResponse:
     """The latest plan's result, computed from its rows now: a fixed number of queries."""
     plan = plans.latest(request.user)
-    return render(
-        request,
-        page_or_partial(request, "trial/result.html", "result-body"),
-        {"outcome": plans.outcome(plan) if plan else None, "plan": plan},
-    )
+    outcome = plans.outcome(plan, rows=False) if plan else None
+    body = mark_safe(_result_body(request, outcome))  # noqa: S308 (the template's own output)
+    if request.htmx:
+        return HttpResponse(body)
+    context = {"outcome": outcome, "plan": plan, "result_body": body}
+    return render(request, "trial/result.html", context)
