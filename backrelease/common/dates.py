@@ -1,0 +1,31 @@
+"""Dates as each language writes them: a template names a format the English way ("j M Y") and
+gets the active language's own (German writes "j. M Y"), from the catalogs. Built into every
+template (settings.TEMPLATES); machine-read dates keep Django's `date` filter ("c", "Y-m-d")."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.translation import pgettext_lazy
+
+register = template.Library()
+
+# Translators: how a date is written, in Django's date format letters; reorder and punctuate
+# them as your language writes dates ("j. M Y" gives "7. Dez. 2026").
+FORMATS = {
+    "j M": pgettext_lazy("date format", "j M"),
+    "j M Y": pgettext_lazy("date format", "j M Y"),
+    "j M Y, H:i": pgettext_lazy("date format", "j M Y, H:i"),
+    "D j M": pgettext_lazy("date format", "D j M"),
+    "D j M, H:i": pgettext_lazy("date format", "D j M, H:i"),
+    "D j M Y, H:i": pgettext_lazy("date format", "D j M Y, H:i"),
+    "l j F": pgettext_lazy("date format", "l j F"),
+}
+
+
+@register.filter(expects_localtime=True)
+def local_date(value, name: str) -> str:
+    """`value` written with the format `name` as the active language writes it."""
+    if value in (None, ""):
+        return ""
+    return date_format(value, str(FORMATS[name]))
