@@ -35,16 +35,28 @@ FORWARD = ".step-actions button[value=next]"
 EXTRAS_CONTROLS = "#step form > fieldset .rating-option, #step textarea"
 
 
-@pytest.fixture(params=["en-gb", "pseudo"])
-def language(request) -> str:
-    return request.getfixturevalue("pseudo_locale") if request.param == "pseudo" else request.param
+# English and the pseudo-locale at both sizes; German and Spanish, with their own wording of the
+# scales (data, not in the pseudo-locale's catalog), on the smaller phone.
+SIZES_BY_LANGUAGE = [
+    *[("en-gb", size) for size in PHONE_SIZES],
+    *[("pseudo", size) for size in PHONE_SIZES],
+    ("de", PHONE_SIZES[-1]),
+    ("es", PHONE_SIZES[-1]),
+]
 
 
-@pytest.mark.parametrize(("width", "height"), PHONE_SIZES, ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    ("language", "size"),
+    SIZES_BY_LANGUAGE,
+    ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else v,
+)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_step_fits_the_first_screen(
-    live_server, browser: Browser, width, height, scheme, language
+    live_server, browser: Browser, size, scheme, language, request
 ):
+    if language == "pseudo":
+        language = request.getfixturevalue("pseudo_locale")
+    width, height = size
     person = UserFactory(language=language)
     context = browser.new_context(
         **{**PHONE, "viewport": {"width": width, "height": height}}, color_scheme=scheme
