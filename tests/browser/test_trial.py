@@ -68,10 +68,7 @@ def test_each_trial_page_opens_with_what_matters_on_the_first_screen(
     notice = page.locator(".start-notice")
     expect(notice).to_contain_text("Today is in a no-ball block of your trial")
     wholly_on_screen(notice)
-    if size == PHONE_SIZES[0]:
-        # At 320 by 640 the notice, read before starting, takes the button's place on the first
-        # screen: it is a scroll away.
-        wholly_on_screen(page.get_by_role("button", name="I'm ready, start"))
+    wholly_on_screen(page.get_by_role("button", name="I'm ready, start"))
 
     page.goto(base + reverse("trial:rate"))
     wholly_on_screen(page.get_by_text("Your usual pain today: over the day as a whole"))
