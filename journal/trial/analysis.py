@@ -23,7 +23,7 @@ from itertools import product
 
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 from scipy import special
 
 from journal import display
@@ -310,14 +310,15 @@ def _adherence(
     }
 
 
-def _count(singular: str, plural: str, count: int) -> str:
-    return ngettext(singular, plural, count) % {"count": count}
-
-
 def _rests_on(result: Result) -> str:
+    pairs, days = len(result.differences), result.rated_days_used
     return _("from %(pairs)s and %(days)s") % {
-        "pairs": _count("%(count)s pair", "%(count)s pairs", len(result.differences)),
-        "days": _count("%(count)s rated day", "%(count)s rated days", result.rated_days_used),
+        # Translators: follows "from" in "from 3 pairs and 40 rated days".
+        "pairs": npgettext("after from", "%(count)s pair", "%(count)s pairs", pairs)
+        % {"count": pairs},
+        # Translators: follows "and" in "from 3 pairs and 40 rated days".
+        "days": npgettext("after from", "%(count)s rated day", "%(count)s rated days", days)
+        % {"count": days},
     }
 
 
@@ -419,11 +420,12 @@ def _not_counted(result: Result) -> list[str]:
         )
     if result.pairs_unfinished:
         said.append(
-            _count(
+            ngettext(
                 "%(count)s pair not over is not counted.",
                 "%(count)s pairs not over are not counted.",
                 len(result.pairs_unfinished),
             )
+            % {"count": len(result.pairs_unfinished)}
         )
     return said
 

@@ -200,6 +200,39 @@ def unmarked_in_python(path: Path) -> list[str]:
     return found
 
 
+# The translation functions, and how many of their first arguments are message texts.
+TRANSLATING = {
+    "_": 1,
+    "gettext": 1,
+    "gettext_lazy": 1,
+    "gettext_noop": 1,
+    "ngettext": 2,
+    "ngettext_lazy": 2,
+    "pgettext": 2,
+    "pgettext_lazy": 2,
+    "npgettext": 3,
+    "npgettext_lazy": 3,
+}
+
+
+def untranslatable_calls(path: Path) -> list[str]:
+    """Calls of a translation function whose message is not written out: makemessages cannot
+    gather it, so it shows in English whatever the language."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            texts = node.args[: TRANSLATING.get(name, 0)]
+            if any(not (isinstance(t, ast.Constant) and isinstance(t.value, str)) for t in texts):
+                found.append((node.lineno, f"line {node.lineno}: {ast.unparse(node)[:80]}"))
+    return [text for _, text in sorted(found)]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_translated_message_is_written_out_where_it_is_translated(path):
+    assert untranslatable_calls(path) == []
+
+
 @pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(ROOT)))
 def test_every_message_in_python_is_marked(path):
     assert unmarked_in_python(path) == []
@@ -224,4 +257,20 @@ def test_the_python_lint_finds_messages_left_unmarked(tmp_path):
         "line 6: Every day",
         "line 6: Pick one now",
         "line 9: That is not right",
+    ]
+
+
+def test_the_python_lint_finds_a_message_passed_through_a_variable(tmp_path):
+    source = tmp_path / "analysis.py"
+    source.write_text(
+        "from django.utils.translation import gettext as _, ngettext\n"
+        "def count(singular, plural, n):\n"
+        "    return ngettext(singular, plural, n) % {'count': n}\n"
+        "WRITTEN = ngettext('%(count)s day', '%(count)s days', 2)\n"
+        "GLUED = _('Rated ' + 'today')\n"
+    )
+
+    assert untranslatable_calls(source) == [
+        "line 3: ngettext(singular, plural, n)",
+        "line 5: _('Rated ' + 'today')",
     ]
