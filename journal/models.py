@@ -47,8 +47,13 @@ class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):
 
 
 class JournalEntry(models.Model):
+    # Found through `journal_person_recorded` alone (migration 0015): beside an index on the person
+    # only, the planner read a long history's every row to keep its last weeks.
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_entries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="journal_entries",
+        db_index=False,
     )
     recorded_at = bounds.recorded_time_field(default=timezone.now)
     pain = models.PositiveSmallIntegerField(validators=[MaxValueValidator(PAIN_MAX)])
@@ -95,8 +100,10 @@ class JournalEntry(models.Model):
                 ),
                 name="journal_tags_are_words",
             ),
+            # The key first (migrations 0016, 0017): an index that starts with the person has the
+            # time next, or the planner reads a long history's every row for its last weeks.
             models.UniqueConstraint(
-                fields=["person", "submission_key"], name="journal_one_entry_a_submission"
+                fields=["submission_key", "person"], name="journal_one_entry_per_submission"
             ),
         ]
 

@@ -208,8 +208,13 @@ class ReleaseSessionQuerySet(models.QuerySet["ReleaseSession"]):
 
 
 class ReleaseSession(models.Model):
+    # Found through `session_person_started` alone (migration 0011): beside an index on the person
+    # only, the planner read a long history's every session to keep its last weeks.
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="release_sessions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="release_sessions",
+        db_index=False,
     )
     started_at = bounds.recorded_time_field(default=timezone.now)
     step = models.CharField(max_length=16, choices=Step, default=Step.PAIN_BEFORE)

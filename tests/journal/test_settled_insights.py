@@ -7,6 +7,8 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backrelease.common.local_time import day_start
@@ -14,7 +16,8 @@ from backrelease.common.period import Period
 from backrelease.devtools import demo
 from journal import insights
 from journal.models import HistoryRevision, JournalEntry
-from tests.factories import JournalEntryFactory, ReleaseSessionFactory
+from sessions.models import ReleaseSession
+from tests.factories import JournalEntryFactory, ReleaseSessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,62 @@ def test_a_change_to_a_settled_rating_reads_them_all_again(history, reads):
     assert reads == [None, None]
     assert found == insights.compute(period)
     assert found.trend_all != before.trend_all
+
+
+def rows_scanned(plan: dict) -> dict[str, int]:
+    """The rows each table's scans went through in an `EXPLAIN (ANALYZE, FORMAT JSON)` plan: those
+    they returned and those their filter threw away."""
+    found: dict[str, int] = {}
+    table = plan.get("Relation Name")
+    if table:
+        rows = plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)
+        found[table] = rows * plan["Actual Loops"]
+    for inner in plan.get("Plans", []):
+        for name, rows in rows_scanned(inner).items():
+            found[name] = found.get(name, 0) + rows
+    return found
+
+
+def test_after_a_write_the_rows_read_are_the_last_weeks_only(person):
+    """Three years of history among people whose rows are all recent (as most people's are, and
+    the bench's 200 patients'): after a rating of today's, each of the three queries goes through
+    the person's rows of the last weeks alone, through the (person, time) indexes. Beside an
+    index on the person only, the planner read every row of theirs and filtered the old ones out,
+    which made the insights after a write grow with the history."""
+    today = timezone.localdate(timezone=person.zone)
+    kinds = {"sessions", "journal"}
+    demo.fill(person, 3 * 365, today, rng=random.Random(3), entries_a_day=(2, 3, 4), kinds=kinds)
+    for number in range(40):
+        demo.fill(
+            UserFactory(),
+            8 * 7,
+            today,
+            rng=random.Random(number),
+            entries_a_day=(2, 3, 4),
+            kinds=kinds,
+        )
+    tables = {JournalEntry._meta.db_table, ReleaseSession._meta.db_table}
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+    insights.kept(Period.of(person))
+    JournalEntryFactory(person=person, pain=3)
+    period = Period.of(person)
+    with CaptureQueriesContext(connection) as queries:
+        insights.kept(period)
+    since = day_start(insights.recent_from(period), period.zone)
+    recent = {
+        JournalEntry._meta.db_table: JournalEntry.objects.of(person)
+        .filter(recorded_at__gte=since)
+        .count(),
+        ReleaseSession._meta.db_table: ReleaseSession.objects.filter(
+            person=person, started_at__gte=since
+        ).count(),
+    }
+    assert len(queries) == 4
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
+            scanned = rows_scanned(cursor.fetchone()[0][0]["Plan"])
+            for table in tables & scanned.keys():
+                assert scanned[table] <= recent[table], (table, query["sql"])
