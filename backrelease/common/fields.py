@@ -43,6 +43,7 @@ def rating_field(high: int, *, required: bool, what: str) -> forms.TypedChoiceFi
 
 def note_field() -> forms.CharField:
     return forms.CharField(
+        label=_("Note"),
         required=False,
         max_length=bounds.NOTE_MAX,
         validators=[bounds.validate_text],
