@@ -11,7 +11,7 @@ The rules, with the statistics behind them, are in docs/computation.md. Figures 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -462,26 +462,34 @@ def answers(ratings: Ratings, period: Period) -> Insights:
     to the period's last day (`Period.last_weeks`, as on the trends page), which for a share link
     may lie in the past."""
     eight_weeks_ago = period.last_weeks(8).shown_from
-    groups = ratings.sessions.items()
+    # One pass over the session groups (more of them the longer the history) counts each answer's
+    # sessions: by their ratings for the relief, by their drop for each side of each factor. A
+    # drop's count is its groups' summed, so `_repeated` gives the same sorted array as it would
+    # from the groups one by one.
+    rated: dict[bool, Counter[tuple[int, int]]] = {False: Counter(), True: Counter()}
+    sides = {name: (Counter(), Counter()) for name in FACTORS}
+    for group, count in ratings.sessions.items():
+        ratings_pair = (group.pain_before, group.pain_after)
+        rated[False][ratings_pair] += count
+        if group.recent:
+            rated[True][ratings_pair] += count
+        drop = group.pain_before - group.pain_after
+        if group.ball_setup == BallSetup.TWO:
+            sides["balls"][0][drop] += count
+        elif group.ball_setup == BallSetup.ONE:
+            sides["balls"][1][drop] += count
+        sides["knees"][0 if group.knees_lifted else 1][drop] += count
+        sides["breathing"][1 if group.breathing_skipped else 0][drop] += count
+        sides["morning"][0 if group.morning else 1][drop] += count
 
-    def rated(keep: Callable[[SessionGroup], bool]) -> Counter[tuple[int, int]]:
-        counted: Counter[tuple[int, int]] = Counter()
-        for group, count in groups:
-            if keep(group):
-                counted[group.pain_before, group.pain_after] += count
-        return counted
-
-    def drops(keep: Callable[[SessionGroup], bool]) -> np.ndarray:
-        return _repeated((g.pain_before - g.pain_after, n) for g, n in groups if keep(g))
-
-    def compared(keep_first, keep_second) -> Difference:
-        first, second = drops(keep_first), drops(keep_second)
+    def compared(name: str) -> Difference:
+        first, second = (_repeated(side.items()) for side in sides[name])
         return difference(first, second, ratings=2 * (len(first) + len(second)))
 
     day_means = ratings.days.items()
     return Insights(
-        relief_all=relief_of(rated(lambda g: True)),
-        relief_recent=relief_of(rated(lambda g: g.recent)),
+        relief_all=relief_of(rated[False]),
+        relief_recent=relief_of(rated[True]),
         trend_recent=trend(*_weekly_series(ratings.weeks, eight_weeks_ago)),
         trend_all=trend(*_weekly_series(ratings.weeks, None), settled=ratings.slopes),
         session_days=difference(
@@ -489,14 +497,7 @@ def answers(ratings: Ratings, period: Period) -> Insights:
             _repeated((pain, n) for (pain, had), n in day_means if not had),
             ratings=ratings.day_ratings,
         ),
-        factors={
-            "balls": compared(
-                lambda g: g.ball_setup == BallSetup.TWO, lambda g: g.ball_setup == BallSetup.ONE
-            ),
-            "knees": compared(lambda g: g.knees_lifted, lambda g: not g.knees_lifted),
-            "breathing": compared(lambda g: not g.breathing_skipped, lambda g: g.breathing_skipped),
-            "morning": compared(lambda g: g.morning, lambda g: not g.morning),
-        },
+        factors={name: compared(name) for name in FACTORS},
     )
 
 
