@@ -194,9 +194,25 @@ class AccessEvent(models.Model):
         return self.get_what_display()
 
 
+class DataRevision(models.Model):
+    """How many times anything a practice sees of a person has changed: a session, a journal
+    entry, a weekly check-in, a trial plan or a trial rating written, corrected or deleted.
+    Counted by database triggers on those tables (migration 0005), whatever writes them, so a
+    Reviewed mark kept with its number is cleared by any new data; the workspace list reads it in
+    its one query."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.DB_CASCADE, primary_key=True, related_name="+"
+    )
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"data revision {self.number}"
+
+
 class Review(models.Model):
-    """A member marked a patient reviewed; it stands while the patient's history revision (counted
-    by journal's triggers) is the one it saw."""
+    """A member marked a patient reviewed; it stands while the patient's data revision
+    (`DataRevision`, counted by triggers) is the one it saw."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

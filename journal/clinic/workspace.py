@@ -20,13 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
-from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from journal import display, insights, trends
-from journal.clinic.models import Grant, Membership, Review
-from journal.models import HistoryRevision, JournalEntry, WeeklyCheckIn
-from journal.trial.models import TrialPlan
+from journal.clinic.models import DataRevision, Grant, Membership, Review
+from journal.models import JournalEntry, WeeklyCheckIn
+from journal.trial import analysis, design
+from journal.trial.models import Status, TrialPlan, TrialRating
 from sessions.models import ReleaseSession
 
 # Worse against baseline by this much, on exact values (points or percent).
@@ -40,6 +41,28 @@ FLAGS = {
     "quiet": gettext_lazy("No rating for 7 days"),
     "severe": gettext_lazy("A rating of 9 or 10"),
     "trial": gettext_lazy("Trial result ready"),
+}
+
+# The trial column: a running plan's state, and a plan's result once it is over (finished, or
+# stopped early), as the verdict of `journal.trial.analysis` in a few words.
+TRIAL_STATES = {
+    Status.RUNNING: pgettext_lazy("trial plan", "running"),
+}
+TRIAL_RESULTS = {
+    (Status.FINISHED, analysis.HELPED): pgettext_lazy("trial plan", "finished: helped"),
+    (Status.FINISHED, analysis.UNCLEAR): pgettext_lazy("trial plan", "finished: unclear"),
+    (Status.FINISHED, analysis.NO_SIGN): pgettext_lazy("trial plan", "finished: no sign it helped"),
+    (Status.FINISHED, analysis.NOT_ENOUGH): pgettext_lazy(
+        "trial plan", "finished: not enough ratings to tell"
+    ),
+    (Status.STOPPED, analysis.HELPED): pgettext_lazy("trial plan", "stopped early: helped"),
+    (Status.STOPPED, analysis.UNCLEAR): pgettext_lazy("trial plan", "stopped early: unclear"),
+    (Status.STOPPED, analysis.NO_SIGN): pgettext_lazy(
+        "trial plan", "stopped early: no sign it helped"
+    ),
+    (Status.STOPPED, analysis.NOT_ENOUGH): pgettext_lazy(
+        "trial plan", "stopped early: not enough ratings to tell"
+    ),
 }
 
 NOW = "%(now)s::timestamptz"
@@ -104,7 +127,10 @@ SELECT g.id, g.person_id, g.shown_name, g.this_week,
        peg.week_start, peg.score,
        plan.status, plan.starts_on,
        review.reviewer_name, review.reviewed_at,
-       review.revision IS NOT NULL AND review.revision = coalesce(rev.number, 0)
+       review.revision IS NOT NULL AND review.revision = coalesce(rev.number, 0),
+       ({NOW} AT TIME ZONE g.time_zone)::date, g.shows_until,
+       plan.stopped_on, plan.pairs, plan.block_days, plan.baseline_week, plan.orders,
+       plan.days, plan.pains
 FROM g
 CROSS JOIN LATERAL (
     SELECT count(*) FILTER (WHERE session AND at > {WEEK_AGO}) AS sessions_7d,
@@ -163,12 +189,31 @@ LEFT JOIN LATERAL (
     ORDER BY week_start DESC LIMIT 1
 ) AS peg ON TRUE
 LEFT JOIN LATERAL (
-    SELECT status, starts_on FROM {TrialPlan._meta.db_table} p
-    WHERE p.person_id = g.person_id ORDER BY started_at DESC LIMIT 1
+    SELECT p.status, p.starts_on, p.stopped_on, p.pairs, p.block_days, p.baseline_week,
+           p.orders, over.days, over.pains
+    FROM {TrialPlan._meta.db_table} p
+    -- The ratings only of a plan whose days may be over (a running plan's last day is at least
+    -- 2 x pairs x block days after its start): the result is worked out from them (`_verdict`).
+    LEFT JOIN LATERAL (
+        SELECT array_agg(day ORDER BY day) AS days, array_agg(usual_pain ORDER BY day) AS pains
+        FROM {TrialRating._meta.db_table} r
+        WHERE r.plan_id = p.id
+    ) AS over ON p.status <> 'running'
+        OR p.starts_on + 2 * p.pairs * p.block_days
+           <= ({NOW} AT TIME ZONE g.time_zone)::date
+    -- A whole plan or none of it, as a share link shows them (`trial.plans.shown_between`):
+    -- the end of one within the dates is checked in `_trial`.
+    WHERE p.person_id = g.person_id
+      AND (g.shows_from IS NULL OR p.starts_on >= g.shows_from)
+      AND (g.shows_until IS NULL OR p.starts_on <= g.shows_until)
+    ORDER BY p.started_at DESC LIMIT 1
 ) AS plan ON TRUE
 LEFT JOIN {Review._meta.db_table} review
     ON review.practice_id = %(practice)s AND review.person_id = g.person_id
-LEFT JOIN {HistoryRevision._meta.db_table} rev ON rev.person_id = g.person_id
+-- Whether a Reviewed mark stands: any new data (a session, an entry, a check-in, a trial plan or
+-- rating, written, corrected or deleted) bumps the patient's data revision, by triggers kept on
+-- write (clinic migration 0005), and a mark stands only under the revision it was made at.
+LEFT JOIN {DataRevision._meta.db_table} rev ON rev.person_id = g.person_id
 ORDER BY g.shown_name, g.id
 """
 
@@ -189,6 +234,8 @@ class Row:
     peg_week: date | None
     peg: Decimal | None
     trial_status: str | None
+    # The verdict (`journal.trial.analysis`: helped, unclear, ...) of a plan that is over.
+    trial_verdict: str | None
     reviewed_by: str | None
     reviewed_at: datetime | None
     flags: tuple[str, ...]
@@ -299,10 +346,47 @@ def _weeks(
     return this_mean, baseline_mean, change
 
 
+@lru_cache(maxsize=4096)
+def _verdict(
+    plan_design: design.Design,
+    starts_on: date,
+    orders: tuple[str, ...],
+    end: date,
+    ratings: tuple[tuple[date, int], ...],
+) -> str:
+    """The verdict of a plan that is over, as its page gives it (`trial.plans.outcome`): worked
+    out once a process for each plan and its ratings, which are all of the key, so a rating
+    written or corrected gives a new key. The session days count only for adherence, which the
+    list does not show."""
+    blocks = design.schedule(plan_design, starts_on, list(orders))
+    return analysis.analyse(plan_design, blocks, dict(ratings), set(), end).verdict
+
+
+def _trial(values: tuple) -> tuple[str | None, str | None]:
+    """The latest plan's state, finished once its last day is over (as `trial.plans.latest`
+    has it), and its verdict once it is over; no plan when it ends after the grant's dates."""
+    (status, starts_on, today, shows_until, stopped_on, pairs, block_days, baseline_week, orders,
+     days, pains) = values  # fmt: skip
+    if status is None:
+        return None, None
+    plan_design = design.Design(pairs, block_days, baseline_week)
+    blocks = design.schedule(plan_design, starts_on, list(orders))
+    end = stopped_on or blocks[-1].last_day
+    if shows_until is not None and min(today, end) > shows_until:
+        return None, None
+    if status == Status.RUNNING and end < today:
+        status = Status.FINISHED
+    if status == Status.RUNNING:
+        return status, None
+    ratings = tuple(zip(days or (), pains or (), strict=True))
+    return status, _verdict(plan_design, starts_on, tuple(orders), min(today, end), ratings)
+
+
 def _row(values: tuple, now: datetime, interval: insights.Difference | None) -> Row:
     (grant_id, _person, name, _week, last_at, last_rated_at, sessions_7d, ratings_7d, highest,
-     this_pains, baseline_week, baseline_pains, peg_week, peg, trial_status, trial_start,
-     reviewer, reviewed_at, review_stands) = values  # fmt: skip
+     this_pains, baseline_week, baseline_pains, peg_week, peg, _trial_status, trial_start,
+     reviewer, reviewed_at, review_stands, today, shows_until, *plan) = values  # fmt: skip
+    trial_status, trial_verdict = _trial((_trial_status, trial_start, today, shows_until, *plan))
     this_mean, baseline_mean, change = _weeks(tuple(this_pains or ()), tuple(baseline_pains or ()))
     return Row(
         grant_id=grant_id,
@@ -319,6 +403,7 @@ def _row(values: tuple, now: datetime, interval: insights.Difference | None) -> 
         peg_week=peg_week,
         peg=peg,
         trial_status=trial_status,
+        trial_verdict=trial_verdict,
         reviewed_by=reviewer if review_stands else None,
         reviewed_at=reviewed_at if review_stands else None,
         flags=flags_of(change, last_rated_at, highest, trial_status, now),
@@ -356,9 +441,8 @@ class Wording:
         self.language = get_language()
         self.mark_reviewed = conditional_escape(_("Mark reviewed"))
         self.trial = {
-            "finished": conditional_escape(pgettext("trial plan", "result ready")),
-            "running": conditional_escape(pgettext("trial plan", "running")),
-            "stopped": conditional_escape(pgettext("trial plan", "stopped early")),
+            **{(state, None): conditional_escape(label) for state, label in TRIAL_STATES.items()},
+            **{key: conditional_escape(label) for key, label in TRIAL_RESULTS.items()},
         }
         self.flags = {key: conditional_escape(label) for key, label in FLAGS.items()}
         self.patient_url = _url_of("clinic:patient")
@@ -400,6 +484,10 @@ class Wording:
         return _one_decimal(self.language, row.peg), _day(
             self.language, row.peg_week, "MONTH_DAY_FORMAT"
         )
+
+    def trial_plan(self, row: Row) -> str:
+        """The latest plan's state, or its result once it is over."""
+        return self.trial.get((row.trial_status, row.trial_verdict), self.none)
 
     def reviewed(self, row: Row) -> str | None:
         if not row.reviewed_by:
@@ -485,8 +573,8 @@ def _mean_alone(language: str | None, mean: Decimal, n: int) -> str:
 
 
 def mark_reviewed(membership: Membership, person) -> None:
-    """Reviewed as of the patient's current history: new data clears it."""
-    revision = HistoryRevision.objects.filter(person=person).values_list("number", flat=True)
+    """Reviewed as of the patient's current data revision: new data clears it."""
+    revision = DataRevision.objects.filter(person=person).values_list("number", flat=True)
     Review.objects.update_or_create(
         practice=membership.practice,
         person=person,

@@ -45,6 +45,6 @@ def _row(row: Row, words: Wording, csrf: str) -> str:
     <td>{words.last_seven_days(row)}</td>
     <td>{words.change(row)}</td>
     <td>{f'{peg[0]} <span class="hint">({peg[1]})</span>' if peg else words.none}</td>
-    <td>{words.trial.get(row.trial_status, words.none)}</td>
+    <td>{words.trial_plan(row)}</td>
     <td>{reviewed}</td>
   </tr>"""
