@@ -48,9 +48,15 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # `make mutation` runs the mutated module's own tests first: most mutants die there in a
     # second, before the slower tests of every page that also passes through the module.
-    first = tuple(os.environ.get("MUTATION_TESTS_FIRST", "").split())
+    # In the order given: the quickest first.
+    first = os.environ.get("MUTATION_TESTS_FIRST", "").split()
     if first:
-        items.sort(key=lambda item: not item.nodeid.startswith(first))
+        items.sort(
+            key=lambda item: next(
+                (rank for rank, path in enumerate(first) if item.nodeid.startswith(path)),
+                len(first),
+            )
+        )
 
 
 # The locks of the mutation databases this process took, held until it ends.

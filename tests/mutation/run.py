@@ -38,11 +38,13 @@ KILLED_AT_LEAST = 0.90
 TEST_DATABASES = "test_backrelease_mutation"
 # Two mutants at a time, each with a test database of its own (tests/conftest.py).
 CHILDREN = int(os.environ.get("MUTATION_CHILDREN", "2"))
-# Each module's own tests, run first for its mutants (with -x): most die there in a second.
+# Each module's own tests, run first for its mutants (with -x), in this order: most die there in
+# a second.
 OWN_TESTS = {
     "journal/insights.py": "tests/journal/test_insights.py tests/journal/test_insight_sentences.py",
     "journal/trends.py": "tests/journal/test_trends.py tests/journal/test_change.py",
-    "journal/display.py": "tests/journal/test_insight_sentences.py tests/journal/test_change.py",
+    "journal/display.py": "tests/journal/test_display_rounding.py tests/journal/test_display_day.py"
+    " tests/journal/test_insight_sentences.py tests/journal/test_change.py",
     "backrelease/common/period.py": "tests/common/test_period.py",
     "backrelease/common/local_time.py": "tests/common/test_local_time.py",
     "backrelease/capability/": "tests/capability/",

@@ -86,3 +86,14 @@ def test_the_mark_is_sent_only_over_https_and_never_to_other_sites(person, setti
     )
     assert cookie["secure"] is True
     assert cookie["samesite"].lower() == "strict"
+
+
+def test_the_marks_removal_is_sent_as_the_mark_was_never_to_other_sites(person):
+    # The removal is written with the attributes the mark was set with, SameSite=Strict
+    # included (a removal without it is what browsers warn about, why Django's delete_cookie
+    # takes samesite).
+    client = Client()
+    log_in(client, person)
+    cookie = client.post(reverse("logout")).cookies[kept_pages.COOKIE]
+    assert cookie["max-age"] == 0
+    assert cookie["samesite"].lower() == "strict"
