@@ -152,6 +152,10 @@ def test_after_a_write_the_rows_read_are_the_last_weeks_only(person):
     }
     assert len(queries) == 4
     with connection.cursor() as cursor:
+        # A test's tables are small enough that reading one whole can be the cheaper plan, and
+        # the planner's pick then turns on its statistics; with that ruled out, what is held is
+        # that the indexes the queries find lead to the last weeks' rows alone.
+        cursor.execute("SET LOCAL enable_seqscan = off")
         for query in queries.captured_queries:
             cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
             scanned = rows_scanned(cursor.fetchone()[0][0]["Plan"])
