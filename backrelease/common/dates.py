@@ -16,9 +16,11 @@ FORMATS = {
     "j M": pgettext_lazy("date format", "j M"),
     "j M Y": pgettext_lazy("date format", "j M Y"),
     "j M Y, H:i": pgettext_lazy("date format", "j M Y, H:i"),
+    "j M, H:i": pgettext_lazy("date format", "j M, H:i"),
     "D j M": pgettext_lazy("date format", "D j M"),
     "D j M, H:i": pgettext_lazy("date format", "D j M, H:i"),
     "D j M Y, H:i": pgettext_lazy("date format", "D j M Y, H:i"),
+    r"D j M \a\t H:i": pgettext_lazy("date format", r"D j M \a\t H:i"),
     "l j F": pgettext_lazy("date format", "l j F"),
 }
 
