@@ -19,12 +19,14 @@ from django.http import HttpRequest, HttpResponse
 
 COOKIE = "kept_pages_owner"
 SESSION_KEY = "kept_pages_owner"
+# Never sent to other sites; the removal carries it too, as the mark was set with it.
+SAME_SITE = "Strict"
 
 
 @receiver(user_logged_in)
 def new_owner_mark(sender, request: HttpRequest, user, **kwargs) -> None:
     """A new login is a new owner: pages kept before it are not shown again."""
-    request.session[SESSION_KEY] = secrets.token_urlsafe(16)
+    request.session[SESSION_KEY] = secrets.token_urlsafe()
 
 
 class KeptPagesOwnerMiddleware:
@@ -38,15 +40,14 @@ class KeptPagesOwnerMiddleware:
         if response.status_code >= 500:
             # The database may be down: no second wait to find out who asked.
             return response
-        user = getattr(request, "user", None)
-        mark = None
-        if user and user.is_authenticated:
+        # Inside the authentication middleware: every request it sees has a user.
+        if request.user.is_authenticated:
             # A login from before marks existed gets one now.
-            mark = request.session.setdefault(SESSION_KEY, secrets.token_urlsafe(16))
-        if mark and request.COOKIES.get(COOKIE) != mark:
-            response.set_cookie(
-                COOKIE, mark, secure=settings.SESSION_COOKIE_SECURE, samesite="Strict"
-            )
-        elif not mark and COOKIE in request.COOKIES:
-            response.delete_cookie(COOKIE, samesite="Strict")
+            mark = request.session.setdefault(SESSION_KEY, secrets.token_urlsafe())
+            if request.COOKIES.get(COOKIE) != mark:
+                response.set_cookie(
+                    COOKIE, mark, secure=settings.SESSION_COOKIE_SECURE, samesite=SAME_SITE
+                )
+        elif COOKIE in request.COOKIES:
+            response.delete_cookie(COOKIE, samesite=SAME_SITE)
         return response
