@@ -119,13 +119,14 @@ def _line(weeks: list[Week], x: list[str], field: str, hover: bool) -> dict[str,
     if not hover:
         return line
     counts = [getattr(w, f"{field}_n") for w in weeks]
+    separator = display.decimal_separator()
     return line | {
         "customdata": [
             ngettext("%(count)d rating", "%(count)d ratings", n) % {"count": n} for n in counts
         ],
         # The figure as the table prints it, rounded in one place (plotly.js would round the
         # binary float, and 6.05 would read 6.0 on the chart and 6.1 in the table).
-        "text": [display.one_decimal(value) for value in values],
+        "text": [display.one_decimal(value, separator) for value in values],
         "hovertemplate": "%{text} (%{customdata})<extra>" + name + "</extra>",
     }
 

@@ -24,11 +24,13 @@ def exact(value: float | int | Decimal) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def one_decimal(value: float | int | Decimal | None) -> str:
-    """A mean as a person reads it, to one decimal in the page's language ("2.3", "2,3")."""
+def one_decimal(value: float | int | Decimal | None, separator: str | None = None) -> str:
+    """A mean as a person reads it, to one decimal in the page's language ("2.3", "2,3").
+    `separator`: the language's decimal mark (`decimal_separator`), given by a caller that prints
+    hundreds of figures at once, for whom looking it up for each would cost more than printing."""
     if value is None:
         return "–"
-    return number(rounded(value))
+    return number(rounded(value), separator)
 
 
 def rounded(value: float | int | Decimal) -> Decimal:
@@ -37,12 +39,17 @@ def rounded(value: float | int | Decimal) -> Decimal:
     return shown if shown else Decimal("0.0")
 
 
-def number(value: Decimal | int) -> str:
+def number(value: Decimal | int, separator: str | None = None) -> str:
     """A figure in the page's language, every digit kept: a decimal comma in German and Spanish.
     Only what a person reads goes through here; files and data for machines keep the dot.
     Written out whole, as `number_format` would not: it writes a figure of hundreds of decimal
     places (a slope of 1e-300) in scientific notation."""
-    return format(value, "f").replace(".", get_format("DECIMAL_SEPARATOR"))
+    return format(value, "f").replace(".", separator or decimal_separator())
+
+
+def decimal_separator() -> str:
+    """The decimal mark of the page's language."""
+    return get_format("DECIMAL_SEPARATOR")
 
 
 def figures(value: float, low: float, high: float) -> tuple[Decimal, Decimal, Decimal]:

@@ -197,18 +197,28 @@ class Week(NamedTuple):
         )
 
 
-# The trend table shows this many recent weeks at first; the earlier ones come on request, so a
-# long history does not make every view of the page render and send hundreds of rows.
-TABLE_WEEKS = 52
+# The trend table shows this many recent weeks at first, as many as the default range; the earlier
+# ones come on request (or in the weekly CSV), so a long history does not make every view of the
+# page render and send a table of hundreds of rows under charts that already show every week.
+TABLE_WEEKS = RANGES[DEFAULT_RANGE]
 WHOLE_TABLE = "whole"
 
 
 def table(weeks: list[Week], asked: str | None) -> dict:
-    """The trend table's context: its rows (the recent ones, or all when `asked` is "whole") and
-    how many earlier weeks are left out."""
+    """The trend table's context: its rows (the recent ones, or all when `asked` is "whole"), how
+    many earlier weeks are left out, and the title of the mark on a mean from too few ratings."""
     whole = asked == WHOLE_TABLE or len(weeks) <= TABLE_WEEKS
     shown = weeks if whole else weeks[-TABLE_WEEKS:]
-    return {"rows": table_rows(shown), "earlier_weeks": len(weeks) - len(shown)}
+    return {
+        "rows": table_rows(shown),
+        "earlier_weeks": len(weeks) - len(shown),
+        "uncertain_title": ngettext(
+            "Uncertain: fewer than %(count)s rating",
+            "Uncertain: fewer than %(count)s ratings",
+            ENOUGH_RATINGS,
+        )
+        % {"count": ENOUGH_RATINGS},
+    }
 
 
 def partial_for(asked: str | None) -> str:
@@ -226,15 +236,18 @@ def table_rows(weeks: list[Week]) -> list[dict]:
     and means in column order, each mean with the number of ratings behind it and whether they
     are too few to trust. Dictionaries, since the template language reads a key at once where an
     attribute costs it a failed lookup first, and the table may have hundreds of rows."""
+    separator = display.decimal_separator()
     return [
         {
             "week": display.day(week.week),
             "empty": week.is_empty,
             "sessions": str(week.sessions_completed),
-            "peg": display.one_decimal(week.peg),
+            "peg": display.one_decimal(week.peg, separator),
             "means": [
                 {
-                    "shown": None if week[value] is None else display.one_decimal(week[value]),
+                    "shown": None
+                    if week[value] is None
+                    else display.one_decimal(week[value], separator),
                     "count": str(week[count]),
                     "uncertain": week[count] < ENOUGH_RATINGS,
                 }

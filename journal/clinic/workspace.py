@@ -430,10 +430,10 @@ class Wording:
     """Each row's words as the list shows them, in the active language and time zone
     (`journal/templatetags/workspace_tags.py` puts them in the table). The list's constant words
     and URLs are worked out once a page; each count, day and change once a process for each
-    language (as the trend table's cells are, `trend_tags.mean_cells`), since they follow from the
-    figures and the language alone. The template language spent about half a millisecond a row on
-    them, which for 200 patients was most of the page's time. Every text is escaped here as the
-    template escaped it: a translated sentence's placeholders, never the sentence."""
+    language, since they follow from the figures and the language alone: worked out in the
+    template language, they were most of a long list's time (docs/benchmarks/bench-http.json,
+    "clinic list"). Every text is escaped here as the template escaped it: a translated sentence's
+    placeholders, never the sentence."""
 
     none = "–"
 

@@ -310,7 +310,8 @@ def test_a_long_range_shows_its_last_year_and_the_whole_table_on_request(link, p
 
 def test_it_shows_the_last_twelve_weeks_and_all_of_the_range_on_request(link, person):
     """Twelve weeks by default, so the report costs the same however long the history; the
-    sentence still compares against the first week of the link's whole range."""
+    sentence still compares against the first week of the link's whole range. Over every week,
+    the charts show all of them and the table its last twelve, the earlier ones on request."""
     start = timezone.now() - timedelta(weeks=19)
     for week in range(20):
         JournalEntryFactory.create_batch(
@@ -327,7 +328,8 @@ def test_it_shows_the_last_twelve_weeks_and_all_of_the_range_on_request(link, pe
     assert '<a href="?range=12w" id="range-12w"' in page
     everything = client.get(url() + "?range=all").text
     table = everything.split('<table class="trend-table"')[1].split("</table>")[0]
-    assert table.count('<th scope="row">') == 20
+    assert table.count('<th scope="row">') == 12
+    assert "Show the 8 earlier weeks too" in everything
     figures = client.get(url(page="figures.json?range=all")).json()
     assert len(figures["pain"]["data"][0]["x"]) == 20
     partial = client.get(url() + "?range=4w", HTTP_HX_REQUEST="true").text

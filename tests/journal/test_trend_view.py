@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.trends import TABLE_WEEKS, Week, table_rows
+from journal import trends
+from journal.trends import TABLE_WEEKS, Week
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, every
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_each_row_gives_every_mean_with_its_count_in_the_columns_order():
         }
     )
     empty = Week(**{**nothing, **counts, "week": date(2026, 1, 12), "sessions_completed": 0})
-    table = render_to_string("journal/trends.html#trend-rows", {"rows": table_rows([rated, empty])})
+    table = render_to_string("journal/trends.html#trend-rows", trends.table([rated, empty], None))
     rows = [line.strip() for line in table.split("\n") if line.strip()]
     cells = re.findall(r"<td>(.*?)</td>", rows[0])
     assert cells == [
@@ -155,7 +156,10 @@ def test_it_swaps_the_range_as_an_htmx_partial(person, person_client, htmx_heade
     full = person_client.get(URL, {"range": "4w"}).text
     assert "<html" in full
     assert full.count("<tr") == 1 + 4
-    assert person_client.get(URL, {"range": "all"}).text.count("<tr") == 1 + 20
+    everything = person_client.get(URL, {"range": "all"}).text
+    assert everything.count("<tr") == 1 + TABLE_WEEKS
+    assert "Show the 8 earlier weeks too" in everything
+    assert len(figures(everything, person_client)["pain"]["data"][0]["x"]) == 20
     assert person_client.get(URL).text.count("<tr") == 1 + 12
 
 
