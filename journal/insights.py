@@ -340,8 +340,8 @@ def difference(first: Sequence[float], second: Sequence[float], ratings: int = 0
 def differences(pairs: Sequence[tuple[Sequence[float], Sequence[float], int]]) -> list[Difference]:
     """`difference` of many pairs of groups (the clinic's list has one a patient): Welch's interval
     as `stats.ttest_ind(first, second, equal_var=False)` gives it, bit for bit
-    (tests/journal/test_welch.py), its arithmetic and quantiles done once for all pairs. A call of
-    SciPy's spent 1.5 ms a pair checking its arguments: most of the list's time."""
+    (tests/journal/test_welch.py), its arithmetic and quantiles done once for all pairs: a call of
+    SciPy's a pair spent most of the list's time checking its arguments."""
     found: list[Difference] = []
     spread: list[tuple[int, np.ndarray, np.ndarray, float]] = []
     for first, second, ratings in pairs:
