@@ -42,7 +42,8 @@ CHILDREN = int(os.environ.get("MUTATION_CHILDREN", "2"))
 # a second.
 OWN_TESTS = {
     "journal/insights.py": "tests/journal/test_insights.py tests/journal/test_insight_sentences.py",
-    "journal/trends.py": "tests/journal/test_trends.py tests/journal/test_change.py",
+    "journal/trends.py": "tests/journal/test_trends_units.py tests/journal/test_trends_sql_units.py"
+    " tests/journal/test_change.py tests/journal/test_trends.py",
     "journal/display.py": "tests/journal/test_display_rounding.py tests/journal/test_display_day.py"
     " tests/journal/test_insight_sentences.py tests/journal/test_change.py",
     "backrelease/common/period.py": "tests/common/test_period.py",
