@@ -3,16 +3,18 @@ app's way in (PgBouncer in front of HAProxy, which asks Patroni which node is th
 loopback: what `make failover-test` and `make restore-test` run. Debian's packages, never a
 stand-in.
 
-Every file is the deployment's own (`docs/deploy/patroni.yml`, `pgbackrest.conf`, `haproxy.cfg`,
-`pgbouncer.ini`) with only names, addresses, ports, folders and secrets replaced: a certificate
-made for the drill with openssl, passwords made for the run, and the pgBackRest repository in a
-local folder as the stand-in for object storage. Each node is its own cluster on its own port,
+Every file is the deployment's own (`docs/deploy/patroni.yml`, `etcd.conf`, `pgbackrest.conf`,
+`haproxy.cfg`, `pgbouncer.ini`) with only names, addresses, ports, folders and secrets replaced:
+a CA made for the drill with openssl and the certificates it issues (PostgreSQL and Patroni's
+REST API, etcd, Patroni's etcd client), passwords made for the run, and the pgBackRest repository
+in a local folder as the stand-in for object storage. Each node is its own cluster on its own port,
 data folder and Patroni REST port, as three machines would be. Every file stays in `.pg/ha/`,
 owned by the server's OS user.
 """
 
 from __future__ import annotations
 
+import base64
 import configparser
 import contextlib
 import io
@@ -21,6 +23,7 @@ import os
 import secrets
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -39,6 +42,7 @@ DEPLOYED = DEPLOY / "patroni.yml"
 DEPLOYED_PGBACKREST = DEPLOY / "pgbackrest.conf"
 DEPLOYED_HAPROXY = DEPLOY / "haproxy.cfg"
 DEPLOYED_PGBOUNCER = DEPLOY / "pgbouncer.ini"
+DEPLOYED_ETCD = DEPLOY / "etcd.conf"
 DEPLOYED_RESTORE = DEPLOY / "patroni-restore.yml"
 RESTORED_STANZA = "backrelease-restored"
 TLS = HOME / "tls"
@@ -48,6 +52,7 @@ HAPROXY_PORT = 5449
 PGBOUNCER_PORT = 6449
 STANZA = "backrelease"
 APP_USER = "backrelease"
+RESTAPI_USER = yaml.safe_load(DEPLOYED.read_text())["restapi"]["authentication"]["username"]
 
 
 @dataclass(frozen=True)
@@ -88,26 +93,49 @@ NODES = (Node("node1", 5441, 8441), Node("node2", 5442, 8442), Node("node3", 544
 ETCDS = (Etcd("etcd1", 2391, 2392), Etcd("etcd2", 2393, 2394), Etcd("etcd3", 2395, 2396))
 LOOPBACK_NET = "127.0.0.1/32"
 DEPLOYED_NET = "10.0.0.0/8"
+# The deployment's certificate folders, each machine's files from the deployment's one CA; the
+# drill's are all in TLS, etcd's with a prefix of their own (on a machine of their own, they are
+# server.crt there too).
+DEPLOYED_TLS = {
+    "/etc/patroni/tls/": "",
+    "/etc/etcd/tls/": "etcd-",
+    "/etc/haproxy/tls/": "",
+    "/etc/pgbouncer/tls/": "",
+}
+# The machine's own name in its certificate; the drill's certificates name localhost.
+DRILL_HOST = "localhost"
 
 
 def make_secrets() -> dict[str, str]:
-    """A password for each role and the repository's cipher pass, new for each run."""
-    names = ("superuser", "replication", "rewind", "app", "cipher")
+    """A password for each role, Patroni's REST API and the repository's cipher pass, new for
+    each run."""
+    names = ("superuser", "replication", "rewind", "app", "restapi", "cipher")
     return {name: secrets.token_urlsafe(24) for name in names}
+
+
+def drill_path(path: str) -> str:
+    """A deployed certificate's path as the drill's, in TLS; the CA is the one CA."""
+    folder, name = path.rsplit("/", 1)
+    return str(TLS / (name if name == "ca.crt" else DEPLOYED_TLS[f"{folder}/"] + name))
 
 
 def config(node: Node, bin_dir: Path, passwords: dict[str, str]) -> dict:
     """The deployed Patroni configuration for one loopback node."""
     found = yaml.safe_load(DEPLOYED.read_text())
-    found |= {
-        "name": node.name,
-        "log": {"dir": str(node.home), "level": "INFO"},
-        "restapi": {
-            "listen": f"127.0.0.1:{node.rest_port}",
-            "connect_address": f"127.0.0.1:{node.rest_port}",
-        },
-        "etcd3": {"hosts": [f"127.0.0.1:{etcd.client_port}" for etcd in ETCDS]},
+    found |= {"name": node.name, "log": {"dir": str(node.home), "level": "INFO"}}
+    found["restapi"] |= {
+        "listen": f"127.0.0.1:{node.rest_port}",
+        "connect_address": f"127.0.0.1:{node.rest_port}",
     }
+    found["restapi"]["authentication"]["password"] = passwords["restapi"]
+    found["etcd3"]["hosts"] = [f"127.0.0.1:{etcd.client_port}" for etcd in ETCDS]
+    for section, keys in (
+        ("restapi", ("certfile", "keyfile", "cafile")),
+        ("ctl", ("certfile", "keyfile", "cacert")),
+        ("etcd3", ("cacert", "cert", "key")),
+    ):
+        for key in keys:
+            found[section][key] = drill_path(found[section][key])
     postgresql = found["postgresql"]
     postgresql |= {
         "listen": f"127.0.0.1:{node.port}",
@@ -117,16 +145,40 @@ def config(node: Node, bin_dir: Path, passwords: dict[str, str]) -> dict:
         "pgpass": str(node.home / "pgpass"),
         "pg_hba": [rule.replace(DEPLOYED_NET, LOOPBACK_NET) for rule in postgresql["pg_hba"]],
     }
-    postgresql["parameters"] |= {
-        "unix_socket_directories": str(node.home),
-        "ssl_cert_file": str(TLS / "server.crt"),
-        "ssl_key_file": str(TLS / "server.key"),
-        "ssl_ca_file": str(TLS / "ca.crt"),
-    }
+    postgresql["parameters"]["unix_socket_directories"] = str(node.home)
+    for key in ("ssl_cert_file", "ssl_key_file", "ssl_ca_file"):
+        postgresql["parameters"][key] = drill_path(postgresql["parameters"][key])
     for role, values in postgresql["authentication"].items():
         values["password"] = passwords[role]
         if "sslrootcert" in values:
-            values["sslrootcert"] = str(TLS / "ca.crt")
+            values["sslrootcert"] = drill_path(values["sslrootcert"])
+    return found
+
+
+def etcd_environment(etcd: Etcd) -> dict[str, str]:
+    """The deployed etcd settings (docs/deploy/etcd.conf, Debian's /etc/default/etcd) for one
+    loopback member."""
+    found = dict(
+        line.split("=", 1)
+        for line in DEPLOYED_ETCD.read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    client = f"https://127.0.0.1:{etcd.client_port}"
+    peer = f"https://127.0.0.1:{etcd.peer_port}"
+    found |= {
+        "ETCD_NAME": etcd.name,
+        "ETCD_DATA_DIR": str(etcd.data_dir),
+        "ETCD_LISTEN_CLIENT_URLS": client,
+        "ETCD_ADVERTISE_CLIENT_URLS": client,
+        "ETCD_LISTEN_PEER_URLS": peer,
+        "ETCD_INITIAL_ADVERTISE_PEER_URLS": peer,
+        "ETCD_INITIAL_CLUSTER": ",".join(
+            f"{e.name}=https://127.0.0.1:{e.peer_port}" for e in ETCDS
+        ),
+    }
+    for key, value in found.items():
+        if key.endswith("_FILE"):
+            found[key] = drill_path(value)
     return found
 
 
@@ -198,39 +250,53 @@ def restore_config(node: Node, bin_dir: Path, passwords: dict[str, str], target:
 
 
 def haproxy_config() -> str:
-    """The deployed HAProxy configuration with loopback addresses and the drill's ports."""
-    lines = []
+    """The deployed HAProxy configuration with loopback addresses, the drill's ports, its CA, and
+    a server line for each node made from the first deployed one."""
+    lines, servers = [], []
     for line in DEPLOYED_HAPROXY.read_text().splitlines():
         words = line.split()
         if words[:1] == ["bind"]:
             line = line.replace(words[1], f"127.0.0.1:{HAPROXY_PORT}")
         elif words[:2] == ["stats", "socket"]:
             line = line.replace(words[2], str(HOME / "haproxy.sock"))
+        elif "ca-file" in words:
+            path = words[words.index("ca-file") + 1]
+            line = line.replace(path, drill_path(path))
         elif words[:1] == ["server"]:
+            servers.append(words)
             continue
         lines.append(line)
-    lines += [
-        f"    server {node.name} 127.0.0.1:{node.port} check port {node.rest_port}"
-        for node in NODES
-    ]
+    # server db1 db1.internal:5432 check port 8008 check-sni db1.internal
+    name, address, *options = servers[0][1:]
+    host, port = address.split(":")
+    rest_port = options[options.index("port") + 1]
+    for node in NODES:
+        replaced = {host: DRILL_HOST, rest_port: str(node.rest_port)}
+        kept = " ".join(replaced.get(word, word) for word in options)
+        lines.append(f"    server {node.name} 127.0.0.1:{node.port} {kept}")
     return "\n".join(lines) + "\n"
 
 
-def pgbouncer_config(passwords: dict[str, str]) -> str:
-    """The deployed PgBouncer configuration, its database behind HAProxy, SCRAM for the app."""
-    home = HOME / "pgbouncer"
+def pgbouncer_config(
+    passwords: dict[str, str], name: str = "pgbouncer", port: int = PGBOUNCER_PORT
+) -> str:
+    """The deployed PgBouncer configuration, its database behind HAProxy, SCRAM for the app, the
+    server's certificate checked against the drill's CA; its files in HOME/`name`."""
+    home = HOME / name
     parser = _ini(DEPLOYED_PGBOUNCER)
     parser["databases"] = {
         cluster.DB_NAME: f"host=127.0.0.1 port={HAPROXY_PORT} dbname={cluster.DB_NAME}"
     }
-    parser["pgbouncer"].update(
+    settings = parser["pgbouncer"]
+    settings.update(
         {
             "listen_addr": "127.0.0.1",
-            "listen_port": str(PGBOUNCER_PORT),
+            "listen_port": str(port),
             "unix_socket_dir": "",
             "auth_file": str(home / "userlist.txt"),
             "logfile": str(home / "pgbouncer.log"),
             "pidfile": str(home / "pgbouncer.pid"),
+            "server_tls_ca_file": drill_path(settings["server_tls_ca_file"]),
         }
     )
     return _ini_text(parser)
@@ -239,6 +305,21 @@ def pgbouncer_config(passwords: dict[str, str]) -> str:
 def app_url(passwords: dict[str, str]) -> str:
     """The app's DATABASE_URL: PgBouncer, as README "Deploying" says a deployment has it."""
     return f"postgres://{APP_USER}:{passwords['app']}@127.0.0.1:{PGBOUNCER_PORT}/{cluster.DB_NAME}"
+
+
+def app_environment(url: str) -> dict[str, str]:
+    """The app's database settings on the drill cluster: `url` (PgBouncer's) in transaction
+    pooling, as docs/deploy/pgbouncer.ini says a deployment runs it."""
+    return {"DATABASE_URL": url, "DATABASE_TRANSACTION_POOLING": "1"}
+
+
+def migrate_app(url: str) -> None:
+    """The app's own migrations, the way the app reaches the cluster: PgBouncer in transaction
+    pooling, HAProxy, the primary over TLS."""
+    env = os.environ | app_environment(url)
+    env["DJANGO_SETTINGS_MODULE"] = "backrelease.devtools.settings"
+    command = [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"]
+    subprocess.run(command, cwd=cluster.ROOT, env=env, check=True, timeout=600)
 
 
 def _owned_by_server(*paths: Path) -> None:
@@ -253,18 +334,41 @@ def _write(path: Path, text: str, mode: int = 0o600) -> None:
     _owned_by_server(path)
 
 
+# The drill's certificates, each issued by its CA: the one machine's (PostgreSQL, Patroni's REST
+# API and patronictl, as on a database machine), etcd's (clients and peers), and Patroni's as an
+# etcd client. Each names 127.0.0.1 and localhost.
+CERTIFICATES = ("server", "etcd-server", "etcd-client")
+
+
 def make_certificate() -> None:
-    """A CA and a server certificate for 127.0.0.1 signed by it, made with openssl for the run."""
+    """The drill's CA, the certificates it issues, and another CA that issued none of them (for
+    the check that PgBouncer refuses a server it cannot vouch for), made with openssl for the
+    run."""
     TLS.mkdir(parents=True)
+    # With the extensions a strict client asks for (Python's default since 3.13): a CA that says
+    # it signs certificates, and certificates that name their issuer's key and their uses.
     steps = [
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=backrelease-drill-ca "
-        "-keyout ca.key -out ca.crt",
-        "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
-        "-keyout server.key -out server.csr",
-        "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost' > san.ext",
-        "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 "
-        "-extfile san.ext -out server.crt",
+        f"openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=backrelease-drill-{name} "
+        "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign "
+        f"-keyout {name}.key -out {name}.crt"
+        for name in ("ca", "another-ca")
     ]
+    extensions = (
+        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        "basicConstraints=CA:FALSE",
+        "keyUsage=digitalSignature,keyEncipherment",
+        "extendedKeyUsage=serverAuth,clientAuth",
+        "subjectKeyIdentifier=hash",
+        "authorityKeyIdentifier=keyid,issuer",
+    )
+    (TLS / "san.ext").write_text("\n".join(extensions) + "\n")
+    for name in CERTIFICATES:
+        steps += [
+            f"openssl req -newkey rsa:2048 -nodes -subj /CN={name} "
+            f"-keyout {name}.key -out {name}.csr",
+            f"openssl x509 -req -in {name}.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 "
+            f"-extfile san.ext -out {name}.crt",
+        ]
     for step in steps:
         subprocess.run(["sh", "-c", step], cwd=TLS, check=True, capture_output=True)
     for path in TLS.iterdir():
@@ -395,29 +499,20 @@ class Cluster:
         for etcd in members:
             self.start_etcd(etcd)
         for etcd in members:
-            address = f"http://127.0.0.1:{etcd.client_port}/health"
+            address = f"https://127.0.0.1:{etcd.client_port}/health"
             wait(
-                lambda address=address: (_get(address) or {}).get("health") == "true", 60, etcd.name
+                lambda address=address: (_get(address, ETCD_CLIENT) or {}).get("health") == "true",
+                60,
+                etcd.name,
             )
 
     def start_etcd(self, etcd: Etcd) -> None:
+        """Debian's etcd with the deployed settings in its environment, as Debian's etcd.service
+        starts it."""
         binary = shutil.which("etcd") or "/usr/bin/etcd"
-        members = ",".join(f"{e.name}=http://127.0.0.1:{e.peer_port}" for e in ETCDS)
-        client = f"http://127.0.0.1:{etcd.client_port}"
-        peer = f"http://127.0.0.1:{etcd.peer_port}"
-        command = [
-            binary,
-            f"--name={etcd.name}",
-            f"--data-dir={etcd.data_dir}",
-            f"--listen-client-urls={client}",
-            f"--advertise-client-urls={client}",
-            f"--listen-peer-urls={peer}",
-            f"--initial-advertise-peer-urls={peer}",
-            f"--initial-cluster={members}",
-            "--initial-cluster-token=backrelease-drill",
-            "--initial-cluster-state=new",
-        ]
-        self._spawn(etcd.name, cluster.as_server_user(command), HOME / f"{etcd.name}.log")
+        environment = [f"{key}={value}" for key, value in etcd_environment(etcd).items()]
+        command = cluster.as_server_user(["env", *environment, binary])
+        self._spawn(etcd.name, command, HOME / f"{etcd.name}.log")
 
     def add(self, node: Node, found: dict, stanzas: tuple[str, ...] = (STANZA,)) -> None:
         """A node of its own configuration `found` (a new cluster's, say), started."""
@@ -454,14 +549,7 @@ class Cluster:
         wait(lambda: haproxy_up() == [leader().name], 30, "HAProxy")
 
     def start_pgbouncer(self) -> None:
-        home = HOME / "pgbouncer"
-        home.mkdir(exist_ok=True)
-        _owned_by_server(home)
-        _write(home / "userlist.txt", f'"{APP_USER}" "{self.passwords["app"]}"\n')
-        _write(home / "pgbouncer.ini", pgbouncer_config(self.passwords))
-        binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
-        command = cluster.as_server_user([binary, str(home / "pgbouncer.ini")])
-        self._spawn("pgbouncer", command, home / "pgbouncer.out")
+        self.spawn_pgbouncer("pgbouncer", PGBOUNCER_PORT, pgbouncer_config(self.passwords))
         import psycopg  # noqa: PLC0415 (only the drill needs it, not the config checks)
 
         def answers() -> bool:
@@ -472,6 +560,77 @@ class Cluster:
             return True
 
         wait(answers, 30, "PgBouncer")
+
+    def spawn_pgbouncer(self, name: str, port: int, text: str) -> None:
+        home = HOME / name
+        home.mkdir(exist_ok=True)
+        _owned_by_server(home)
+        _write(home / "userlist.txt", f'"{APP_USER}" "{self.passwords["app"]}"\n')
+        _write(home / "pgbouncer.ini", text)
+        binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        command = cluster.as_server_user([binary, str(home / "pgbouncer.ini")])
+        self._spawn(name, command, home / "pgbouncer.out")
+
+    def refused_by_pgbouncer_trusting_another_ca(self) -> str:
+        """A second PgBouncer, the drill's own configuration but trusting only a CA that did not
+        issue the servers' certificates: what the app meets through it (it should be refused)."""
+        import psycopg  # noqa: PLC0415
+
+        text = pgbouncer_config(self.passwords, "pgbouncer-another-ca", STRANGER_PORT)
+        text = text.replace(str(TLS / "ca.crt"), str(TLS / "another-ca.crt"))
+        self.spawn_pgbouncer("pgbouncer-another-ca", STRANGER_PORT, text)
+        url = app_url(self.passwords).replace(f":{PGBOUNCER_PORT}/", f":{STRANGER_PORT}/")
+        deadline = time.monotonic() + 30
+        try:
+            while True:
+                try:
+                    # Longer than query_wait_timeout: PgBouncer's own answer, not ours.
+                    with psycopg.connect(url, connect_timeout=20) as conn:
+                        conn.execute("SELECT 1")
+                    return "accepted"
+                except psycopg.OperationalError as error:
+                    # Refused outright only until it listens.
+                    if "refused" not in str(error) or time.monotonic() > deadline:
+                        answer = str(error).strip().splitlines()[-1][:120]
+                        break
+                    time.sleep(0.5)
+        finally:
+            self.stop("pgbouncer-another-ca")
+        log = (HOME / "pgbouncer-another-ca" / "pgbouncer.log").read_text()
+        why = "certificate verify failed" if "certificate verify failed" in log else "?"
+        return f"refused: {answer} (PgBouncer's log: {why})"
+
+    def security(self) -> dict:
+        """What the deployed security refuses and allows on the running cluster: etcd without a
+        client certificate; Patroni's endpoints that change something (POST /reload: harmless
+        if wrongly let through) without a certificate, without the password, with a wrong one,
+        and as patronictl sends it; patronictl as configured; PgBouncer trusting another CA."""
+        node = leader()
+        reload = rest(node, "/reload")
+        password = self.passwords["restapi"]
+        found = {
+            "etcd_without_a_client_certificate": _refusal(
+                lambda: _get_raising(f"https://127.0.0.1:{ETCDS[0].client_port}/health", None)
+            ),
+            "patroni_change_without_a_client_certificate": _refusal(
+                lambda: _send(reload, b"", certificate=None, password=password)
+            ),
+            "patroni_change_without_the_password": _refusal(lambda: _send(reload, b"")),
+            "patroni_change_with_a_wrong_password": _refusal(
+                lambda: _send(reload, b"", password="wrong")
+            ),
+            "patroni_change_with_certificate_and_password": _refusal(
+                lambda: _send(reload, b"", password=password)
+            ),
+        }
+        listed = cluster._run(
+            ["/usr/bin/patronictl", "-c", str(node.config_file), "list", "--format", "json"]
+        )
+        found["patronictl_list_members"] = (
+            len(json.loads(listed.stdout)) if listed.returncode == 0 else listed.stderr[-200:]
+        )
+        found["pgbouncer_trusting_another_ca"] = self.refused_by_pgbouncer_trusting_another_ca()
+        return found
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name)
@@ -501,26 +660,74 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child in found]
 
 
-def _get(address: str) -> dict | None:
+# (certificate, key) a client presents: Patroni's own to etcd, and the machine's for Patroni's
+# endpoints that change something (as patronictl, whose `ctl` section names it).
+ETCD_CLIENT = ("etcd-client.crt", "etcd-client.key")
+SERVER_CERTIFICATE = ("server.crt", "server.key")
+STRANGER_PORT = 6450
+
+
+def rest(node: Node, path: str) -> str:
+    """The address of `path` on the node's REST API (HTTPS, docs/deploy/patroni.yml)."""
+    return f"https://127.0.0.1:{node.rest_port}{path}"
+
+
+def _context(certificate: tuple[str, str] | None) -> ssl.SSLContext:
+    """The server checked against the drill's CA, by name (127.0.0.1); a client certificate."""
+    context = ssl.create_default_context(cafile=TLS / "ca.crt")
+    if certificate:
+        context.load_cert_chain(*(TLS / name for name in certificate))
+    return context
+
+
+def _get_raising(address: str, certificate: tuple[str, str] | None) -> dict:
+    with urllib.request.urlopen(address, timeout=2, context=_context(certificate)) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def _get(address: str, certificate: tuple[str, str] | None = None) -> dict | None:
     try:
-        with urllib.request.urlopen(address, timeout=2) as response:
-            return json.loads(response.read() or b"{}")
+        return _get_raising(address, certificate)
     except (urllib.error.URLError, OSError, ValueError):
         return None
 
 
-def _post(address: str, body: bytes) -> None:
-    request = urllib.request.Request(
-        address, data=body, method="POST", headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
+def _send(
+    address: str,
+    body: bytes,
+    certificate: tuple[str, str] | None = SERVER_CERTIFICATE,
+    password: str | None = None,
+) -> None:
+    """A POST to Patroni's REST API, as patronictl sends it."""
+    headers = {"Content-Type": "application/json"}
+    if password is not None:
+        token = base64.b64encode(f"{RESTAPI_USER}:{password}".encode()).decode()
+        headers["Authorization"] = f"Basic {token}"
+    request = urllib.request.Request(address, data=body, method="POST", headers=headers)
+    with urllib.request.urlopen(request, timeout=30, context=_context(certificate)) as response:
         response.read()
+
+
+def _post(address: str, body: bytes) -> None:
+    """An authorised POST to Patroni's REST API: the machine's certificate, the run's password."""
+    _send(address, body, password=json.loads(SECRETS.read_text())["restapi"])
+
+
+def _refusal(call) -> str:
+    """How `call` was refused ("accepted" when it was not)."""
+    try:
+        call()
+    except urllib.error.HTTPError as error:
+        return f"HTTP {error.code}"
+    except (urllib.error.URLError, OSError) as error:
+        return f"refused: {getattr(error, 'reason', error)}"[:160]
+    return "accepted"
 
 
 def members() -> list[dict]:
     """Patroni's view of the cluster: each member's name, role and state."""
     for node in NODES:
-        found = _get(f"http://127.0.0.1:{node.rest_port}/cluster")
+        found = _get(rest(node, "/cluster"))
         if found:
             return found.get("members", [])
     return []

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -46,14 +45,7 @@ def migrate(url: str) -> dict:
     """The app's own migrations, the way the app reaches the cluster: PgBouncer in transaction
     pooling, HAProxy, the primary over TLS."""
     started = time.monotonic()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DATABASE_TRANSACTION_POOLING": "1",
-        "DJANGO_SETTINGS_MODULE": "backrelease.devtools.settings",
-    }
-    command = [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"]
-    subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=600)
+    ha.migrate_app(url)
     with psycopg.connect(url, autocommit=True) as conn:
         (applied,) = conn.execute("SELECT count(*) FROM django_migrations").fetchone()
     return {"migrations": applied, "seconds": round(time.monotonic() - started, 1)}
@@ -165,7 +157,7 @@ def into_patroni(db: ha.Cluster, moment: str, expected: list[tuple]) -> dict:
     def leads() -> bool:
         """Primary, and past the restart that follows a custom bootstrap (Patroni then removes
         the recovery settings and restarts PostgreSQL)."""
-        state = ha._get(f"http://127.0.0.1:{node.rest_port}/patroni") or {}
+        state = ha._get(ha.rest(node, "/patroni")) or {}
         ready = "SELECT 'ready:' || current_setting('recovery_target_time')"
         return (
             state.get("role") in ("master", "primary")
@@ -217,7 +209,7 @@ def main() -> int:
         # A switchover: the archive now holds timeline 2 and its history file.
         candidate = ha.sync_standby()
         request = json.dumps({"leader": source.name, "candidate": candidate.name}).encode()
-        ha._post(f"http://127.0.0.1:{source.rest_port}/switchover", request)
+        ha._post(ha.rest(source, "/switchover"), request)
         ha.wait(lambda: ha.leader() == candidate and ha.whole(), 120, "the switchover")
         source = candidate
         fill(url, ROWS + ROWS // 4 + 1, ROWS // 4)
