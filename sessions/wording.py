@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 
 from django import forms
 from django.db import connections
-from django.db.models import Count, F, QuerySet, Value
+from django.db.models import Count, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from django.utils.translation import gettext_lazy
@@ -172,24 +172,24 @@ class Used:
     count: int
 
 
-def used(rated: Iterable[tuple[QuerySet, str, str]]) -> list[Used]:
+def used(tables: Iterable[tuple[QuerySet, Sequence[tuple[str, str]]]]) -> list[Used]:
     """The wordings the ratings were given in, with their counts, in the instruments' order:
-    `rated` holds (rows, the name of one of their ratings, its instrument), counted together in
-    one query. A rating kept from before wording was recorded counts as en-gb v1, what it was
-    given in."""
-    parts = [
-        rows.filter(**{f"{rating}__isnull": False})
-        .order_by()
-        .values(shown=F(f"{rating}_wording"))
-        .annotate(n=Count("pk"), instrument=Value(instrument))
-        .values_list("shown", "instrument", "n")
-        for rows, rating, instrument in rated
-    ]
-    if not parts:
-        return []
+    `tables` holds each table's rows with the ratings they hold, each with its instrument. A query
+    a table, which reads its rows once for all of their ratings, grouped by the wordings (a few
+    groups, however long the history). A rating kept from before wording was recorded counts as
+    en-gb v1, what it was given in."""
     counts: Counter[RatingWording] = Counter()
-    for pk, instrument, n in parts[0].union(*parts[1:], all=True).order_by():
-        counts[by_pk(pk) if pk is not None else first_english(instrument)] += n
+    for rows, ratings in tables:
+        grouped = (
+            rows.order_by()
+            .values(*(f"{rating}_wording" for rating, _ in ratings))
+            .annotate(**{f"{rating}_given": Count(rating) for rating, _ in ratings})
+        )
+        for group in grouped:
+            for rating, instrument in ratings:
+                if given := group[f"{rating}_given"]:
+                    pk = group[f"{rating}_wording"]
+                    counts[by_pk(pk) if pk is not None else first_english(instrument)] += given
     order = {value: n for n, value in enumerate(Instrument.values)}
     found = [Used(wording, n) for wording, n in counts.items()]
     return sorted(found, key=lambda u: (order[u.wording.instrument], u.wording.language))

@@ -35,21 +35,29 @@ def scope(shared) -> exports.Scope:
 
 
 def wordings(shown: exports.Scope, trial_outcomes: list) -> list[wording.Used]:
-    """The wordings the shown ratings were given in, each with its count: a query a rating."""
-    sessions = shown.sessions()
-    check_ins = shown.check_ins()
+    """The wordings the shown ratings were given in, each with its count: a query a table."""
     trial = TrialRating.objects.filter(plan__in=[outcome.plan for outcome in trial_outcomes])
     return wording.used(
         [
-            (sessions, "pain_before", Instrument.PAIN),
-            (sessions, "arch_before", Instrument.ARCH),
-            (sessions, "arch_after", Instrument.ARCH),
-            (sessions, "pain_after", Instrument.PAIN),
-            (shown.journal_entries(), "pain", Instrument.PAIN),
-            (check_ins, "pain_average", Instrument.PEG_PAIN),
-            (check_ins, "enjoyment_interference", Instrument.PEG_ENJOYMENT),
-            (check_ins, "activity_interference", Instrument.PEG_ACTIVITY),
-            (trial, "usual_pain", Instrument.TRIAL_DAILY),
+            (
+                shown.sessions(),
+                [
+                    ("pain_before", Instrument.PAIN),
+                    ("arch_before", Instrument.ARCH),
+                    ("arch_after", Instrument.ARCH),
+                    ("pain_after", Instrument.PAIN),
+                ],
+            ),
+            (shown.journal_entries(), [("pain", Instrument.PAIN)]),
+            (
+                shown.check_ins(),
+                [
+                    ("pain_average", Instrument.PEG_PAIN),
+                    ("enjoyment_interference", Instrument.PEG_ENJOYMENT),
+                    ("activity_interference", Instrument.PEG_ACTIVITY),
+                ],
+            ),
+            (trial, [("usual_pain", Instrument.TRIAL_DAILY)]),
         ]
     )
 
