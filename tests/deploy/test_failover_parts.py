@@ -1,5 +1,5 @@
-"""The parts `make failover-test` rests on, fast: the deployed Patroni, pgBackRest, HAProxy and
-PgBouncer configurations, what the drill changes in each (addresses, ports, paths and secrets,
+"""The parts `make failover-test` rests on, fast: the deployed Patroni, etcd, pgBackRest, HAProxy
+and PgBouncer configurations, what the drill changes in each (addresses, ports, paths and secrets,
 nothing else), and how Patroni's answers are read."""
 
 from __future__ import annotations
@@ -11,13 +11,17 @@ import yaml
 from backrelease.devtools import ha
 
 BIN = Path("/usr/lib/postgresql/15/bin")
-PASSWORDS = {
-    name: f"{name}-secret" for name in ("superuser", "replication", "rewind", "app", "cipher")
-}
+PASSWORDS = {name: f"{name}-secret" for name in ha.make_secrets()}
 
 
 def deployed() -> dict:
     return yaml.safe_load(ha.DEPLOYED.read_text())
+
+
+def deployed_etcd() -> dict[str, str]:
+    """docs/deploy/etcd.conf, Debian's /etc/default/etcd: its settings by name."""
+    lines = ha.DEPLOYED_ETCD.read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
 def leaves(tree, path: tuple = ()) -> dict[tuple, object]:
@@ -74,6 +78,72 @@ def test_every_network_connection_is_tls_and_scram_for_a_role_that_has_one():
     assert dcs["password_encryption"] == "scram-sha-256"
 
 
+def test_the_store_and_patronis_rest_api_take_only_tls_clients_from_the_ca():
+    found = deployed()
+    store = found["etcd3"]
+    assert store["protocol"] == "https"
+    assert store["cacert"] and store["cert"] and store["key"]
+    api = found["restapi"]
+    assert api["certfile"] and api["keyfile"] and api["cafile"]
+    # The endpoints that change something need a certificate from the CA and the password.
+    assert api["verify_client"] == "optional"
+    assert api["authentication"]["username"]
+    assert api["authentication"]["password"] == "from the secret store"
+    assert found["ctl"] == {
+        "certfile": api["certfile"],
+        "keyfile": api["keyfile"],
+        "cacert": api["cafile"],
+    }
+    shipped = deployed_etcd()
+    urls = [value for key, value in shipped.items() if key.endswith("_URLS")]
+    urls += [member.split("=", 1)[1] for member in shipped["ETCD_INITIAL_CLUSTER"].split(",")]
+    assert len(urls) == 7
+    assert all(url.startswith("https://") for url in urls)
+    assert shipped["ETCD_CLIENT_CERT_AUTH"] == shipped["ETCD_PEER_CLIENT_CERT_AUTH"] == "true"
+    for side in ("", "PEER_"):
+        for key in ("CERT_FILE", "KEY_FILE", "TRUSTED_CA_FILE"):
+            assert shipped[f"ETCD_{side}{key}"].startswith("/etc/etcd/tls/")
+
+
+def test_the_drill_runs_the_deployed_etcd_file_with_only_loopback_changes():
+    shipped = deployed_etcd()
+    replaced = {
+        "ETCD_NAME",
+        "ETCD_DATA_DIR",
+        "ETCD_LISTEN_CLIENT_URLS",
+        "ETCD_ADVERTISE_CLIENT_URLS",
+        "ETCD_LISTEN_PEER_URLS",
+        "ETCD_INITIAL_ADVERTISE_PEER_URLS",
+        "ETCD_INITIAL_CLUSTER",
+        *(key for key in shipped if key.endswith("_FILE")),
+    }
+    for etcd in ha.ETCDS:
+        drill = ha.etcd_environment(etcd)
+        assert set(drill) == set(shipped)
+        assert {key for key in shipped if drill[key] != shipped[key]} <= replaced
+        for key in replaced - {"ETCD_NAME", "ETCD_DATA_DIR"}:
+            assert drill[key].count("https://127.0.0.1:") == shipped[key].count("https://")
+        for key in (key for key in shipped if key.endswith("_FILE")):
+            assert Path(drill[key]).parent == ha.TLS
+    assert ha.etcd_environment(ha.ETCDS[0])["ETCD_CERT_FILE"] == str(ha.TLS / "etcd-server.crt")
+    assert ha.etcd_environment(ha.ETCDS[0])["ETCD_TRUSTED_CA_FILE"] == str(ha.TLS / "ca.crt")
+
+
+def test_the_drill_issues_every_certificate_the_deployment_names_from_its_one_ca():
+    named = [
+        value
+        for path, value in leaves(deployed()).items()
+        if isinstance(value, str) and value.startswith("/etc/") and "/tls/" in value
+    ]
+    named += [value for value in deployed_etcd().values() if value.startswith("/etc/")]
+    named.append(ha._ini(ha.DEPLOYED_PGBOUNCER)["pgbouncer"]["server_tls_ca_file"])
+    named += [word for word in ha.DEPLOYED_HAPROXY.read_text().split() if "/tls/" in word]
+    assert len(named) == 22
+    made = {f"{name}.{ext}" for name in ha.CERTIFICATES for ext in ("crt", "key")} | {"ca.crt"}
+    for path in named:
+        assert Path(ha.drill_path(path)).name in made
+
+
 def test_the_wal_goes_to_the_encrypted_repository_at_least_every_minute():
     found = deployed()
     parameters = found["bootstrap"]["dcs"]["postgresql"]["parameters"]
@@ -95,6 +165,16 @@ def test_the_drill_runs_the_deployed_patroni_file_with_only_loopback_changes():
         ("name",),
         ("restapi", "listen"),
         ("restapi", "connect_address"),
+        ("restapi", "certfile"),
+        ("restapi", "keyfile"),
+        ("restapi", "cafile"),
+        ("restapi", "authentication", "password"),
+        ("ctl", "certfile"),
+        ("ctl", "keyfile"),
+        ("ctl", "cacert"),
+        ("etcd3", "cacert"),
+        ("etcd3", "cert"),
+        ("etcd3", "key"),
         ("postgresql", "listen"),
         ("postgresql", "connect_address"),
         ("postgresql", "data_dir"),
@@ -122,6 +202,12 @@ def test_the_drill_runs_the_deployed_patroni_file_with_only_loopback_changes():
                 ha.DEPLOYED_NET, ha.LOOPBACK_NET
             )
         assert found["bootstrap"] == deployed()["bootstrap"]
+        assert found["etcd3"]["protocol"] == "https"
+        assert found["restapi"]["cafile"] == str(ha.TLS / "ca.crt")
+        assert found["restapi"]["authentication"] == {
+            "username": deployed()["restapi"]["authentication"]["username"],
+            "password": PASSWORDS["restapi"],
+        }
     # Three machines' worth: nothing shared but etcd and the certificate.
     for key in ("listen", "data_dir", "pgpass"):
         assert len({found["postgresql"][key] for found in nodes}) == 3
@@ -156,15 +242,30 @@ def test_the_app_reaches_the_primary_through_pgbouncer_and_haproxys_patroni_chec
     shipped = ha.DEPLOYED_HAPROXY.read_text()
     assert "option httpchk GET /primary" in shipped
     assert "on-marked-down shutdown-sessions" in shipped
+    # Patroni's answer over TLS, its certificate checked against the CA and the node's name.
+    assert "default-server check-ssl verify required ca-file /etc/haproxy/tls/ca.crt" in shipped
+    servers = [line.split() for line in shipped.splitlines() if line.split()[:1] == ["server"]]
+    assert len(servers) == 3
+    for server in servers:
+        host = server[2].split(":")[0]
+        assert server[3:] == ["check", "port", "8008", "check-sni", host]
     drill = ha.haproxy_config()
     kept = [line for line in shipped.splitlines() if line.split()[:1] not in (["bind"], ["server"])]
     kept = [line for line in kept if line.split()[:2] != ["stats", "socket"]]
+    kept = [line for line in kept if "ca-file" not in line]
     assert all(line in drill.splitlines() for line in kept)
+    assert f"default-server check-ssl verify required ca-file {ha.TLS / 'ca.crt'}" in drill
     for node in ha.NODES:
-        assert f"server {node.name} 127.0.0.1:{node.port} check port {node.rest_port}" in drill
+        assert (
+            f"server {node.name} 127.0.0.1:{node.port} check port {node.rest_port} "
+            "check-sni localhost"
+        ) in drill
+    assert len([line for line in drill.splitlines() if line.split()[:1] == ["server"]]) == 3
     bouncer = ha._ini(ha.DEPLOYED_PGBOUNCER)
     assert bouncer["databases"]["backrelease"].startswith("host=127.0.0.1 port=5000 ")
-    assert bouncer["pgbouncer"]["server_tls_sslmode"] == "require"
+    # The server's certificate from the CA; its name cannot match behind HAProxy.
+    assert bouncer["pgbouncer"]["server_tls_sslmode"] == "verify-ca"
+    assert bouncer["pgbouncer"]["server_tls_ca_file"] == "/etc/pgbouncer/tls/ca.crt"
     local = ha._ini_from_text(ha.pgbouncer_config(PASSWORDS))
     assert local["databases"]["backrelease"].startswith(f"host=127.0.0.1 port={ha.HAPROXY_PORT} ")
     changed = {
@@ -179,7 +280,9 @@ def test_the_app_reaches_the_primary_through_pgbouncer_and_haproxys_patroni_chec
         "auth_file",
         "logfile",
         "pidfile",
+        "server_tls_ca_file",
     }
+    assert local["pgbouncer"]["server_tls_ca_file"] == str(ha.TLS / "ca.crt")
     assert ha.app_url(PASSWORDS) == (
         f"postgres://backrelease:app-secret@127.0.0.1:{ha.PGBOUNCER_PORT}/backrelease"
     )
