@@ -267,8 +267,8 @@ def haproxy_config() -> str:
             continue
         lines.append(line)
     # server db1 db1.internal:5432 check port 8008 check-sni db1.internal
-    name, address, *options = servers[0][1:]
-    host, port = address.split(":")
+    address, *options = servers[0][2:]
+    host = address.split(":")[0]
     rest_port = options[options.index("port") + 1]
     for node in NODES:
         replaced = {host: DRILL_HOST, rest_port: str(node.rest_port)}
@@ -576,10 +576,10 @@ class Cluster:
         issue the servers' certificates: what the app meets through it (it should be refused)."""
         import psycopg  # noqa: PLC0415
 
-        text = pgbouncer_config(self.passwords, "pgbouncer-another-ca", STRANGER_PORT)
+        text = pgbouncer_config(self.passwords, "pgbouncer-another-ca", ANOTHER_CA_PORT)
         text = text.replace(str(TLS / "ca.crt"), str(TLS / "another-ca.crt"))
-        self.spawn_pgbouncer("pgbouncer-another-ca", STRANGER_PORT, text)
-        url = app_url(self.passwords).replace(f":{PGBOUNCER_PORT}/", f":{STRANGER_PORT}/")
+        self.spawn_pgbouncer("pgbouncer-another-ca", ANOTHER_CA_PORT, text)
+        url = app_url(self.passwords).replace(f":{PGBOUNCER_PORT}/", f":{ANOTHER_CA_PORT}/")
         deadline = time.monotonic() + 30
         try:
             while True:
@@ -664,7 +664,7 @@ def _children(pid: int) -> list[int]:
 # endpoints that change something (as patronictl, whose `ctl` section names it).
 ETCD_CLIENT = ("etcd-client.crt", "etcd-client.key")
 SERVER_CERTIFICATE = ("server.crt", "server.key")
-STRANGER_PORT = 6450
+ANOTHER_CA_PORT = 6450
 
 
 def rest(node: Node, path: str) -> str:
