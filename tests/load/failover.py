@@ -563,32 +563,45 @@ def one_run(number: int) -> dict:
     } | found
 
 
+# The primary's own WAL counters (PostgreSQL 14+): records, full-page images and bytes.
+WAL_SQL = "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal"
+
+
 def faults(writers: Writers, db: ha.Cluster, url: str) -> dict:
     """The WAL of journal saves on a cluster with nothing wrong (the raw writer paused), then
     every fault in turn."""
     lsn = "SELECT pg_current_wal_lsn() - '0/0'"
     writers.raw_paused.set()
-    # A failover starts a new WAL file: measured first, on the whole cluster.
-    started, wal_before = time.time(), int(ha.psql(ha.leader(), lsn))
+    # A failover starts a new WAL file: measured first, on the whole cluster, on one primary.
+    primary = ha.leader()
+    started = time.time()
+    before = [int(n) for n in ha.psql(primary, WAL_SQL).split("|")]
     time.sleep(STEADY_WAL_S)
-    steady = int(ha.psql(ha.leader(), lsn)) - wal_before
+    records, images, wal = (
+        int(n) - b for n, b in zip(ha.psql(primary, WAL_SQL).split("|"), before, strict=True)
+    )
     saves = sum("acked" in a for a in writers.since(started))
     writers.raw_paused.clear()
     started, wal_before = time.time(), int(ha.psql(ha.leader(), lsn))
     found = [drill(db, writers, url, name, fault) for name, fault in FAULTS.items()]
-    wal = int(ha.psql(ha.leader(), lsn)) - wal_before
+    wal_faults = int(ha.psql(ha.leader(), lsn)) - wal_before
     return {
         "steady": {
             "seconds": STEADY_WAL_S,
             "entries_saved": saves,
-            "wal_bytes": steady,
+            "wal_bytes": wal,
+            "wal_records": records,
+            # A page's first change after a checkpoint is written whole (8 kB): how many of the
+            # bytes depend on where the checkpoints fell, not on the saves.
+            "full_page_images": images,
             # The form's GET and its POST: everything a person's save writes, session included.
-            "wal_bytes_a_saved_entry": round(steady / saves) if saves else None,
+            "wal_bytes_a_saved_entry": round(wal / saves) if saves else None,
+            "wal_records_a_saved_entry": round(records / saves, 1) if saves else None,
         },
         # What the primary wrote during the faults: the entries, the raw writer's rows,
         # checkpoints, and the WAL file each promotion starts.
         "during_the_faults": {
-            "wal_bytes": wal,
+            "wal_bytes": wal_faults,
             "entries_saved": sum("acked" in a for a in writers.since(started)),
             "raw_writes": sum("acked" in a for a in writers.since(started, raw=True)),
         },
