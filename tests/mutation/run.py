@@ -41,7 +41,9 @@ CHILDREN = int(os.environ.get("MUTATION_CHILDREN", "2"))
 # Each module's own tests, run first for its mutants (with -x), in this order: most die there in
 # a second.
 OWN_TESTS = {
-    "journal/insights.py": "tests/journal/test_insights.py tests/journal/test_insight_sentences.py",
+    "journal/insights.py": "tests/journal/test_insights_units.py tests/journal/test_welch.py"
+    " tests/journal/test_insights_sql_units.py tests/journal/test_kept_insights.py"
+    " tests/journal/test_insight_sentences.py tests/journal/test_insights.py",
     "journal/trends.py": "tests/journal/test_trends_units.py tests/journal/test_trends_sql_units.py"
     " tests/journal/test_change.py tests/journal/test_trends.py",
     "journal/display.py": "tests/journal/test_display_rounding.py tests/journal/test_display_day.py"
