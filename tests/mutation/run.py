@@ -47,6 +47,7 @@ OWN_TESTS = {
     "journal/trends.py": "tests/journal/test_trends_units.py tests/journal/test_trends_sql_units.py"
     " tests/journal/test_change.py tests/journal/test_trends.py",
     "journal/display.py": "tests/journal/test_display_rounding.py tests/journal/test_display_day.py"
+    " tests/journal/test_display_separator_units.py"
     " tests/journal/test_insight_sentences.py tests/journal/test_change.py",
     "backrelease/common/period.py": "tests/common/test_period.py",
     "backrelease/common/local_time.py": "tests/common/test_local_time.py",
