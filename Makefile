@@ -162,10 +162,10 @@ mutation: db nginx node_modules/.package-lock.json
 
 # Three Patroni nodes, a three-member etcd, pgBackRest, HAProxy and PgBouncer from docs/deploy,
 # losing a postmaster, a Patroni, an etcd member, the whole store and the synchronous standby in
-# turn while writes go on through PgBouncer; every acknowledged write looked for, two primaries
-# looked for. RUNS fresh clusters (3); loopback only, bounded, stops by itself. Writes
-# docs/benchmarks/failover.json.
-failover-test: $(STAMP) pgbouncer patroni
+# turn while people save journal entries through nginx and the app; every saved entry looked for,
+# two primaries looked for. RUNS fresh clusters (3); loopback only, bounded, stops by itself.
+# Writes docs/benchmarks/failover.json.
+failover-test: $(STAMP) nginx pgbouncer patroni
 	$(PY) tests/load/failover.py
 
 # The task worker through a PostgreSQL restart and a kill -9 in the middle of a mail, on a
