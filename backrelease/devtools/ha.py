@@ -541,12 +541,32 @@ class Cluster:
         ]
         self._spawn(node.name, cluster.as_server_user(command), node.home / "patroni.out")
 
-    def start_haproxy(self) -> None:
-        path = HOME / "haproxy.cfg"
-        _write(path, haproxy_config(), 0o644)
+    def start_haproxy(self, name: str = "haproxy", text: str | None = None) -> None:
+        path = HOME / f"{name}.cfg"
+        _write(path, text or haproxy_config(), 0o644)
         binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
-        self._spawn("haproxy", [binary, "-db", "-f", str(path)], HOME / "haproxy.log")
-        wait(lambda: haproxy_up() == [leader().name], 30, "HAProxy")
+        self._spawn(name, [binary, "-db", "-f", str(path)], HOME / f"{name}.log")
+        if text is None:
+            wait(lambda: haproxy_up() == [leader().name], 30, "HAProxy")
+
+    def refused_by_haproxy_expecting_another_name(self) -> str:
+        """A second HAProxy, the drill's own configuration but expecting each node's certificate
+        to name another host: whether it still sends to the primary (it should send nowhere)."""
+        text = haproxy_config().replace(f"check-sni {DRILL_HOST}", "check-sni another.internal")
+        text = text.replace(f"127.0.0.1:{HAPROXY_PORT}", f"127.0.0.1:{ANOTHER_NAME_PORT}")
+        text = text.replace(str(HOME / "haproxy.sock"), str(HOME / "haproxy-another-name.sock"))
+        self.start_haproxy("haproxy-another-name", text)
+        try:
+            # Its checks run every second; two that fail mark a node down (fall 2).
+            time.sleep(5)
+            up = haproxy_up("haproxy-another-name")
+        finally:
+            self.stop("haproxy-another-name")
+        log = (HOME / "haproxy-another-name.log").read_text()
+        if up:
+            return f"sends to {up}"
+        refused = "different from the expected one" in log
+        return f"sends nowhere (certificate {'refused' if refused else '?'})"
 
     def start_pgbouncer(self) -> None:
         self.spawn_pgbouncer("pgbouncer", PGBOUNCER_PORT, pgbouncer_config(self.passwords))
@@ -604,7 +624,8 @@ class Cluster:
         """What the deployed security refuses and allows on the running cluster: etcd without a
         client certificate; Patroni's endpoints that change something (POST /reload: harmless
         if wrongly let through) without a certificate, without the password, with a wrong one,
-        and as patronictl sends it; patronictl as configured; PgBouncer trusting another CA."""
+        and as patronictl sends it; patronictl as configured; PgBouncer trusting another CA;
+        HAProxy expecting another name in the nodes' certificates."""
         node = leader()
         reload = rest(node, "/reload")
         password = self.passwords["restapi"]
@@ -630,6 +651,7 @@ class Cluster:
             len(json.loads(listed.stdout)) if listed.returncode == 0 else listed.stderr[-200:]
         )
         found["pgbouncer_trusting_another_ca"] = self.refused_by_pgbouncer_trusting_another_ca()
+        found["haproxy_expecting_another_name"] = self.refused_by_haproxy_expecting_another_name()
         return found
 
     def stop(self, name: str) -> None:
@@ -665,6 +687,7 @@ def _children(pid: int) -> list[int]:
 ETCD_CLIENT = ("etcd-client.crt", "etcd-client.key")
 SERVER_CERTIFICATE = ("server.crt", "server.key")
 ANOTHER_CA_PORT = 6450
+ANOTHER_NAME_PORT = 5450
 
 
 def rest(node: Node, path: str) -> str:
@@ -771,14 +794,14 @@ def whole(expected: int = len(NODES)) -> bool:
     )
 
 
-def haproxy_up() -> list[str]:
-    """The servers HAProxy sends to now (those passing Patroni's GET /primary)."""
+def haproxy_up(name: str = "haproxy") -> list[str]:
+    """The servers HAProxy (`name`) sends to now (those passing Patroni's GET /primary)."""
     import socket  # noqa: PLC0415
 
     try:
         with socket.socket(socket.AF_UNIX) as conn:
             conn.settimeout(2)
-            conn.connect(str(HOME / "haproxy.sock"))
+            conn.connect(str(HOME / f"{name}.sock"))
             conn.sendall(b"show stat\n")
             answer = b""
             while chunk := conn.recv(65536):

@@ -38,9 +38,10 @@ same of the raw writer's keys), the longest time without an acknowledged write, 
 nodes accepting writes at once: each node asked over its own socket four times a second whether
 it would acknowledge a write (a primary with its synchronous standby streaming), HAProxy asked
 which nodes it sends to, and the raw writer's acknowledgements of two nodes never interleaved.
-Checked once a run, on the whole cluster: what the deployed security refuses (`ha.Cluster.security`:
-etcd without a client certificate, Patroni's changes without certificate or password, PgBouncer
-trusting another CA). RUNS fresh clusters (3); figures to docs/benchmarks/failover.json. Loopback
+Checked once a run, on the whole cluster: what the deployed security refuses
+(`ha.Cluster.security`: etcd without a client certificate, Patroni's changes without certificate
+or password, PgBouncer trusting another CA, HAProxy expecting another name in the nodes'
+certificates). RUNS fresh clusters (3); figures to docs/benchmarks/failover.json. Loopback
 only, bounded, stops everything it started.
 """
 
@@ -510,6 +511,7 @@ def secure(found: dict) -> bool:
         and found["patroni_change_with_certificate_and_password"] == "accepted"
         and found["patronictl_list_members"] == len(ha.NODES)
         and found["pgbouncer_trusting_another_ca"].endswith("certificate verify failed)")
+        and found["haproxy_expecting_another_name"] == "sends nowhere (certificate refused)"
     )
 
 
