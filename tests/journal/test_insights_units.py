@@ -237,6 +237,27 @@ RELIEF = [
             "bedeutsamen Rückgang (2 Punkte oder 30\xa0%)."
         ),
     ),
+    # A drop of 1 point is a drop, every time alike or at the median.
+    (
+        R(6, E(1.0, 1.0, 1.0), 0, all_same=True, at_median=6),
+        "When: pain dropped by the same 1.0 points after every session, from 6 sessions rated "
+        "before and after, so there is no spread to give an interval from; 0 of them reached a "
+        "drop that matters (2 points or 30%).",
+        "When: Der Schmerz sank nach jeder Sitzung um dieselben 1,0 Punkte, gestützt auf 6 "
+        "Sitzungen mit Angaben vorher und nachher, daher gibt es keine Streuung, aus der sich ein "
+        "Intervall angeben ließe; 0 davon erreichten einen bedeutsamen Rückgang (2 Punkte oder "
+        "30\xa0%).",
+    ),
+    (
+        R(20, E(1.0, 1.0, 1.0), 4, at_median=15),
+        "When: pain dropped right after a session, by a median 1.0 points, from 20 sessions rated "
+        "before and after; 15 of them dropped by exactly that, so many that its 95% interval is "
+        "that figure alone; 4 of them reached a drop that matters (2 points or 30%).",
+        "When: der Schmerz sank direkt nach einer Sitzung, im Median um 1,0 Punkte, gestützt auf "
+        "20 Sitzungen mit Angaben vorher und nachher; 15 davon sanken um genau diesen Wert, so "
+        "viele, dass das 95-%-Intervall nur aus diesem Wert besteht; 4 davon erreichten einen "
+        "bedeutsamen Rückgang (2 Punkte oder 30\xa0%).",
+    ),
 ]
 TREND = [
     (
