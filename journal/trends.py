@@ -200,7 +200,7 @@ class Week(NamedTuple):
 # The trend table shows this many recent weeks at first, as many as the default range; the earlier
 # ones come on request (or in the weekly CSV), so a long history does not make every view of the
 # page render and send a table of hundreds of rows under charts that already show every week.
-TABLE_WEEKS = RANGES[DEFAULT_RANGE]
+TABLE_WEEKS = 12
 WHOLE_TABLE = "whole"
 
 

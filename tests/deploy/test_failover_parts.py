@@ -357,3 +357,22 @@ def test_the_drills_restore_changes_only_the_target_over_the_shipped_overlay():
         ("postgresql", "recovery_conf", "restore_command"),
         *(("bootstrap", "pgbackrest", *path) for path in leaves(found["bootstrap"]["pgbackrest"])),
     }
+
+
+def test_the_longest_gap_runs_to_the_end_of_the_window():
+    """Writes that never came back after a fault are the whole window without one, not none."""
+    from tests.load import failover
+
+    assert failover.longest_gap(100.0, 160.0, []) == 60.0
+    assert failover.longest_gap(100.0, 160.0, [110.0, 120.0]) == 40.0
+    assert failover.longest_gap(100.0, 160.0, [125.0, 158.0]) == 33.0
+
+
+def test_a_form_sent_back_to_a_post_is_an_answer_the_app_never_gives():
+    """A refused entry would be sent again and again while the others save: it must count."""
+    from tests.load import failover
+
+    assert "form" in failover.KNOWN_ANSWERS["GET"]
+    assert "form" not in failover.KNOWN_ANSWERS["POST"]
+    assert "saved" in failover.KNOWN_ANSWERS["POST"]
+    assert "saved" not in failover.KNOWN_ANSWERS["GET"]

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from backrelease.capability import tokens
 from journal.models import JournalEntry, WeeklyCheckIn
+from journal.sharing import report
 from sessions import wording
 from sessions.models import Instrument
 from tests.factories import JournalEntryFactory, ReleaseSessionFactory, ShareLinkFactory
@@ -129,3 +130,16 @@ def test_a_report_of_english_ratings_only_says_nothing_of_validation(person):
     assert "given in wording that is not validated:" not in text
     assert "(not validated)" not in text
     assert "<q>Pain now, 0 to 10</q>" in text
+
+
+def test_the_report_counts_each_tables_wordings_in_one_query(person, django_assert_num_queries):
+    """However many ratings: a query for the sessions (all four of their ratings at once), one for
+    the journal, one for the check-ins."""
+    link = ShareLinkFactory(person=person)
+    ReleaseSessionFactory.create_batch(3, person=person, finished=True)
+    JournalEntryFactory.create_batch(2, person=person)
+    report.wordings(report.scope(link), [])  # the process's table of wordings read once
+    with django_assert_num_queries(3):
+        found = report.wordings(report.scope(link), [])
+    counts = {(u.wording.instrument, u.wording.language): u.count for u in found}
+    assert counts == {(Instrument.PAIN, "en-gb"): 3 * 2 + 2, (Instrument.ARCH, "en-gb"): 3 * 2}

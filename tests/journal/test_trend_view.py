@@ -107,7 +107,7 @@ def test_each_row_gives_every_mean_with_its_count_in_the_columns_order():
     )
 
 
-def test_a_long_table_shows_its_last_year_and_the_rest_on_request(
+def test_a_long_table_shows_its_last_weeks_and_the_rest_on_request(
     person, person_client, htmx_headers
 ):
     weeks_of_data(person, TABLE_WEEKS + 8)
@@ -121,6 +121,10 @@ def test_a_long_table_shows_its_last_year_and_the_rest_on_request(
     assert partial.lstrip().startswith('<div id="trend-table">')
     assert partial.count('<th scope="row">') == TABLE_WEEKS + 8
     assert "<html" not in partial
+
+
+def test_the_first_table_is_as_long_as_the_default_range():
+    assert trends.RANGES[trends.DEFAULT_RANGE] == TABLE_WEEKS
 
 
 def test_a_short_table_shows_every_week(person, person_client):
@@ -158,7 +162,7 @@ def test_it_swaps_the_range_as_an_htmx_partial(person, person_client, htmx_heade
     assert full.count("<tr") == 1 + 4
     everything = person_client.get(URL, {"range": "all"}).text
     assert everything.count("<tr") == 1 + TABLE_WEEKS
-    assert "Show the 8 earlier weeks too" in everything
+    assert f"Show the {20 - TABLE_WEEKS} earlier weeks too" in everything
     assert len(figures(everything, person_client)["pain"]["data"][0]["x"]) == 20
     assert person_client.get(URL).text.count("<tr") == 1 + 12
 

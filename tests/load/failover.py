@@ -167,6 +167,9 @@ def kind(answer: dict) -> str:
 
 # What the app answers while the database is away or slow: a person told to wait.
 APP_WAITS = {"not saved yet", "back in a moment"}
+# What the app answers each kind of request. A form is the answer to a GET, never to a POST: a
+# refused entry would be sent again and again while the other people go on saving.
+KNOWN_ANSWERS = {"GET": {"form", *APP_WAITS}, "POST": {"saved", *APP_WAITS}}
 
 
 class Writers:
@@ -335,14 +338,15 @@ def first_connection(url: str, seconds: float = 30) -> psycopg.Connection:
             time.sleep(0.5)
 
 
-def gaps(start: float, acked: list[float]) -> float:
-    """The longest time from `start` without an acknowledgement."""
-    times = [start, *sorted(acked)]
-    return round(max((b - a for a, b in zip(times, times[1:], strict=False)), default=0), 2)
+def longest_gap(start: float, end: float, acked: list[float]) -> float:
+    """The longest time between `start` and `end` without an acknowledgement: the whole window
+    when there was none, so writes that never came back cannot pass."""
+    times = [start, *sorted(acked), end]
+    return round(max(b - a for a, b in zip(times, times[1:], strict=False)), 2)
 
 
-def outcome(writers: Writers, start: float, url: str) -> dict:
-    """What the people and the raw writer saw from `start` on, and what the primary holds."""
+def outcome(writers: Writers, start: float, end: float, url: str) -> dict:
+    """What the people and the raw writer saw from `start` to `end`, and what the primary holds."""
     attempts = writers.since(start)
     posts = [a for a in attempts if a["method"] == "POST"]
     saved = [a for a in posts if "acked" in a]
@@ -371,7 +375,6 @@ def outcome(writers: Writers, start: float, url: str) -> dict:
             "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
         ).fetchone()[0]
     answers = Counter(f"{a['method']} {a['answer']}" for a in attempts)
-    known = {"saved", "form", *APP_WAITS}
     return {
         "app": {
             "entries_sent": len(notes),
@@ -382,8 +385,10 @@ def outcome(writers: Writers, start: float, url: str) -> dict:
             "stored_twice": sum(count > 1 for count in stored.values()),
             "sent_not_saved_but_stored": sum(note in stored for note in unsaved),
             "nginx_own_errors": sum(a["answer"].startswith("nginx's own") for a in attempts),
-            "answers_the_app_never_gives": sum(a["answer"] not in known for a in attempts),
-            "longest_without_a_saved_entry_s": gaps(start, [a["acked"] for a in saved]),
+            "answers_the_app_never_gives": sum(
+                a["answer"] not in KNOWN_ANSWERS[a["method"]] for a in attempts
+            ),
+            "longest_without_a_saved_entry_s": longest_gap(start, end, [a["acked"] for a in saved]),
         },
         "raw": {
             "attempts": len(raw),
@@ -391,7 +396,7 @@ def outcome(writers: Writers, start: float, url: str) -> dict:
             "failures": dict(Counter(a["error"] for a in raw if "error" in a).most_common()),
             "acknowledged_but_missing": sum(key not in raw_stored for key in keys),
             "duplicated": sum(count > 1 for count in raw_stored.values()),
-            "longest_without_a_write_s": gaps(start, [a["acked"] for a in raw_acked]),
+            "longest_without_a_write_s": longest_gap(start, end, [a["acked"] for a in raw_acked]),
         },
         "tls_pgbouncer_to_postgresql": ssl_on,
     }
@@ -400,7 +405,9 @@ def outcome(writers: Writers, start: float, url: str) -> dict:
 def passed(found: dict) -> bool:
     app, raw, checks = found["app"], found["raw"], found["two_primaries"]
     return (
-        app["saved_but_missing"] == 0
+        app["saved"] > 0
+        and raw["acknowledged"] > 0
+        and app["saved_but_missing"] == 0
         and app["stored_twice"] == 0
         and app["nginx_own_errors"] == 0
         and app["answers_the_app_never_gives"] == 0
@@ -408,6 +415,7 @@ def passed(found: dict) -> bool:
         and raw["acknowledged_but_missing"] == 0
         and raw["duplicated"] == 0
         and raw["longest_without_a_write_s"] <= WRITES_BACK_WITHIN_S
+        and found["tls_pgbouncer_to_postgresql"] is True
         and checks["samples"] > 0
         and checks["samples_with_two_writable_nodes"] == 0
         and checks["samples_with_haproxy_sending_to_two"] == 0
@@ -492,7 +500,7 @@ def drill(db: ha.Cluster, writers: Writers, url: str, name: str, fault) -> dict:
         # A few seconds of writes on the whole cluster, so the last gap is measured too.
         time.sleep(BEFORE_S)
     found["leader_after"] = ha.leader().name
-    found |= outcome(writers, started, url)
+    found |= outcome(writers, started, time.time(), url)
     found["two_primaries"] = two_primaries(
         watcher.rows(), writers.since(started - BEFORE_S, raw=True)
     )
@@ -504,7 +512,8 @@ def drill(db: ha.Cluster, writers: Writers, url: str, name: str, fault) -> dict:
 def secure(found: dict) -> bool:
     """The deployed security held: each refusal a refusal, and the right client let in."""
     return (
-        found["etcd_without_a_client_certificate"].startswith("refused")
+        # The TLS alert, not a refused connection: etcd must be up and turn the client away.
+        found["etcd_without_a_client_certificate"] == "refused: SSLV3_ALERT_BAD_CERTIFICATE"
         and found["patroni_change_without_a_client_certificate"] == "HTTP 403"
         and found["patroni_change_without_the_password"] == "HTTP 401"
         and found["patroni_change_with_a_wrong_password"] == "HTTP 401"
