@@ -43,16 +43,18 @@ def active_language() -> str:
 class _Table:
     by_key: dict[tuple[str, str, int], RatingWording]
     newest: dict[tuple[str, str], RatingWording]
+    by_pk: dict[int, RatingWording]
 
 
 @functools.cache
 def _table() -> _Table:
     """Every wording, read once a process: rows are added by migrations only, never changed."""
-    by_key, newest = {}, {}
+    by_key, newest, by_pk = {}, {}, {}
     for wording in RatingWording.objects.order_by("version"):
         by_key[wording.instrument, wording.language, wording.version] = wording
         newest[wording.instrument, wording.language] = wording
-    return _Table(by_key, newest)
+        by_pk[wording.pk] = wording
+    return _Table(by_key, newest, by_pk)
 
 
 def forget(**kwargs) -> None:
@@ -199,11 +201,11 @@ def by_pk(pk: int | None) -> RatingWording | None:
     """The wording whose key is `pk`, from the process's table (None for None)."""
     if pk is None:
         return None
-    found = _by_pk().get(pk)
+    found = _table().by_pk.get(pk)
     if found is None:
         # A row added since the table was read: read it again.
         forget()
-        found = _by_pk().get(pk)
+        found = _table().by_pk.get(pk)
     return found
 
 
@@ -212,10 +214,6 @@ def key_of(pk: int | None) -> str | None:
     a rating with no wording recorded. From the process's table: no query a row."""
     found = by_pk(pk)
     return found.key if found is not None else None
-
-
-def _by_pk() -> dict[int, RatingWording]:
-    return {wording.pk: wording for wording in _table().by_key.values()}
 
 
 def not_validated(found: Iterable[Used]) -> int:

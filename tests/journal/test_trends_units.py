@@ -1,6 +1,6 @@
 """The trends' own functions (journal/trends.py), each on its own and without a database: the
 ranges, the table, the summary, the change and every sentence a person reads. `make mutation`
-runs these first for trends' mutants, so most die here in milliseconds."""
+runs these first for trends' mutants, so most die here, before any slower test runs."""
 
 from __future__ import annotations
 
