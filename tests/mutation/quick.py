@@ -9,7 +9,12 @@ it; `--mutants DIR` for another), imports it once, and for each mutant sets `MUT
 named are copied there first, as they are now. Meant for quick tests: each runs again for every
 mutant, its fixtures set up anew but for the session's (a test database is made once).
 Prints the mutants no test killed, and the count killed. `--only PART,PART` keeps the mutants
-whose names hold one of the parts.
+whose names hold one of the parts. The tests run first on the code as it is (no mutant): one that
+fails there would "kill" every mutant, so the check stops instead.
+
+It drives pytest's run of a test by pytest's own internal functions (`runtestprotocol`, a new
+fixture request, the setup state), as pytest-rerunfailures does: pytest is pinned to one version in
+pyproject.toml, and this is a tool for writing tests, which nothing else depends on.
 """
 
 from __future__ import annotations
@@ -52,6 +57,8 @@ class Matrix:
                 try:
                     reports = runtestprotocol(item, log=False, nextitem=following)
                     failed = any(report.failed for report in reports)
+                except (KeyboardInterrupt, SystemExit):
+                    raise
                 except BaseException:  # noqa: BLE001
                     # A test's time limit that went off in pytest's own code (after a long call
                     # into NumPy): pytest's internal error, which mutmut counts as a kill too.
@@ -98,13 +105,17 @@ def main() -> int:
             shutil.copy(source, mutants / source.relative_to(ROOT))
     os.chdir(mutants)
     sys.path.insert(0, str(mutants))
-    matrix = Matrix(names)
+    # "" first: no mutant, the code as it is.
+    matrix = Matrix(["", *names])
     started = time.monotonic()
     pytest.main(
         [*args.tests, "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--no-header"],
         plugins=[matrix],
     )
-    for name in matrix.survived:
+    if "" in matrix.killed:
+        print(f"quick: {matrix.killed['']} fails on the code as it is: no mutant checked")
+        return 1
+    for name in matrix.survived[1:]:
         print(f"survived: {name}")
     print(
         f"quick: {args.module} {len(matrix.killed)}/{len(names)} killed by {' '.join(args.tests)}"
