@@ -76,6 +76,13 @@ class WeeklyCheckInFactory(factory.django.DjangoModelFactory):
     activity_interference = 4
 
 
+def local_now(person):
+    """Now on the person's own wall clock. Whole weeks taken from it or added to it keep the
+    weekday and the hour across a change of summer time, as a person's local weeks do; from UTC
+    they would not (late on a Sunday in winter, a summer week's entry falls on Monday)."""
+    return timezone.localtime(timezone=person.zone)
+
+
 def every(start, step, count: int) -> factory.Iterator:
     """Times `step` apart from `start`, one per object of a create_batch of `count`."""
     return factory.Iterator([start + step * n for n in range(count)], cycle=False)

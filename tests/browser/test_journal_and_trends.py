@@ -6,13 +6,19 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from journal import trends
 from journal.models import JournalEntry
+from journal.trends import TABLE_WEEKS
 from tests.browser.conftest import log_in
-from tests.factories import JournalEntryFactory, ReleaseSessionFactory, UserFactory, every
+from tests.factories import (
+    JournalEntryFactory,
+    ReleaseSessionFactory,
+    UserFactory,
+    every,
+    local_now,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +35,7 @@ def test_it_saves_a_quick_entry_in_two_taps(live_server, page: Page, csp_violati
 
 
 def history(person, weeks: int = 20) -> None:
-    start = timezone.now() - timedelta(weeks=weeks - 1)
+    start = local_now(person) - timedelta(weeks=weeks - 1)
     JournalEntryFactory.create_batch(
         weeks, person=person, recorded_at=every(start, timedelta(weeks=1), weeks), pain=5
     )
@@ -116,7 +122,8 @@ def test_the_range_switch_keeps_charts_titles_legends_and_tab_right(
     # still being drawn: the last choice is what stays, and nothing lands on the wrong chart.
     page.get_by_role("link", name="Last 4 weeks").click()
     page.get_by_role("link", name="All").click()
-    expect(page.locator(".trend-table tbody tr")).to_have_count(20)
+    expect(page.locator(".trend-table tbody tr")).to_have_count(TABLE_WEEKS)
+    expect(page.get_by_text(f"Show the {20 - TABLE_WEEKS} earlier weeks too")).to_be_visible()
     assert_charts_intact(page, 20)
     selected = page.locator(".range-switch a[aria-current=true]")
     expect(selected).to_have_text("All")

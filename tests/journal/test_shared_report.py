@@ -23,6 +23,7 @@ from tests.factories import (
     ShareLinkFactory,
     UserFactory,
     every,
+    local_now,
 )
 
 pytestmark = pytest.mark.django_db
@@ -290,7 +291,7 @@ def trend_rows(page: str) -> int:
 
 
 def test_a_long_range_shows_its_last_weeks_and_the_whole_table_on_request(link, person):
-    start = timezone.now() - timedelta(weeks=TABLE_WEEKS + 3)
+    start = local_now(person) - timedelta(weeks=TABLE_WEEKS + 3)
     JournalEntryFactory.create_batch(
         TABLE_WEEKS + 4,
         person=person,
@@ -312,7 +313,7 @@ def test_it_shows_the_last_twelve_weeks_and_all_of_the_range_on_request(link, pe
     """Twelve weeks by default, so the report costs the same however long the history; the
     sentence still compares against the first week of the link's whole range. Over every week,
     the charts show all of them and the table its last twelve, the earlier ones on request."""
-    start = timezone.now() - timedelta(weeks=19)
+    start = local_now(person) - timedelta(weeks=19)
     for week in range(20):
         JournalEntryFactory.create_batch(
             3,

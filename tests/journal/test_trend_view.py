@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from journal import trends
 from journal.trends import TABLE_WEEKS, Week
-from tests.factories import JournalEntryFactory, ReleaseSessionFactory, every
+from tests.factories import JournalEntryFactory, ReleaseSessionFactory, every, local_now
 
 pytestmark = pytest.mark.django_db
 URL = reverse("trends")
@@ -33,7 +33,7 @@ def figures(html: str, client: Client) -> dict:
 
 
 def weeks_of_data(person, weeks: int) -> None:
-    start = timezone.now() - timedelta(weeks=weeks - 1)
+    start = local_now(person) - timedelta(weeks=weeks - 1)
     JournalEntryFactory.create_batch(
         weeks, person=person, recorded_at=every(start, timedelta(weeks=1), weeks)
     )
@@ -173,7 +173,7 @@ def test_it_falls_back_to_twelve_weeks_for_an_unknown_range(person, person_clien
 
 
 def test_it_compares_against_the_first_week_even_in_a_short_range(person, person_client):
-    start = timezone.now() - timedelta(weeks=10)
+    start = local_now(person) - timedelta(weeks=10)
     JournalEntryFactory.create_batch(3, person=person, pain=8, recorded_at=start)
     JournalEntryFactory.create_batch(3, person=person, pain=4, recorded_at=timezone.now())
     page = person_client.get(URL, {"range": "4w"}).text
