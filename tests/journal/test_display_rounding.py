@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import signal
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
 from journal import display
+from tests.deadline import within
 
 
 @pytest.fixture(autouse=True)
 def comes_back_at_once():
-    """In English unless a test says otherwise. Each test here takes microseconds: one that
-    loops (more decimals tried forever) fails after 3 seconds instead of running until mutmut's
-    limit, a timeout that counts as not killed."""
-
-    def stop(signum, frame):
-        raise TimeoutError("a display function did not come back")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, 3)
-    with translation.override("en"):
+    """In English unless a test says otherwise; a test that has not come back after 3 seconds
+    fails (`tests.deadline`)."""
+    with within(3, "a display function"), translation.override("en"):
         yield
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 def printed(value: float, low: float, high: float) -> list[str]:

@@ -5,7 +5,6 @@ mutants, so most die here, before any slower test runs."""
 
 from __future__ import annotations
 
-import signal
 import warnings
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +24,7 @@ from journal.insights import Estimate as E
 from journal.insights import Relief as R
 from journal.insights import Trend as T
 from journal.theil_sen import settle, theil_sen
+from tests.deadline import within
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -32,17 +32,9 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def comes_back_at_once():
     """In English unless a test says otherwise; a test that has not come back after 5 seconds
-    fails (a mutant that loops is killed, not a timeout)."""
-
-    def stop(signum, frame):
-        raise TimeoutError("an insights function did not come back")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, 5)
-    with translation.override("en"):
+    fails (`tests.deadline`)."""
+    with within(5, "an insights function"), translation.override("en"):
         yield
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 def period_of(zone: str = "UTC", now: datetime = NOW, **dates) -> Period:

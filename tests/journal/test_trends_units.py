@@ -4,7 +4,6 @@ runs these first for trends' mutants, so most die here, before any slower test r
 
 from __future__ import annotations
 
-import signal
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from django.utils import translation
 
 from journal import trends
 from journal.templatetags.trend_tags import change_text
+from tests.deadline import within
 
 MONDAY = date(2026, 11, 16)
 
@@ -20,17 +20,9 @@ MONDAY = date(2026, 11, 16)
 @pytest.fixture(autouse=True)
 def comes_back_at_once():
     """In English unless a test says otherwise; a test that has not come back after 3 seconds
-    fails (a mutant that loops is killed, not a timeout)."""
-
-    def stop(signum, frame):
-        raise TimeoutError("a trends function did not come back")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, 3)
-    with translation.override("en"):
+    fails (`tests.deadline`)."""
+    with within(3, "a trends function"), translation.override("en"):
         yield
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 def week(day: date, usual: float | None = None, n: int = 0, **figures) -> trends.Week:
