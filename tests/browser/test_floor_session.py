@@ -84,7 +84,11 @@ def test_it_ends_the_countdown_right_after_the_phone_sleeps(live_server, page: P
 def test_the_end_of_the_countdown_is_told_in_24_hour_time_in_any_language(
     live_server, browser: Browser
 ):
-    session = on_the_ball_since(timezone.now().replace(hour=13, minute=56, second=0))
+    # An afternoon start tells 24-hour time from 12-hour; yesterday's if today's is still to come.
+    started = timezone.now().replace(hour=13, minute=56, second=0)
+    if started > timezone.now():
+        started -= timedelta(days=1)
+    session = on_the_ball_since(started)
     context = browser.new_context(**PHONE, locale="en-US", timezone_id="UTC")
     page = context.new_page()
     log_in(page, live_server.url, session.person.username)

@@ -43,7 +43,7 @@ def history(person, weeks: int = 20) -> None:
         weeks,
         person=person,
         finished=True,
-        started_at=every(start - timedelta(hours=1), timedelta(weeks=1), weeks),
+        started_at=every(start, timedelta(weeks=1), weeks),
     )
 
 
