@@ -182,15 +182,15 @@ def etcd_environment(etcd: Etcd) -> dict[str, str]:
     return found
 
 
-def _ini_from_text(text: str) -> configparser.ConfigParser:
+def ini_from_text(text: str) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=None)
     parser.optionxform = str
     parser.read_string(text)
     return parser
 
 
-def _ini(path: Path) -> configparser.ConfigParser:
-    return _ini_from_text(path.read_text())
+def read_ini(path: Path) -> configparser.ConfigParser:
+    return ini_from_text(path.read_text())
 
 
 def _ini_text(parser: configparser.ConfigParser) -> str:
@@ -207,7 +207,7 @@ def pgbackrest_config(
     node: Node, passwords: dict[str, str], stanzas: tuple[str, ...] = (STANZA,)
 ) -> configparser.ConfigParser:
     """The deployed pgBackRest configuration for one node, its repository a local folder."""
-    parser = _ini(DEPLOYED_PGBACKREST)
+    parser = read_ini(DEPLOYED_PGBACKREST)
     glob = parser["global"]
     for option in (*S3_OPTIONS, "repo1-s3-key-secret"):
         glob.pop(option)
@@ -283,7 +283,7 @@ def pgbouncer_config(
     """The deployed PgBouncer configuration, its database behind HAProxy, SCRAM for the app, the
     server's certificate checked against the drill's CA; its files in HOME/`name`."""
     home = HOME / name
-    parser = _ini(DEPLOYED_PGBOUNCER)
+    parser = read_ini(DEPLOYED_PGBOUNCER)
     parser["databases"] = {
         cluster.DB_NAME: f"host=127.0.0.1 port={HAPROXY_PORT} dbname={cluster.DB_NAME}"
     }
@@ -322,7 +322,7 @@ def migrate_app(url: str) -> None:
     subprocess.run(command, cwd=cluster.ROOT, env=env, check=True, timeout=600)
 
 
-def _owned_by_server(*paths: Path) -> None:
+def owned_by_server(*paths: Path) -> None:
     if os.geteuid() == 0:
         for path in paths:
             shutil.chown(path, cluster.SUPERUSER, cluster.SUPERUSER)
@@ -331,7 +331,7 @@ def _owned_by_server(*paths: Path) -> None:
 def _write(path: Path, text: str, mode: int = 0o600) -> None:
     path.write_text(text)
     path.chmod(mode)
-    _owned_by_server(path)
+    owned_by_server(path)
 
 
 # The drill's certificates, each issued by its CA: the one machine's (PostgreSQL, Patroni's REST
@@ -373,7 +373,7 @@ def make_certificate() -> None:
         subprocess.run(["sh", "-c", step], cwd=TLS, check=True, capture_output=True)
     for path in TLS.iterdir():
         path.chmod(0o600)
-    _owned_by_server(TLS, *TLS.iterdir())
+    owned_by_server(TLS, *TLS.iterdir())
 
 
 def psql(node: Node, sql: str, database: str = "postgres") -> str:
@@ -432,14 +432,14 @@ class Cluster:
         self.remove()
         HOME.mkdir(parents=True)
         REPOSITORY.mkdir()
-        _owned_by_server(cluster.PG_DIR, HOME, REPOSITORY)
+        owned_by_server(cluster.PG_DIR, HOME, REPOSITORY)
         _write(SECRETS, json.dumps(self.passwords))
         make_certificate()
         self.start_store()
         bin_dir = cluster.find_bin_dir()
         for node in NODES:
             node.home.mkdir()
-            _owned_by_server(node.home)
+            owned_by_server(node.home)
             _write(node.config_file, yaml.safe_dump(config(node, bin_dir, self.passwords)))
             self.write_pgbackrest(node)
         # The first node bootstraps; the others are copied from it once it leads.
@@ -501,7 +501,9 @@ class Cluster:
         for etcd in members:
             address = f"https://127.0.0.1:{etcd.client_port}/health"
             wait(
-                lambda address=address: (_get(address, ETCD_CLIENT) or {}).get("health") == "true",
+                lambda address=address: (
+                    (get_json(address, ETCD_CLIENT) or {}).get("health") == "true"
+                ),
                 60,
                 etcd.name,
             )
@@ -517,7 +519,7 @@ class Cluster:
     def add(self, node: Node, found: dict, stanzas: tuple[str, ...] = (STANZA,)) -> None:
         """A node of its own configuration `found` (a new cluster's, say), started."""
         node.home.mkdir()
-        _owned_by_server(node.home)
+        owned_by_server(node.home)
         _write(node.config_file, yaml.safe_dump(found))
         self.write_pgbackrest(node, stanzas)
         self.start(node)
@@ -528,7 +530,7 @@ class Cluster:
         for option in ("log-path", "spool-path", "lock-path"):
             folder = Path(found["global"][option])
             folder.mkdir(exist_ok=True)
-            _owned_by_server(folder)
+            owned_by_server(folder)
 
     def start(self, node: Node) -> None:
         # Debian's Patroni runs on Debian's own Python, which has its etcd client; pgBackRest
@@ -584,7 +586,7 @@ class Cluster:
     def spawn_pgbouncer(self, name: str, port: int, text: str) -> None:
         home = HOME / name
         home.mkdir(exist_ok=True)
-        _owned_by_server(home)
+        owned_by_server(home)
         _write(home / "userlist.txt", f'"{APP_USER}" "{self.passwords["app"]}"\n')
         _write(home / "pgbouncer.ini", text)
         binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
@@ -708,7 +710,7 @@ def _get_raising(address: str, certificate: tuple[str, str] | None) -> dict:
         return json.loads(response.read() or b"{}")
 
 
-def _get(address: str, certificate: tuple[str, str] | None = None) -> dict | None:
+def get_json(address: str, certificate: tuple[str, str] | None = None) -> dict | None:
     try:
         return _get_raising(address, certificate)
     except (urllib.error.URLError, OSError, ValueError):
@@ -731,7 +733,7 @@ def _send(
         response.read()
 
 
-def _post(address: str, body: bytes) -> None:
+def post_authorised(address: str, body: bytes) -> None:
     """An authorised POST to Patroni's REST API: the machine's certificate, the run's password."""
     _send(address, body, password=json.loads(SECRETS.read_text())["restapi"])
 
@@ -750,7 +752,7 @@ def _refusal(call) -> str:
 def members() -> list[dict]:
     """Patroni's view of the cluster: each member's name, role and state."""
     for node in NODES:
-        found = _get(rest(node, "/cluster"))
+        found = get_json(rest(node, "/cluster"))
         if found:
             return found.get("members", [])
     return []

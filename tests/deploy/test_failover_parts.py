@@ -136,7 +136,7 @@ def test_the_drill_issues_every_certificate_the_deployment_names_from_its_one_ca
         if isinstance(value, str) and value.startswith("/etc/") and "/tls/" in value
     ]
     named += [value for value in deployed_etcd().values() if value.startswith("/etc/")]
-    named.append(ha._ini(ha.DEPLOYED_PGBOUNCER)["pgbouncer"]["server_tls_ca_file"])
+    named.append(ha.read_ini(ha.DEPLOYED_PGBOUNCER)["pgbouncer"]["server_tls_ca_file"])
     named += [word for word in ha.DEPLOYED_HAPROXY.read_text().split() if "/tls/" in word]
     assert len(named) == 22
     made = {f"{name}.{ext}" for name in ha.CERTIFICATES for ext in ("crt", "key")} | {"ca.crt"}
@@ -151,7 +151,7 @@ def test_the_wal_goes_to_the_encrypted_repository_at_least_every_minute():
     assert parameters["archive_command"].startswith("pgbackrest --stanza=backrelease archive-push")
     assert parameters["archive_timeout"] == 60
     assert "archive-get" in found["postgresql"]["recovery_conf"]["restore_command"]
-    repository = ha._ini(ha.DEPLOYED_PGBACKREST)["global"]
+    repository = ha.read_ini(ha.DEPLOYED_PGBACKREST)["global"]
     assert repository["repo1-type"] == "s3"
     assert repository["repo1-cipher-type"] == "aes-256-cbc"
     assert repository["repo1-retention-full-type"] == "time"
@@ -216,7 +216,7 @@ def test_the_drill_runs_the_deployed_patroni_file_with_only_loopback_changes():
 
 
 def test_the_drills_repository_is_a_local_folder_with_the_same_rules():
-    shipped = ha._ini(ha.DEPLOYED_PGBACKREST)
+    shipped = ha.read_ini(ha.DEPLOYED_PGBACKREST)
     for node in ha.NODES:
         drill = ha.pgbackrest_config(node, PASSWORDS)
         changed = {
@@ -261,12 +261,12 @@ def test_the_app_reaches_the_primary_through_pgbouncer_and_haproxys_patroni_chec
             "check-sni localhost"
         ) in drill
     assert len([line for line in drill.splitlines() if line.split()[:1] == ["server"]]) == 3
-    bouncer = ha._ini(ha.DEPLOYED_PGBOUNCER)
+    bouncer = ha.read_ini(ha.DEPLOYED_PGBOUNCER)
     assert bouncer["databases"]["backrelease"].startswith("host=127.0.0.1 port=5000 ")
     # The server's certificate from the CA; its name cannot match behind HAProxy.
     assert bouncer["pgbouncer"]["server_tls_sslmode"] == "verify-ca"
     assert bouncer["pgbouncer"]["server_tls_ca_file"] == "/etc/pgbouncer/tls/ca.crt"
-    local = ha._ini_from_text(ha.pgbouncer_config(PASSWORDS))
+    local = ha.ini_from_text(ha.pgbouncer_config(PASSWORDS))
     assert local["databases"]["backrelease"].startswith(f"host=127.0.0.1 port={ha.HAPROXY_PORT} ")
     changed = {
         key

@@ -279,7 +279,7 @@ class Watcher:
 
     def __enter__(self) -> Watcher:
         self.out.touch()
-        ha._owned_by_server(self.out)
+        ha.owned_by_server(self.out)
         command = [
             "/usr/bin/python3",
             "-m",

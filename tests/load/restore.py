@@ -81,7 +81,7 @@ def restore(*target: str) -> list[str]:
         stop_restored()
         shutil.rmtree(RESTORED)
     RESTORED.parent.mkdir(exist_ok=True)
-    ha._owned_by_server(RESTORED.parent)
+    ha.owned_by_server(RESTORED.parent)
     return [
         "pgbackrest",
         f"--stanza={ha.STANZA}",
@@ -157,7 +157,7 @@ def into_patroni(db: ha.Cluster, moment: str, expected: list[tuple]) -> dict:
     def leads() -> bool:
         """Primary, and past the restart that follows a custom bootstrap (Patroni then removes
         the recovery settings and restarts PostgreSQL)."""
-        state = ha._get(ha.rest(node, "/patroni")) or {}
+        state = ha.get_json(ha.rest(node, "/patroni")) or {}
         ready = "SELECT 'ready:' || current_setting('recovery_target_time')"
         return (
             state.get("role") in ("master", "primary")
@@ -209,7 +209,7 @@ def main() -> int:
         # A switchover: the archive now holds timeline 2 and its history file.
         candidate = ha.sync_standby()
         request = json.dumps({"leader": source.name, "candidate": candidate.name}).encode()
-        ha._post(ha.rest(source, "/switchover"), request)
+        ha.post_authorised(ha.rest(source, "/switchover"), request)
         ha.wait(lambda: ha.leader() == candidate and ha.whole(), 120, "the switchover")
         source = candidate
         fill(url, ROWS + ROWS // 4 + 1, ROWS // 4)
