@@ -10,7 +10,13 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from journal import sharing
-from tests.factories import JournalEntryFactory, ReleaseSessionFactory, UserFactory, every
+from tests.factories import (
+    JournalEntryFactory,
+    ReleaseSessionFactory,
+    UserFactory,
+    every,
+    local_now,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +51,7 @@ BROKEN_WORDS = """() => {
 @pytest.fixture
 def report_url(live_server) -> str:
     person = UserFactory(display_name="Ana")
-    start = timezone.now() - timedelta(weeks=10)
+    start = local_now(person) - timedelta(weeks=10)
     JournalEntryFactory.create_batch(
         30, person=person, recorded_at=every(start, timedelta(days=2), 30)
     )

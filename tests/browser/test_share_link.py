@@ -5,18 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import log_in
-from tests.factories import JournalEntryFactory, ReleaseSessionFactory, UserFactory, every
+from tests.factories import (
+    JournalEntryFactory,
+    ReleaseSessionFactory,
+    UserFactory,
+    every,
+    local_now,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_shares_a_read_only_report(live_server, page: Page, browser: Browser, csp_violations):
     person = UserFactory(display_name="Ana")
-    start = timezone.now() - timedelta(weeks=5)
+    start = local_now(person) - timedelta(weeks=5)
     JournalEntryFactory.create_batch(
         6, person=person, recorded_at=every(start, timedelta(weeks=1), 6)
     )

@@ -15,10 +15,15 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from backrelease.capability import tokens
-from tests.factories import JournalEntryFactory, ReleaseSessionFactory, ShareLinkFactory, every
+from tests.factories import (
+    JournalEntryFactory,
+    ReleaseSessionFactory,
+    ShareLinkFactory,
+    every,
+    local_now,
+)
 from tests.trial.test_result import finished_plan
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +70,7 @@ def assert_german_figures(html: str) -> str:
 
 def pain_with_halves(person) -> None:
     """Usual pain of 5.5 and 4.5 a week, in four weeks of ratings, and a session with relief."""
-    start = timezone.now() - timedelta(weeks=3)
+    start = local_now(person) - timedelta(weeks=3)
     for n, pains in enumerate([(5, 6), (4, 5), (5, 6), (4, 5)]):
         at = start + timedelta(weeks=n)
         for pain in pains:
@@ -105,7 +110,7 @@ def test_the_trends_show_a_decimal_comma_and_send_their_figures_dotted(german, p
 def test_the_insights_show_a_decimal_comma(german, person_client):
     ReleaseSessionFactory.create_batch(4, person=german, finished=True, pain_before=6, pain_after=4)
     ReleaseSessionFactory.create_batch(4, person=german, finished=True, pain_before=6, pain_after=3)
-    start = timezone.now() - timedelta(weeks=6)
+    start = local_now(german) - timedelta(weeks=6)
     JournalEntryFactory.create_batch(
         7, person=german, pain=5, recorded_at=every(start, timedelta(weeks=1), 7)
     )
