@@ -72,21 +72,26 @@ def form_for(step: str, action: str, data: Any = None) -> Form | None:
 
 
 class BlankForms(dict):
-    """The forms of a step by action, each made blank only when first asked for: a step shown from
-    the fragment cache needs none of them."""
+    """The forms of a step by action, each made only when first asked for: a step shown from the
+    fragment cache needs none of them. A step shown again (the ball, after Reposition) starts from
+    what the session already holds, so the person lying on the ball need not choose again."""
 
-    def __init__(self, step: str) -> None:
+    def __init__(self, session: ReleaseSession) -> None:
         super().__init__()
-        self.step = step
+        self.session = session
 
     def __missing__(self, action: str) -> Form:
-        form = self[action] = FORMS[(self.step, action)]()
+        form_class = FORMS[(self.session.step, action)]
+        held = {name: getattr(self.session, name, None) for name in form_class.base_fields}
+        form = self[action] = form_class(
+            initial={name: value for name, value in held.items() if value not in (None, "")}
+        )
         return form
 
 
 def forms_for(session: ReleaseSession) -> BlankForms:
     """The forms of the session's current step, by action; a refused one is put in by the caller."""
-    return BlankForms(session.step)
+    return BlankForms(session)
 
 
 def _refused(forms: dict[str, Form], action: str) -> bool:

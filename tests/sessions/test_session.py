@@ -219,6 +219,35 @@ def test_an_answer_from_a_page_shown_before_a_reposition_changes_nothing(
     assert (session.step, session.repositions, session.finished_at) == (Step.RELAX, 1, None)
 
 
+@pytest.mark.parametrize("setup", ["one", "two"])
+def test_after_a_reposition_the_ball_step_keeps_the_set_up_chosen(
+    person, person_client, htmx_headers, setup
+):
+    start = timezone.now() - timedelta(seconds=60)
+    session = ReleaseSessionFactory(
+        person=person,
+        step=Step.RELAX,
+        pain_before=5,
+        ball_setup=setup,
+        started_at=start,
+        step_started_at=start,
+    )
+    post_step(person_client, session, Step.RELAX, {"action": "reposition"}, **htmx_headers)
+    for page in (person_client.get(url(session)), person_client.get(url(session), **htmx_headers)):
+        checked = re.findall(
+            r'<input type="radio" name="ball_setup" value="(\w+)"[^>]* checked', page.text
+        )
+        assert checked == [setup]
+    assert "Back to relaxing" in page.text
+
+
+def test_a_first_ball_step_has_no_set_up_chosen(person, person_client):
+    session = ReleaseSessionFactory(person=person, step=Step.BALL, pain_before=5)
+    page = person_client.get(url(session)).text
+    assert 'name="ball_setup"' in page
+    assert not re.search(r'name="ball_setup"[^>]* checked', page)
+
+
 @pytest.mark.parametrize("started", [None, "", "not a time", "2026-11-28T10:00:00"])
 def test_an_answer_without_the_steps_start_changes_nothing(
     person, person_client, htmx_headers, started
