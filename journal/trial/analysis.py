@@ -523,9 +523,15 @@ def washout_sentence(design: Design) -> str:
 
 
 def _often(chance: float) -> str:
-    tenths = int(Decimal(repr(chance * 10)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    if tenths >= 10 and chance < 1:
+    """A chance in tenths, rounded down, so a figure never claims more than the plan does: a plan
+    that reads 8 in 10 reaches the `TARGET_CHANCE` the shortest plan beside it is sized to, and
+    one at 0.78 does not read so; a 1-point drop that will more often read as unclear never
+    reads "about 5 times in 10"."""
+    if chance >= 0.95:
+        # Nearer to always than to 9 in 10, yet never quite always: no "10 times in 10".
         return _("more than 9 times in 10")
+    # Decimal(chance) is the float's exact value: no rounding of chance × 10 lifts 0.7999… to 8.
+    tenths = int(Decimal(chance) * 10)
     if tenths == 0:
         return _("less than once in 10")
     return ngettext("about once in 10", "about %(count)s times in 10", tenths) % {"count": tenths}

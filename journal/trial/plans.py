@@ -313,6 +313,8 @@ class Promise:
     """What a design can show for this person, said before it starts."""
 
     sentence: str
+    # The shortest plan is the shortest of these blocks, and the page says so.
+    block_days: int
     shortest: design.Design | None
 
 
@@ -320,9 +322,10 @@ def promise(person, choices: Choices, now: datetime | None = None) -> Promise:
     spread, from_history = daily_spread(person, now)
     return Promise(
         sentence=analysis.promise_sentence(choices.design, spread, from_history),
+        block_days=choices.block_days,
         # Of the block length chosen: 7-day blocks are often shorter, but their washout is too short
         # for relief that takes a week to come and go, so they are not proposed over 14.
-        shortest=design.shortest_design(spread, block_days=(choices.design.block_days,)),
+        shortest=design.shortest_design(spread, block_days=(choices.block_days,)),
     )
 
 

@@ -23,7 +23,7 @@ from journal.trial.analysis import (
     analyse,
     verdict_sentence,
 )
-from journal.trial.design import Design, schedule
+from journal.trial.design import BLOCK_DAYS, PAIRS, TARGET_CHANCE, Design, schedule, shortest_design
 
 START = date(2025, 1, 6)
 # Every washout day is rated 10, so a mean that took one in would show it.
@@ -364,7 +364,7 @@ def test_it_promises_what_a_plan_like_this_can_show():
     said = analysis.promise_sentence(Design(4, 14), 1.5, from_history=False)
 
     assert said == (
-        "If the release lowers your pain by 2 points, a plan like this says “helped” about 9 "
+        "If the release lowers your pain by 2 points, a plan like this says “helped” about 8 "
         "times in 10; a 1-point drop will more often read as unclear (“helped” about 4 times in "
         "10). You have too few ratings yet to tell how much your pain varies, so this assumes a "
         "typical spread, with a rating every evening."
@@ -379,8 +379,29 @@ def test_a_plan_that_would_nearly_always_tell_never_promises_always():
         "times in 10; a 1-point drop reads “helped” more than 9 times in 10. Worked out from how "
         "much your pain has varied from week to week so far, with a rating every evening."
     )
-    assert "“helped” about once in 10" in analysis.promise_sentence(Design(2, 7), 3.0, True)
+    assert "“helped” about once in 10" in analysis.promise_sentence(Design(2, 7), 2.5, True)
     assert "less than once in 10" in analysis.promise_sentence(Design(2, 7), 9.0, True)
+
+
+@pytest.mark.parametrize("spread", [0.5, 0.9, 1.0, 1.2, 1.21, 1.5, 2.0, 2.4, 3.0])
+def test_a_plan_reads_8_times_in_10_only_when_it_reaches_the_target(spread):
+    """The shortest plan proposed beside the figure is sized to `TARGET_CHANCE`, 0.8: a plan
+    whose figure reads 8 in 10 or more reaches it, and one that reads less falls short. Rounded
+    to the nearest tenth, 0.77 read "about 8 times in 10" beside a longer "shortest" plan; and a
+    1-point drop that "will more often read as unclear" read "about 5 times in 10"."""
+    for block_days in BLOCK_DAYS:
+        shortest = shortest_design(spread, block_days=(block_days,))
+        for pairs in PAIRS:
+            said = analysis.promise_sentence(Design(pairs, block_days), spread, True)
+            two = re.search("this says “helped” (.*?);", said)[1]
+            tenths = re.fullmatch(r"about (\d+) times in 10", two)
+            reads_target = two == "more than 9 times in 10" or (
+                tenths is not None and int(tenths[1]) >= TARGET_CHANCE * 10
+            )
+            reaches = shortest is not None and shortest.pairs <= pairs
+            assert reads_target == reaches, (pairs, block_days, said)
+            unclear = re.search(r"more often read as unclear \(“helped” about (\d+)", said)
+            assert unclear is None or int(unclear[1]) < 5, said
 
 
 def test_every_word_a_person_reads_goes_through_gettext(monkeypatch):
