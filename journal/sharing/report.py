@@ -11,10 +11,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from backrelease.common.htmx import page_or_partial
 from backrelease.common.local_time import week_start
+from backrelease.common.middleware import supported_language
 from backrelease.common.period import Period
 from journal import charts, exports, insights, trends
 from journal.trial import plans, records
@@ -32,6 +34,19 @@ def period(shared) -> Period:
 
 def scope(shared) -> exports.Scope:
     return exports.Scope(period(shared), include_notes=shared.include_notes)
+
+
+def language_links(request: HttpRequest) -> dict[str, str]:
+    """What the report's own links add to carry on the language its link asked for: a clinician's
+    page sets no cookie, so a range, a page of rows, the insights or a download would otherwise
+    come in the browser's language instead. `language_query` starts a query, `and_language` adds
+    to one; both empty when no language was asked for."""
+    language = supported_language(request.GET.get("language"))
+    query = urlencode({"language": language}) if language else ""
+    return {
+        "language_query": f"?{query}" if query else "",
+        "and_language": f"&{query}" if query else "",
+    }
 
 
 def wordings(shown: exports.Scope, trial_outcomes: list) -> list[wording.Used]:
@@ -70,6 +85,7 @@ def page(request: HttpRequest, shared, more: dict | None = None) -> HttpResponse
     used = wordings(shown, trial_outcomes)
     range_key = trends.chosen_range(request.GET.get("range"))
     whole = period(shared)
+    links = language_links(request)
     with timezone.override(person.zone):
         this_week = week_start(whole.today)
         weeks = trends.weekly(whole.last_weeks(trends.RANGES[range_key]))
@@ -89,7 +105,7 @@ def page(request: HttpRequest, shared, more: dict | None = None) -> HttpResponse
                 **trends.table(weeks, request.GET.get("table")),
                 "range_key": range_key,
                 "ranges": trends.RANGES,
-                "figures_url": f"figures.json?range={range_key}",
+                "figures_url": f"figures.json?range={range_key}{links['and_language']}",
                 "summary": summary,
                 "sentence": trends.sentence(summary, this_week, whose="their"),
                 # A range that ended before this week compares its own last week.
@@ -108,6 +124,7 @@ def page(request: HttpRequest, shared, more: dict | None = None) -> HttpResponse
                 # The wording each rating was given in, and how many were not validated.
                 "wordings": used,
                 "not_validated": wording.not_validated(used),
+                **links,
                 **(more or {}),
             },
         )
@@ -126,7 +143,11 @@ def insights_page(request: HttpRequest, shared) -> HttpResponse:
     return render(
         request,
         page_or_partial(request, "shared/insights.html", "insights"),
-        {"insights": insights.statements(found), "person_name": shared.person.name},
+        {
+            "insights": insights.statements(found),
+            "person_name": shared.person.name,
+            **language_links(request),
+        },
     )
 
 

@@ -81,11 +81,13 @@ def in_other_language(rating_wording: RatingWording) -> bool:
 
 @register.filter
 def asked_in(row) -> list[RatingWording]:
-    """The wordings a row's ratings were given in, each once, from the process's table."""
-    found = []
+    """The wordings a row's ratings were given in, from the process's table: one for each language,
+    version and validation, since the column says those (the pain and the arch scales in British
+    English, v1, are one "British English, v1")."""
+    found = {}
     for field in row._meta.concrete_fields:
         if field.name.endswith("_wording"):
             given = wording.by_pk(getattr(row, field.attname))
-            if given is not None and given not in found:
-                found.append(given)
-    return found
+            if given is not None:
+                found.setdefault((given.language, given.version, given.status), given)
+    return list(found.values())

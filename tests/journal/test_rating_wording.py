@@ -3,6 +3,8 @@ may be, recorded with each rating, and told to the clinician (docs/rating-wordin
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -119,7 +121,11 @@ def test_the_clinicians_report_counts_the_ratings_given_in_wording_not_validated
     wording_table = text.split('<h2 id="wording">')[1]
     assert '<q lang="de">Schmerz jetzt, 0 bis 10</q>' in wording_table
     assert "the team&#x27;s own translation, not validated" in wording_table
-    assert "de v1 (not validated)" in text
+    # Each row says the language and version its ratings were asked in, once for both scales.
+    cells = re.findall(r"<td>([^<]*v1[^<]*)</td>", text)
+    asked_in = [" ".join(cell.split()) for cell in cells]
+    assert "German, v1 (not validated), British English, v1" in asked_in
+    assert "German, v1 (not validated)" in asked_in
 
 
 def test_a_report_of_english_ratings_only_says_nothing_of_validation(person):

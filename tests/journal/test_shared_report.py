@@ -261,6 +261,36 @@ def test_it_shows_recent_rows_a_page_at_a_time(link, person, django_assert_max_n
     assert "Page 2 of 2" in second
 
 
+def test_a_language_asked_for_carries_on_through_every_link_of_the_report(link, person):
+    """The clinician's pages set no cookie: a range, the whole table, a page of rows, the
+    insights, the charts' figures and the downloads keep the language in their links."""
+    start = local_now(person) - timedelta(days=120)
+    JournalEntryFactory.create_batch(
+        60,
+        person=person,
+        recorded_at=factory.Iterator(start + timedelta(days=2 * n) for n in range(60)),
+    )
+    client = Client()
+    page = client.get(url() + "?range=all&language=de").text
+    assert 'href="?range=4w&amp;language=de"' in page
+    assert 'hx-get="?range=12w&amp;language=de"' in page
+    assert 'href="?range=all&amp;table=whole&amp;language=de"' in page
+    assert 'href="?journal_page=2&amp;language=de"' in page
+    assert 'hx-get="insights/?language=de"' in page
+    assert 'data-figures="figures.json?range=all&amp;language=de"' in page
+    for download in ("back-release.csv", "fhir.json", "weekly.csv"):
+        assert f'href="{download}?language=de"' in page
+    partial = client.get(url() + "?range=4w&language=de", HTTP_HX_REQUEST="true").text
+    assert "Letzte 4 Wochen" in partial and "Last 4 weeks" not in partial
+    assert 'href="?range=all&amp;language=de"' in partial
+    insights = client.get(url(page="insights/") + "?language=de", HTTP_HX_REQUEST="true").text
+    assert "Direkt nach einer Sitzung" in insights
+    back = client.get(url(page="insights/") + "?language=es").text
+    assert 'href="../?language=es"' in back
+    plain = client.get(url() + "?range=all").text
+    assert "language=" not in plain.split('<footer class="languages">')[0]
+
+
 @time_machine.travel("2026-11-25 12:00Z", tick=False)
 def test_it_compares_a_past_ranges_last_week_and_names_its_year(person):
     person.time_zone = "UTC"
