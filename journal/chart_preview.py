@@ -147,8 +147,9 @@ def svg(figure: dict[str, Any], label: str) -> SafeString:
 
 
 def legend(figure: dict[str, Any]) -> SafeString:
-    """The legend as HTML under the picture: it wraps on a narrow phone, where an SVG could not."""
-    if len(figure["data"]) < 2:
+    """The legend as HTML under the picture: it wraps on a narrow phone, where an SVG could not.
+    Every line is named, even one alone (usual pain, before any session); the bars need none."""
+    if all(trace["type"] == "bar" for trace in figure["data"]):
         return mark_safe("")
     return format_html(
         '<ul class="chart-legend" aria-hidden="true">{}</ul>',

@@ -6,6 +6,7 @@ address (`figures.json` beside the page), fetched once plotly.js is wanted."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -71,6 +72,8 @@ def _layout(
         "separators": get_format("DECIMAL_SEPARATOR") + get_format("THOUSAND_SEPARATOR"),
         "height": 300,
         "margin": {"l": 40, "r": 10, "t": 40, "b": 40},
+        # Lines are named even when one is alone (plotly.js would hide a lone trace's legend).
+        "showlegend": not counts,
         "legend": {"orientation": "h", "y": -0.2},
         "hovermode": "x unified",
         "xaxis": {
@@ -180,9 +183,9 @@ def figures(weeks: list[Week], *, hover: bool = False) -> dict[str, Chart | None
         }
     charts = {
         "pain": {
-            "data": [
+            "data": _drawn(
                 _line(weeks, x, f, hover) for f in ("usual_pain", "pain_before", "pain_after")
-            ],
+            ),
             "layout": _layout(
                 weeks, _("Pain per week"), _("Pain (0-%(max)s)") % {"max": PAIN_MAX}, PAIN_MAX
             ),
@@ -192,7 +195,7 @@ def figures(weeks: list[Week], *, hover: bool = False) -> dict[str, Chart | None
             "layout": _layout(weeks, _("Sessions per week"), _("Sessions"), None, counts=True),
         },
         "arch": {
-            "data": [_line(weeks, x, f, hover) for f in ("arch_before", "arch_after")],
+            "data": _drawn(_line(weeks, x, f, hover) for f in ("arch_before", "arch_after")),
             "layout": _layout(
                 weeks,
                 _("Lower-back arch per week"),
@@ -217,6 +220,12 @@ LABELS = {
         "Lower-back arch per week, 0 to %(max)s: the table below gives each value."
     ),
 }
+
+
+def _drawn(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lines with at least one week to draw: a line with none would still be named in the
+    legend (no sessions yet: no "Pain before a session")."""
+    return [line for line in lines if any(y is not None for y in line["y"])]
 
 
 def _has_points(figure: dict[str, Any]) -> bool:

@@ -118,6 +118,16 @@ def test_a_chart_with_nothing_to_draw_is_left_out():
     assert charts.figures([week(0), week(1)]) == {"pain": None, "sessions": None, "arch": None}
 
 
+def test_a_line_with_no_week_to_draw_is_left_out_of_the_chart_and_its_legend():
+    weeks = [week(0, usual_pain=6, usual_pain_n=3), week(1, usual_pain=5, usual_pain_n=2)]
+    found = charts.figures(weeks)
+    assert [line["name"] for line in found["pain"].figure["data"]] == ["Usual pain"]
+    assert found["pain"].figure["layout"]["showlegend"] is True
+    assert "Usual pain" in found["pain"].legend
+    assert "Pain before a session" not in found["pain"].legend + found["pain"].preview
+    assert found["arch"] is None
+
+
 def test_the_static_picture_draws_the_same_figure():
     weeks = [
         week(0, usual_pain=6, usual_pain_n=3, sessions_completed=2),
