@@ -14,13 +14,17 @@ from django.utils.translation import gettext_lazy as _
 
 from backrelease.common import bounds
 
+# Names in the database that are no place a person lives: the server's own zone, whatever it is
+# set to, and the placeholder zone of a machine not yet set up.
+NOT_PLACES = frozenset({"localtime", "Factory"})
+
 
 @functools.cache
 def known_time_zones() -> frozenset[str]:
-    """The zone names this machine's time-zone database holds. Read once a process: the standard
-    library walks the database's folders on every call, which is slow, and the database changes
-    only with a deploy, which restarts the process."""
-    return frozenset(zoneinfo.available_timezones())
+    """The zone names this machine's time-zone database holds, but for `NOT_PLACES`. Read once a
+    process: the standard library walks the database's folders on every call, which is slow, and
+    the database changes only with a deploy, which restarts the process."""
+    return frozenset(zoneinfo.available_timezones()) - NOT_PLACES
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
