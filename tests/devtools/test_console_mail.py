@@ -55,4 +55,6 @@ def test_a_reset_mail_printed_by_the_worker_has_its_link_on_one_line(settings, r
     run_tasks()
     (link,) = re.findall(r"^https://back-release\.example\.org/\S+/$", out.getvalue(), re.M)
     assert len(link) > 76
-    assert f"Hello {person.username}," in out.getvalue()
+    # Greeted by the name the person chose; the account is named further on, as its username.
+    assert f"Hello {person.display_name}," in out.getvalue()
+    assert person.username in out.getvalue()
