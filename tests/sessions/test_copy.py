@@ -25,10 +25,15 @@ def test_a_session_stopped_for_sharp_pain_reads_cleanly(person, person_client):
     )
     page = person_client.get(session.get_absolute_url()).text
     assert "sharp pain pain" not in page
-    assert re.search(
-        r"Stopped early: sharp pain</span> ·\s*<span class=\"change\">pain 5 → 7", page
-    )
+    # Said once at the top of the session's own page, then the ratings alone.
+    assert page.count("Stopped early: sharp pain") == 1
+    assert re.search(r'<p class="summary">\s*<span class="change">pain 5 → 7', page)
     assert "Time on the ball" not in page
+    # In the list of sessions, the row says how it ended beside its ratings.
+    history = person_client.get(reverse("sessions:history")).text
+    assert re.search(
+        r"Stopped early: sharp pain</span> ·\s*<span class=\"change\">pain 5 → 7", history
+    )
 
 
 def test_an_empty_sign_up_names_each_missing_field():
