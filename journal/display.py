@@ -52,6 +52,21 @@ def decimal_separator() -> str:
     return get_format("DECIMAL_SEPARATOR")
 
 
+# Ratings are whole numbers, so a figure computed from them that is zero is exactly zero; binary
+# floating point leaves it a few times 10^-16 either side (a median of two slopes of one size and
+# opposite signs, two equal means summed in different orders), which two significant figures
+# would print in full: "+0.00000000000000044 points a week". No figure a person reads is this
+# close to zero and not zero.
+ROUNDING = 1e-12
+
+
+def settled(value: float) -> float:
+    """A computed figure with the arithmetic's rounding about zero taken off: zero within
+    `ROUNDING` of it, else the figure itself. Applied before a figure is judged or printed, so
+    both read the same zero."""
+    return 0.0 if abs(value) < ROUNDING else value
+
+
 def figures(value: float, low: float, high: float) -> tuple[Decimal, Decimal, Decimal]:
     """An estimate and its interval as printed: each to two significant figures with at least one
     decimal ("0.26", "0.025", "1.2", "12.0"), half away from zero, so a figure that is not zero

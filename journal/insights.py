@@ -168,6 +168,12 @@ class Estimate:
     def times(self, factor: float) -> Estimate:
         return Estimate(self.value * factor, self.low * factor, self.high * factor)
 
+    def settled(self) -> Estimate:
+        """The estimate as a sentence judges and prints it: a figure within the arithmetic's
+        rounding of zero is zero (`display.settled`). Two slopes of one size and opposite signs
+        gave a median of 4.4e-16, printed "+0.00000000000000044 points a week"."""
+        return Estimate(*(display.settled(figure) for figure in (self.value, self.low, self.high)))
+
     def size(self, unit: str) -> str:
         """The size of a one-sided estimate, as a positive figure with its interval."""
         value, low, high = display.figures(self.value, self.low, self.high)
@@ -605,7 +611,7 @@ def _relief_text(result: Relief, when: str) -> str:
             )
             % words
         )
-    median = result.median
+    median = result.median.settled()
     if result.all_same:
         words["size"] = display.one_decimal(abs(median.value))
         if median.value > 0:
@@ -695,6 +701,7 @@ def _trend_text(result: Trend, when: str) -> str:
             "%(when)s: not enough data yet (%(count)s weeks with ratings, %(needed)s needed).",
             result.weeks,
         ) % {"when": when, "count": result.weeks, "needed": TREND_MINIMUM_WEEKS}
+    result = replace(result, slope=result.slope.settled())
     words = {
         "when": when,
         # Translators: e.g. "over 8 weeks with 45 ratings".
@@ -775,7 +782,7 @@ def _difference_text(result: Difference, factor: Factor) -> str:
             )
             % words
         )
-    found = result.difference
+    found = result.difference.settled()
     points = _("points")
     if found.side == 0:
         words["estimate"] = found.signed(points)

@@ -131,12 +131,18 @@ def test_a_direction_rests_on_the_exact_interval_and_no_printed_bound_contradict
     language, three, span
 ):
     """A slope (in points a week) whose exact interval lies off zero is named as going down or
-    up, whatever its size; each printed bound has the sign of its exact value."""
+    up, whatever its size; each printed bound has the sign of its exact value. A figure within
+    the arithmetic's rounding of zero (`display.ROUNDING`) is zero."""
     low, value, high = sorted(three)
     if low == high:
         return
     result = insights.Trend(span, insights.Estimate(value, low, high), ratings=span * 3, span=span)
     text = said(lambda: insights._trend_text(result, "Since the start"), language)
+    low, value, high = (insights.display.settled(figure) for figure in (low, value, high))
+    if low == high:
+        assert "cannot tell yet" in text and "0.0 points a week" in text, text
+        assert "that figure alone" in text, text
+        return
     found = ESTIMATE.search(text)
     printed = [Decimal(figure) for figure in found.groups()]
     if low > 0 or high < 0:
