@@ -64,8 +64,11 @@ document.body.addEventListener("htmx:afterSettle", (event) => {
   const answer =
     [...root.querySelectorAll("[role=alert], [role=status]")].find((el) => el.textContent.trim()) ||
     root.querySelector(".error");
-  if (control) control.focus({ preventScroll: true });
-  control?.scrollIntoView({ block: "nearest", behavior: "instant" });
+  // A control that went with what it fetched ("Show the earlier weeks too") hands focus to the
+  // place the new markup names for it, rather than to the start of the page.
+  const landing = control || root.querySelector("[data-focus-after-swap]");
+  if (landing) landing.focus({ preventScroll: true });
+  landing?.scrollIntoView({ block: "nearest", behavior: "instant" });
   answer?.scrollIntoView({ block: "nearest", behavior: "instant" });
 });
 

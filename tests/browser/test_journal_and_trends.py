@@ -131,3 +131,16 @@ def test_the_range_switch_keeps_charts_titles_legends_and_tab_right(
     page.get_by_role("link", name="Last 12 weeks").click()
     expect(page.locator(".range-switch a[aria-current=true]")).to_have_text("Last 12 weeks")
     assert_charts_intact(page, 12)
+
+
+def test_the_whole_table_takes_the_focus_of_the_link_that_brought_it(live_server, page: Page):
+    person = UserFactory()
+    history(person)
+    log_in(page, live_server.url, person.username)
+    page.goto(f"{live_server.url}/trends/?range=all")
+    more = page.get_by_role("link", name=f"Show the {20 - TABLE_WEEKS} earlier weeks too")
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".trend-table tbody tr")).to_have_count(20)
+    # Not the start of the page: the next Tab goes on from the table, not from the top.
+    expect(page.get_by_role("region", name="Week by week, from Monday")).to_be_focused()
