@@ -4,6 +4,8 @@ template (settings.TEMPLATES); machine-read dates keep Django's `date` filter ("
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from django import template
 from django.utils.formats import date_format
 from django.utils.translation import pgettext_lazy
@@ -31,3 +33,15 @@ def local_date(value, name: str) -> str:
     if value in (None, ""):
         return ""
     return date_format(value, str(FORMATS[name]))
+
+
+@register.filter(expects_localtime=True)
+def local_end(value: datetime | None) -> str:
+    """When something chosen to last "until" a day ends: an end at local midnight is written as
+    the day it closes, as the person chose it ("until 6 Jan 2027" ends as 7 Jan begins); any other
+    end, a link cut short by its longest lifetime say, with its time."""
+    if value is None:
+        return ""
+    if value.time() == time.min:
+        return local_date(value.date() - timedelta(days=1), "j M Y")
+    return local_date(value, "j M Y, H:i")

@@ -33,6 +33,13 @@ def test_it_shows_the_practice_and_its_members_before_anything_is_given(
     assert not Grant.objects.exists()
 
 
+def test_the_list_of_practices_says_the_day_chosen_as_the_last(person, person_client, practice):
+    person_client.post(reverse("practices:grant"), choices(practice.share_code))
+    until = timezone.localdate() + timedelta(days=30)
+    page = person_client.get(URL).text
+    assert f"until {until.day} {until:%b %Y}" in page
+
+
 def test_it_grants_with_the_chosen_scope(person, person_client, practice):
     response = person_client.post(
         reverse("practices:grant"),

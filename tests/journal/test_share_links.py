@@ -32,6 +32,23 @@ def test_it_shows_the_form_with_a_thirty_day_default(person_client):
     assert f'value="{default.isoformat()}"' in page
 
 
+@pytest.mark.parametrize("zone", ["Europe/London", "Australia/Sydney", "America/Los_Angeles"])
+def test_the_list_says_the_day_chosen_as_the_last(person, person_client, zone):
+    person.time_zone = zone
+    person.save(update_fields=["time_zone"])
+    last_day = timezone.localdate(timezone=ZoneInfo(zone)) + timedelta(days=30)
+    person_client.post(URL, good(expires_on=str(last_day)))
+    page = person_client.get(URL).text
+    assert f"works until {last_day.day} {last_day:%b %Y}" in page
+    assert ", 00:00" not in page
+
+
+def test_a_link_cut_short_by_its_longest_lifetime_says_its_time(person, person_client):
+    link = ShareLinkFactory(person=person, expires_at=timezone.now() + timedelta(days=3, hours=5))
+    ends = timezone.localtime(link.expires_at, person.zone)
+    assert f"works until {ends.day} {ends:%b %Y, %H:%M}" in person_client.get(URL).text
+
+
 def test_it_renders_the_links_partial_for_htmx(person_client, htmx_headers):
     partial = person_client.get(URL, **htmx_headers).text
     assert partial.lstrip().startswith('<div id="share-links">')
