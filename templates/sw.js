@@ -6,6 +6,10 @@ const SHELL_CACHE = "{{ version }}";
 const PAGES_CACHE = "pages";
 const SHELL = {{ shell|safe }};
 const OFFLINE_PAGE = "{% url 'offline' %}";
+// Every language's offline page is kept with the shell; the copy at OFFLINE_PAGE, the one shown,
+// follows the language of the last page the person was shown (their choice in the footer or their
+// settings), so a language chosen since the worker installed needs no connection to be shown.
+const OFFLINE_PAGES = {{ offline_pages|safe }};
 const LOGOUT = "{% url 'logout' %}";
 // Only session pages are kept: they are what must survive a lost connection on the floor.
 const SESSION_PAGE = /^\/sessions\/\d+\/$/;
@@ -81,9 +85,21 @@ async function keepPage(path) {
   if (response.ok && !response.redirected) await keep(path, response);
 }
 
+// Shows the offline page in the language of `response`, a page just shown to the person.
+async function followLanguage(response) {
+  const language = response.headers.get("Content-Language");
+  if (!Object.hasOwn(OFFLINE_PAGES, language)) return;
+  const cache = await caches.open(SHELL_CACHE);
+  const shown = await cache.match(OFFLINE_PAGE);
+  if (shown && shown.headers.get("Content-Language") === language) return;
+  const page = await cache.match(OFFLINE_PAGES[language]);
+  if (page) await cache.put(OFFLINE_PAGE, page);
+}
+
 async function networkFirst(request, kept) {
   try {
     const response = await fetch(request);
+    await followLanguage(response).catch(() => null);
     if (kept && response.ok && !response.redirected) {
       await keep(new URL(request.url).pathname, response.clone());
     } else {

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
 from backrelease.pages import javascript_catalog
 
 # The app shell: every static file a session page needs, every language's JavaScript catalog
-# (a session page offline still speaks its language), and the offline page.
+# (a session page offline still speaks its language), and the offline page in every language.
 SHELL_STATIC = [
     "css/app.css",
     "js/feedback.js",
@@ -24,8 +25,16 @@ SHELL_STATIC = [
 
 def shell() -> list[str]:
     return (
-        [static(path) for path in SHELL_STATIC] + javascript_catalog.urls() + [reverse("offline")]
+        [static(path) for path in SHELL_STATIC]
+        + javascript_catalog.urls()
+        + [reverse("offline"), *offline_pages().values()]
     )
+
+
+def offline_pages() -> dict[str, str]:
+    """Each language's offline page, by its code: kept from the start, so the page a person sees
+    without a connection is in the language they last chose, even one chosen since."""
+    return {code: f"{reverse('offline')}?language={code}" for code, _ in settings.LANGUAGES}
 
 
 def version(urls: list[str]) -> str:

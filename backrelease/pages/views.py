@@ -105,6 +105,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         {
             "version": offline.version(shell),
             "shell": json.dumps(shell),
+            "offline_pages": json.dumps(offline.offline_pages()),
             "owner_cookie": kept_pages.COOKIE,
         },
         content_type="text/javascript; charset=utf-8",

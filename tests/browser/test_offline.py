@@ -70,6 +70,28 @@ def test_other_pages_offline_show_the_offline_page(live_server, page: Page, cont
     context.set_offline(False)
 
 
+@pytest.mark.parametrize("signed_in", [False, True], ids=["signed out", "signed in"])
+def test_the_offline_page_speaks_the_language_last_chosen(
+    live_server, page: Page, context: BrowserContext, signed_in
+):
+    if signed_in:
+        log_in(page, live_server.url, UserFactory().username)
+    else:
+        page.goto(f"{live_server.url}/")
+    expect(page.locator("html")).to_have_attribute("lang", "en-gb")
+    # The worker keeps the offline page as it installs, while the pages are still in English.
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.get_by_role("button", name="Deutsch").click()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/journal/")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.get_by_role("heading", name="Keine Verbindung")).to_be_visible()
+    expect(page.get_by_role("link", name="Noch einmal versuchen")).to_be_visible()
+    context.set_offline(False)
+
+
 def test_signing_out_removes_the_kept_pages(live_server, page: Page):
     person = UserFactory()
     session = ReleaseSessionFactory(person=person, step=Step.BREATHE, pain_before=5)

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from backrelease.pages import offline
@@ -34,6 +35,23 @@ def test_the_offline_page_carries_nothing_of_a_person(person_client):
     assert "No connection" in page
     assert "csrfmiddlewaretoken" not in page
     assert "Settings" not in page
+
+
+def test_each_language_has_its_offline_page_kept(person, person_client):
+    """The worker fetches them with the person's cookies: the address's language wins over the
+    account's."""
+    person.language = "es"
+    person.save(update_fields=["language"])
+    worker = person_client.get("/sw.js").text
+    pages = json.loads(re.search(r"const OFFLINE_PAGES = (\{.*?\});", worker).group(1))
+    assert pages == offline.offline_pages()
+    assert set(pages) == {code for code, _ in settings.LANGUAGES}
+    for code, url in pages.items():
+        assert url in offline.shell()
+        assert person_client.get(url)["Content-Language"] == code
+    german = person_client.get(pages["de"]).text
+    assert '<html lang="de">' in german
+    assert "Keine Verbindung" in german and "No connection" not in german
 
 
 def test_a_new_file_name_makes_a_new_cache():
