@@ -44,7 +44,7 @@ def _row(row: Row, words: Wording, csrf: str) -> str:
     <td>{flags}</td>
     <td>{words.last_activity(row)}</td>
     <td>{words.last_seven_days(row)}</td>
-    <td>{words.change(row)}</td>
+    <td class="change">{words.change(row)}</td>
     <td>{f'{peg[0]} <span class="hint">({peg[1]})</span>' if peg else words.none}</td>
     <td>{words.trial_plan(row)}</td>
     <td>{reviewed}</td>
