@@ -94,3 +94,13 @@ def brought_on_screen(locator) -> None:
     on screen."""
     locator.evaluate("el => el.scrollIntoView({block: 'nearest'})")
     wholly_on_screen(locator)
+
+
+def wait_until(page: Page, expression: str, what: str) -> None:
+    """Until `expression` is true in the page, polled with evaluate: `wait_for_function` compiles
+    its predicate in the page, which the app's CSP (no unsafe-eval) refuses once it has to poll."""
+    for _ in range(100):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {what}")

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from sessions.models import ReleaseSession, Step
-from tests.browser.conftest import ANSWERS_BEFORE, log_in
+from tests.browser.conftest import ANSWERS_BEFORE, log_in, wait_until
 from tests.factories import PASSWORD, ReleaseSessionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,7 +81,9 @@ def test_the_offline_page_speaks_the_language_last_chosen(
     expect(page.locator("html")).to_have_attribute("lang", "en-gb")
     # The worker keeps the offline page as it installs, while the pages are still in English.
     page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # A page loaded before the worker was active stays outside it: the reload comes under it.
+    page.reload()
+    wait_until(page, "navigator.serviceWorker.controller !== null", "the worker controls the page")
     page.get_by_role("button", name="Deutsch").click()
     expect(page.locator("html")).to_have_attribute("lang", "de")
     context.set_offline(True)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sessions.models import Step
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, wait_until
 from tests.factories import ReleaseSessionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,7 @@ def test_the_voice_reads_the_next_step_in_the_pages_language(
 
     page.locator("#step button[value=next]").click()
     expect(page.locator("#step")).to_have_attribute("data-step", Step.ARCH_BEFORE)
-    page.wait_for_function("window.__spoken.some(([lang, text]) => text.length > 40)")
+    wait_until(page, "window.__spoken.some(([lang, text]) => text.length > 40)", "a step said")
 
     lang, text = page.evaluate("window.__spoken.find(([lang, text]) => text.length > 40)")
     assert lang == pseudo_locale
