@@ -71,12 +71,18 @@ def sign_in(page: Page, base: str, member) -> None:
     page.get_by_role("button", name="Confirm").click()
 
 
-def test_it_scrolls_the_table_not_the_page_and_breaks_no_word(live_server, browser: Browser):
-    base = live_server.url
+@pytest.fixture
+def patients_page(live_server, browser: Browser) -> Page:
+    """The list of patients on a phone, a member signed in with the second factor."""
     member = practice_with_patients()
     page = browser.new_context(**PHONE).new_page()
-    sign_in(page, base, member)
-    page.goto(base + reverse("clinic:patients"))
+    sign_in(page, live_server.url, member)
+    page.goto(live_server.url + reverse("clinic:patients"))
+    return page
+
+
+def test_it_scrolls_the_table_not_the_page_and_breaks_no_word(patients_page: Page):
+    page = patients_page
     region = page.get_by_role("region", name="Patients")
     expect(region.get_by_role("link", name="Bob Castle-Whitfield")).to_be_visible()
     expect(region.get_by_role("button", name="Mark reviewed")).to_have_count(2)
@@ -96,14 +102,8 @@ def test_it_scrolls_the_table_not_the_page_and_breaks_no_word(live_server, brows
     assert page.evaluate("window.scrollX") == 0
 
 
-def test_it_shows_the_filters_as_separate_choices_and_marks_the_current_one(
-    live_server, browser: Browser
-):
-    base = live_server.url
-    member = practice_with_patients()
-    page = browser.new_context(**PHONE).new_page()
-    sign_in(page, base, member)
-    page.goto(base + reverse("clinic:patients"))
+def test_it_shows_the_filters_as_separate_choices_and_marks_the_current_one(patients_page: Page):
+    page = patients_page
     filters = page.get_by_role("navigation", name="Filter by flag")
     expect(filters.get_by_role("listitem")).to_have_count(5)
     links = filters.get_by_role("link")
