@@ -229,4 +229,6 @@ def _drawn(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _has_points(figure: dict[str, Any]) -> bool:
-    return any(y for trace in figure["data"] for y in trace["y"] if y is not None)
+    """Whether a chart has anything to draw: a line (kept only with a week to draw, even at 0, a
+    painless week), or a bar above zero (weeks without a session draw no sessions chart)."""
+    return any(trace["type"] != "bar" or any(trace["y"]) for trace in figure["data"])

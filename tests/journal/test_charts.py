@@ -128,6 +128,14 @@ def test_a_line_with_no_week_to_draw_is_left_out_of_the_chart_and_its_legend():
     assert found["arch"] is None
 
 
+def test_weeks_rated_0_are_drawn_not_said_to_have_no_ratings():
+    weeks = [week(0, usual_pain=0, usual_pain_n=3, arch_after=0, arch_after_n=1), week(1)]
+    found = charts.figures(weeks)
+    assert [line["name"] for line in found["pain"].figure["data"]] == ["Usual pain"]
+    assert [line["name"] for line in found["arch"].figure["data"]] == ["Arch after"]
+    assert found["sessions"] is None
+
+
 def test_the_static_picture_draws_the_same_figure():
     weeks = [
         week(0, usual_pain=6, usual_pain_n=3, sessions_completed=2),
