@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from sessions.models import ReleaseSession, Step
 from tests.browser.conftest import log_in
-from tests.factories import UserFactory
+from tests.factories import ReleaseSessionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,3 +79,25 @@ def test_it_guides_a_whole_session_on_a_phone(live_server, page: Page, csp_viola
     assert (session.step, session.pain_before, session.pain_after) == (Step.DONE, 7, 4)
     assert (session.arch_before, session.arch_after, session.knees_lifted) == (3, 1, True)
     assert session.note == "Felt the arch soften."
+
+
+def test_reposition_brings_back_the_ball_step_with_the_set_up_chosen(live_server, page: Page):
+    person = UserFactory()
+    session = ReleaseSessionFactory(
+        person=person, step=Step.BALL, pain_before=6, arch_before=3, breathing_skipped=True
+    )
+    log_in(page, live_server.url, person.username)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    pick(page, "Which set-up?", "Two balls, one each side")
+    page.get_by_role("button", name="Start the 5 minutes").click()
+    expect(page.get_by_role("heading", name="Relax into the ball")).to_be_visible()
+    page.get_by_role("button", name="Reposition").click()
+    expect(page.get_by_role("heading", name="Ball under the sacrum")).to_be_visible()
+    setup = page.get_by_role("group", name="Which set-up?")
+    # Its name ends in the ✓ the page draws beside a chosen set-up.
+    expect(setup.get_by_role("radio", name="Two balls, one each side")).to_be_checked()
+    # "Back to relaxing (m:ss left)", or "Start the 5 minutes" when under a second was relaxed.
+    page.get_by_role("button", name=re.compile(r"^(Back to relaxing|Start the 5 minutes)")).click()
+    expect(page.get_by_role("heading", name="Relax into the ball")).to_be_visible()
+    session.refresh_from_db()
+    assert (session.step, session.ball_setup, session.repositions) == (Step.RELAX, "two", 1)

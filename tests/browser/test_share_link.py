@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -55,6 +56,12 @@ def test_it_shares_a_read_only_report(live_server, page: Page, browser: Browser,
     expect(report.get_by_role("heading", name="Ana: pain and release sessions")).to_have_count(1)
     expect(report.locator("form")).to_have_count(0)
     assert clinician.cookies() == []
+    # In German by its link, the report stays German through a range switch and its insights.
+    report.goto(f"{url}?language=de")
+    report.get_by_role("link", name="Letzte 4 Wochen").click()
+    expect(report).to_have_url(re.compile(r"\?range=4w&language=de$"))
+    expect(report.locator("#trend-body")).to_contain_text("Woche für Woche")
+    expect(report.locator("#insights h2")).to_have_text("Hilft es?")
     assert violations == [] and csp_violations == []
     clinician.close()
 
